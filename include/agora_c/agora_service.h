@@ -1,0 +1,42 @@
+/* agora_service.h -- the service (one per process) and its configuration. */
+#pragma once
+
+#include "agora_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Field order as in Agora's 2.4-generation C API (15 fields). */
+typedef struct _agora_service_config {
+  int enable_audio_processor;
+  int enable_audio_device;
+  int enable_video;
+  void* context;
+  const char* app_id;
+  unsigned int area_code;
+  int channel_profile;
+  int audio_scenario;
+  int use_string_uid;       /* 0: user ids must be decimal uint32 strings */
+  int domain_limit;
+  int log_level;
+  const char* log_file_path;
+  uint32_t log_file_size_kb;
+  const char* data_dir;
+  const char* config_dir;
+} agora_service_config;
+
+typedef struct _sender_options sender_options;
+
+AGORA_API_C_HDL agora_service_create(void);
+AGORA_API_C_INT agora_service_initialize(AGORA_HANDLE agora_svc, const agora_service_config* config);
+AGORA_API_C_INT agora_service_release(AGORA_HANDLE agora_svc);
+AGORA_API_C_INT agora_service_set_log_file(AGORA_HANDLE agora_svc, const char* file_path, unsigned int file_size);
+AGORA_API_C_INT agora_service_set_log_filter(AGORA_HANDLE agora_svc, unsigned int filters);
+AGORA_API_C_HDL agora_service_create_media_node_factory(AGORA_HANDLE agora_svc);
+AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_audio_pcm_data_sender);
+AGORA_API_C_HDL agora_service_get_agora_parameter(AGORA_HANDLE agora_svc);
+
+#ifdef __cplusplus
+}
+#endif

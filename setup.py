@@ -1,0 +1,66 @@
+"""Build: the loopback engine (a plain C shared library shipped inside the
+package) and the Cython core. Metadata lives in pyproject.toml."""
+
+import os
+import sys
+from glob import glob
+
+import numpy  # noqa: F401  (build requirement; keeps the build env honest)
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+ENGINE_SOURCES = sorted(glob("src/engine/*.c"))
+ENGINE_NAME = "libagora_rtc_loopback" + (".dylib" if sys.platform == "darwin" else ".so")
+SANITIZE = os.environ.get("AGORA_RTC_SANITIZE")  # e.g. "address,undefined"
+
+
+def _c_flags():
+    flags = ["-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-Wall", "-Wextra", "-D_GNU_SOURCE"]
+    if os.environ.get("AGORA_RTC_WERROR"):
+        flags.append("-Werror")
+    if SANITIZE:
+        flags += [f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer", "-g"]
+    return flags
+
+
+class BuildWithEngine(build_ext):
+    """Builds the engine library next to the extension modules."""
+
+    def run(self):
+        super().run()
+        self.build_engine()
+
+    def build_engine(self):
+        out_dir = os.path.join(self.build_lib, "agora_rtc")
+        if self.inplace:
+            out_dir = os.path.join("src", "agora_rtc")
+        os.makedirs(out_dir, exist_ok=True)
+        objects = self.compiler.compile(
+            ENGINE_SOURCES,
+            output_dir=os.path.join(self.build_temp, "engine"),
+            include_dirs=["include"],
+            extra_postargs=_c_flags(),
+        )
+        link_args = ["-lpthread", "-lm"]
+        if sys.platform == "darwin":
+            link_args += ["-Wl,-install_name,@rpath/" + ENGINE_NAME]
+        if SANITIZE:
+            link_args.append(f"-fsanitize={SANITIZE}")
+        self.compiler.link_shared_object(
+            objects, ENGINE_NAME, output_dir=out_dir, extra_postargs=link_args
+        )
+
+
+core = Extension(
+    "agora_rtc._core",
+    ["src/agora_rtc/_core.pyx"],
+    include_dirs=["include"],
+    extra_compile_args=["-O2"] + (["-fsanitize=" + SANITIZE, "-g"] if SANITIZE else []),
+    extra_link_args=["-ldl"] + (["-fsanitize=" + SANITIZE] if SANITIZE else []),
+)
+
+setup(
+    ext_modules=cythonize([core], compiler_directives={"language_level": 3}, include_path=["src/agora_rtc"]),
+    cmdclass={"build_ext": BuildWithEngine},
+)

@@ -1,0 +1,22 @@
+"""agora_rtc: a fast Python SDK for Agora real-time audio, with an embedded
+loopback engine that exports Agora's C API.
+
+    from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig
+"""
+
+from ._core import AgoraError, AudioFrame, RTCConnInfo
+from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory, PcmAudioFrame
+from .connection import (AudioSubscriptionOptions, ConnectionChangedReason, ConnectionState, RTCConnConfig,
+                         RTCConnection, UserOfflineReason)
+from .local_user import LocalUser
+from .observers import IAudioFrameObserver, IRTCConnectionObserver, IRTCLocalUserObserver
+from .service import AgoraService, AgoraServiceConfig
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioFrame", "AudioPcmDataSender",
+    "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",
+    "IRTCConnectionObserver", "IRTCLocalUserObserver", "LocalAudioTrack", "LocalUser", "MediaNodeFactory",
+    "PcmAudioFrame", "RTCConnConfig", "RTCConnInfo", "RTCConnection", "UserOfflineReason",
+]

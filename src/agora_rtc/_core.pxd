@@ -1,0 +1,142 @@
+# cython: language_level=3
+"""C declarations of the Agora C API (from include/agora_c/) and the dispatch table."""
+
+from libc.stdint cimport int64_t, uint32_t
+
+cdef extern from "agora_c/agora_base.h":
+    ctypedef void* AGORA_HANDLE
+    ctypedef const char* user_id_t
+    ctypedef unsigned int conn_id_t
+
+cdef extern from "agora_c/agora_service.h":
+    ctypedef struct agora_service_config:
+        int enable_audio_processor
+        int enable_audio_device
+        int enable_video
+        void* context
+        const char* app_id
+        unsigned int area_code
+        int channel_profile
+        int audio_scenario
+        int use_string_uid
+        int domain_limit
+        int log_level
+        const char* log_file_path
+        uint32_t log_file_size_kb
+        const char* data_dir
+        const char* config_dir
+
+cdef extern from "agora_c/agora_rtc_conn.h":
+    ctypedef struct rtc_conn_info:
+        conn_id_t id
+        const char* channel_id
+        int state
+        const char* local_user_id
+        unsigned int internal_uid
+
+    ctypedef struct audio_subscription_options:
+        int packet_only
+        int pcm_data_only
+        uint32_t bytes_per_sample
+        uint32_t number_of_channels
+        uint32_t sample_rate_hz
+
+    ctypedef struct rtc_conn_config:
+        int auto_subscribe_audio
+        int auto_subscribe_video
+        int enable_audio_recording_or_playout
+        int max_send_bitrate
+        int min_port
+        int max_port
+        audio_subscription_options audio_subs_options
+        int client_role_type
+        int channel_profile
+        int audio_recv_media_packet
+        int audio_recv_encoded_frame
+        int video_recv_media_packet
+
+    ctypedef struct rtc_conn_observer:
+        void (*on_connected)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
+        void (*on_disconnected)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
+        void (*on_connecting)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
+        void (*on_reconnecting)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
+        void (*on_reconnected)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
+        void (*on_connection_lost)(AGORA_HANDLE, const rtc_conn_info*) noexcept nogil
+        void (*on_connection_failure)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
+        void (*on_user_joined)(AGORA_HANDLE, user_id_t) noexcept nogil
+        void (*on_user_left)(AGORA_HANDLE, user_id_t, int) noexcept nogil
+        # other slots stay NULL (memset) until their features land
+
+cdef extern from "agora_c/agora_media_base.h":
+    ctypedef struct audio_frame:
+        int type
+        int samples_per_channel
+        int bytes_per_sample
+        int channels
+        int samples_per_sec
+        void* buffer
+        int64_t render_time_ms
+        int avsync_type
+        int64_t presentation_ms
+        int audio_track_number
+        uint32_t rtp_timestamp
+        int far_field_flag
+        int rms
+        int voice_prob
+        int music_prob
+        int pitch
+
+    ctypedef struct audio_frame_observer:
+        int (*on_record_audio_frame)(AGORA_HANDLE, const char*, const audio_frame*) noexcept nogil
+        int (*on_playback_audio_frame)(AGORA_HANDLE, const char*, const audio_frame*) noexcept nogil
+        int (*on_mixed_audio_frame)(AGORA_HANDLE, const char*, const audio_frame*) noexcept nogil
+        int (*on_playback_audio_frame_before_mixing)(AGORA_HANDLE, const char*, user_id_t, const audio_frame*) noexcept nogil
+
+cdef extern from "agora_c/agora_local_user.h":
+    ctypedef struct local_user_observer:
+        void (*on_audio_track_publish_success)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+        void (*on_audio_track_unpublished)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+
+
+# The dispatch table: one code path for the loopback engine and Agora's library.
+ctypedef struct AgoraApi:
+    AGORA_HANDLE (*service_create)() noexcept nogil
+    int (*service_initialize)(AGORA_HANDLE, const agora_service_config*) noexcept nogil
+    int (*service_release)(AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*service_create_media_node_factory)(AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*service_create_custom_audio_track_pcm)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*service_get_agora_parameter)(AGORA_HANDLE) noexcept nogil
+    int (*parameter_set_parameters)(AGORA_HANDLE, const char*) noexcept nogil
+    void (*media_node_factory_destroy)(AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*media_node_factory_create_audio_pcm_data_sender)(AGORA_HANDLE) noexcept nogil
+    void (*audio_pcm_data_sender_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*audio_pcm_data_sender_send)(AGORA_HANDLE, const void*, uint32_t, int64_t, uint32_t, uint32_t, uint32_t, uint32_t) noexcept nogil
+    void (*local_audio_track_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*local_audio_track_set_enabled)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_audio_track_is_enabled)(AGORA_HANDLE, int*) noexcept nogil
+    int (*local_audio_track_set_max_bufferd_frame_number)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_audio_track_clear_sender_buffer)(AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*rtc_conn_create)(AGORA_HANDLE, const rtc_conn_config*) noexcept nogil
+    void (*rtc_conn_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*rtc_conn_connect)(AGORA_HANDLE, const char*, const char*, user_id_t) noexcept nogil
+    int (*rtc_conn_disconnect)(AGORA_HANDLE) noexcept nogil
+    int (*rtc_conn_renew_token)(AGORA_HANDLE, const char*) noexcept nogil
+    rtc_conn_info* (*rtc_conn_get_conn_info)(AGORA_HANDLE) noexcept nogil
+    void (*rtc_conn_destroy_conn_info)(AGORA_HANDLE, rtc_conn_info*) noexcept nogil
+    AGORA_HANDLE (*rtc_conn_get_local_user)(AGORA_HANDLE) noexcept nogil
+    int (*rtc_conn_register_observer)(AGORA_HANDLE, rtc_conn_observer*) noexcept nogil
+    int (*rtc_conn_unregister_observer)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_publish_audio)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_unpublish_audio)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_subscribe_audio)(AGORA_HANDLE, user_id_t) noexcept nogil
+    int (*local_user_subscribe_all_audio)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_unsubscribe_audio)(AGORA_HANDLE, user_id_t) noexcept nogil
+    int (*local_user_unsubscribe_all_audio)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_set_playback_audio_frame_parameters)(AGORA_HANDLE, int, int, int, int) noexcept nogil
+    int (*local_user_set_recording_audio_frame_parameters)(AGORA_HANDLE, int, int, int, int) noexcept nogil
+    int (*local_user_set_mixed_audio_frame_parameters)(AGORA_HANDLE, int, int, int) noexcept nogil
+    int (*local_user_set_playback_audio_frame_before_mixing_parameters)(AGORA_HANDLE, int, int) noexcept nogil
+    int (*local_user_register_audio_frame_observer)(AGORA_HANDLE, audio_frame_observer*) noexcept nogil
+    int (*local_user_unregister_audio_frame_observer)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_register_observer)(AGORA_HANDLE, local_user_observer*) noexcept nogil
+    int (*local_user_unregister_observer)(AGORA_HANDLE) noexcept nogil

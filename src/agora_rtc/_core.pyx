@@ -1,0 +1,900 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The compiled core: engine loading, byte movement, callback bridge. No policy.
+
+* ``load(path)`` dlopens an engine library (ours or Agora's) into one function
+  table; every later call goes through it.
+* Handles are plain integers (the engine's pointers); the façades own them.
+* Send paths take any C-contiguous buffer and call the engine without the GIL.
+* Engine threads enter Python through a thread state kept for the thread's
+  lifetime; exceptions from user callbacks are logged, never raised into C.
+"""
+
+cimport cython
+from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
+                             PyObject_GetBuffer)
+from libc.stdint cimport int64_t, uint32_t, uintptr_t
+from libc.string cimport memset
+
+import logging
+import threading
+
+logger = logging.getLogger("agora_rtc")
+
+cdef extern from "<dlfcn.h>" nogil:
+    void* dlopen(const char* filename, int flag)
+    void* dlsym(void* handle, const char* symbol)
+    char* dlerror()
+    int RTLD_NOW
+    int RTLD_LOCAL
+
+cdef extern from *:
+    """
+    /* One Python thread state per engine thread, made on the thread's first
+     * callback and kept (its PyGILState counter never drops to zero), so later
+     * callbacks only swap the GIL in (~0.1 us) instead of building a state. */
+    static int agora_shutting_down = 0;
+    #if PY_VERSION_HEX >= 0x030D0000
+    #define AGORA_FINALIZING() Py_IsFinalizing()
+    #else
+    #define AGORA_FINALIZING() _Py_IsFinalizing()
+    #endif
+    #if defined(_MSC_VER)
+    static __declspec(thread) int agora_tstate_kept = 0;
+    #else
+    static __thread int agora_tstate_kept = 0;
+    #endif
+    static int agora_python_ready(void) {
+        if (agora_shutting_down || !Py_IsInitialized() || AGORA_FINALIZING()) return 0;
+        if (!agora_tstate_kept) {
+            PyGILState_STATE state = PyGILState_Ensure();
+            if (state == PyGILState_LOCKED) {
+                /* a thread that already holds the GIL called back synchronously */
+                PyGILState_Release(state);
+                return 1;
+            }
+            agora_tstate_kept = 1;
+            PyEval_SaveThread();
+        }
+        return 1;
+    }
+    """
+    int agora_shutting_down
+    int agora_python_ready() nogil
+
+# --------------------------------------------------------------------------
+# Engine loading
+
+cdef AgoraApi api
+cdef void* _lib = NULL
+_lib_path = None
+
+# The table's field order, each prefixed with "agora_" to give the symbol.
+_SYMBOLS = (
+    "service_create", "service_initialize", "service_release",
+    "service_create_media_node_factory", "service_create_custom_audio_track_pcm",
+    "service_get_agora_parameter", "parameter_set_parameters",
+    "media_node_factory_destroy", "media_node_factory_create_audio_pcm_data_sender",
+    "audio_pcm_data_sender_destroy", "audio_pcm_data_sender_send",
+    "local_audio_track_destroy", "local_audio_track_set_enabled", "local_audio_track_is_enabled",
+    "local_audio_track_set_max_bufferd_frame_number", "local_audio_track_clear_sender_buffer",
+    "rtc_conn_create", "rtc_conn_destroy", "rtc_conn_connect", "rtc_conn_disconnect",
+    "rtc_conn_renew_token", "rtc_conn_get_conn_info", "rtc_conn_destroy_conn_info",
+    "rtc_conn_get_local_user", "rtc_conn_register_observer", "rtc_conn_unregister_observer",
+    "local_user_publish_audio", "local_user_unpublish_audio", "local_user_subscribe_audio",
+    "local_user_subscribe_all_audio", "local_user_unsubscribe_audio", "local_user_unsubscribe_all_audio",
+    "local_user_set_playback_audio_frame_parameters", "local_user_set_recording_audio_frame_parameters",
+    "local_user_set_mixed_audio_frame_parameters",
+    "local_user_set_playback_audio_frame_before_mixing_parameters",
+    "local_user_register_audio_frame_observer", "local_user_unregister_audio_frame_observer",
+    "local_user_register_observer", "local_user_unregister_observer",
+)
+assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
+
+
+def load(path):
+    """Load the engine library at *path* into the function table.
+
+    Raises ImportError naming the file or the first missing symbol. Loading the
+    same path again is a no-op; a different path in the same process is refused
+    (the engine's threads and handles belong to the first library).
+    """
+    global _lib, _lib_path
+    path = str(path)
+    if _lib != NULL:
+        if path != _lib_path:
+            raise RuntimeError(f"engine already loaded from {_lib_path!r}; cannot also load {path!r}")
+        return path
+    cdef bytes bpath = path.encode()
+    cdef void* lib = dlopen(bpath, RTLD_NOW | RTLD_LOCAL)
+    if lib == NULL:
+        err = dlerror()
+        raise ImportError(f"cannot load engine library {path!r}: {err.decode() if err else 'unknown error'}")
+    cdef void** table = <void**>&api
+    cdef void* sym
+    missing = []
+    for i, name in enumerate(_SYMBOLS):
+        sym = dlsym(lib, ("agora_" + name).encode())
+        if sym == NULL:
+            missing.append("agora_" + name)
+        table[i] = sym
+    if missing:
+        memset(&api, 0, sizeof(api))
+        raise ImportError(f"engine library {path!r} lacks symbol(s): {', '.join(missing)}")
+    _lib = lib
+    _lib_path = path
+    return path
+
+
+def loaded_path():
+    """Path of the loaded engine library, or None."""
+    return _lib_path
+
+
+cdef inline void _need_engine() except *:
+    if _lib == NULL:
+        raise RuntimeError("no engine loaded: create an AgoraService first")
+
+
+def shutdown_callbacks():
+    """Stop entering Python from engine threads (called at interpreter exit)."""
+    global agora_shutting_down
+    agora_shutting_down = 1
+
+
+# --------------------------------------------------------------------------
+# Errors
+
+ERROR_NAMES = {
+    1: "ERR_FAILED", 2: "ERR_INVALID_ARGUMENT", 3: "ERR_NOT_READY", 4: "ERR_NOT_SUPPORTED",
+    5: "ERR_REFUSED", 6: "ERR_BUFFER_TOO_SMALL", 7: "ERR_NOT_INITIALIZED", 8: "ERR_INVALID_STATE",
+    9: "ERR_NO_PERMISSION", 10: "ERR_TIMEDOUT", 17: "ERR_JOIN_CHANNEL_REJECTED",
+    19: "ERR_ALREADY_IN_USE", 22: "ERR_RESOURCE_LIMITED", 101: "ERR_INVALID_APP_ID",
+    102: "ERR_INVALID_CHANNEL_NAME", 109: "ERR_TOKEN_EXPIRED", 110: "ERR_INVALID_TOKEN",
+    113: "ERR_NOT_IN_CHANNEL", 114: "ERR_SIZE_TOO_LARGE", 121: "ERR_INVALID_USER_ID",
+}
+
+
+class AgoraError(RuntimeError):
+    """An engine call failed. ``code`` is Agora's error code (positive), ``name`` its name."""
+
+    def __init__(self, what, code):
+        self.code = abs(code)
+        self.name = ERROR_NAMES.get(self.code, "ERR_%d" % self.code)
+        super().__init__(f"{what} failed: {self.name} ({self.code})")
+
+
+cdef inline int _check(int rc, what) except -1:
+    if rc < 0:
+        raise AgoraError(what, rc)
+    return rc
+
+
+cdef inline AGORA_HANDLE _ptr(uintptr_t handle, what) except NULL:
+    if handle == 0:
+        raise ValueError(f"{what}: the object was released")
+    return <AGORA_HANDLE>handle
+
+
+cdef inline uintptr_t _created(AGORA_HANDLE h, what) except 0:
+    if h == NULL:
+        raise AgoraError(what, -1)
+    return <uintptr_t>h
+
+
+# --------------------------------------------------------------------------
+# Service, parameters, factory
+
+def service_create():
+    _need_engine()
+    cdef AGORA_HANDLE h
+    with nogil:
+        h = api.service_create()
+    return _created(h, "agora_service_create")
+
+
+def service_initialize(uintptr_t svc, *, str app_id, int enable_audio_processor=1, int enable_audio_device=0,
+                       int enable_video=0, unsigned int area_code=0xFFFFFFFF, int channel_profile=1,
+                       int audio_scenario=0, int use_string_uid=0, int log_level=0):
+    cdef agora_service_config cfg
+    memset(&cfg, 0, sizeof(cfg))
+    cdef bytes bapp = app_id.encode()
+    cfg.app_id = bapp
+    cfg.enable_audio_processor = enable_audio_processor
+    cfg.enable_audio_device = enable_audio_device
+    cfg.enable_video = enable_video
+    cfg.area_code = area_code
+    cfg.channel_profile = channel_profile
+    cfg.audio_scenario = audio_scenario
+    cfg.use_string_uid = use_string_uid
+    cfg.log_level = log_level
+    cdef AGORA_HANDLE h = _ptr(svc, "initialize")
+    cdef int rc
+    with nogil:
+        rc = api.service_initialize(h, &cfg)
+    return _check(rc, "agora_service_initialize")
+
+
+def service_release(uintptr_t svc):
+    cdef AGORA_HANDLE h = _ptr(svc, "release")
+    cdef int rc
+    with nogil:
+        rc = api.service_release(h)
+    return _check(rc, "agora_service_release")
+
+
+def service_set_parameters(uintptr_t svc, str json_text):
+    cdef AGORA_HANDLE h = _ptr(svc, "set_parameters")
+    cdef AGORA_HANDLE p
+    cdef bytes b = json_text.encode()
+    cdef const char* s = b
+    cdef int rc
+    with nogil:
+        p = api.service_get_agora_parameter(h)
+        rc = api.parameter_set_parameters(p, s) if p != NULL else -7
+    return _check(rc, "agora_parameter_set_parameters")
+
+
+def factory_create(uintptr_t svc):
+    cdef AGORA_HANDLE h = _ptr(svc, "create_media_node_factory")
+    with nogil:
+        h = api.service_create_media_node_factory(h)
+    return _created(h, "agora_service_create_media_node_factory")
+
+
+def factory_destroy(uintptr_t factory):
+    cdef AGORA_HANDLE h = _ptr(factory, "release")
+    with nogil:
+        api.media_node_factory_destroy(h)
+
+
+def factory_create_pcm_sender(uintptr_t factory):
+    cdef AGORA_HANDLE h = _ptr(factory, "create_audio_pcm_data_sender")
+    with nogil:
+        h = api.media_node_factory_create_audio_pcm_data_sender(h)
+    return _created(h, "agora_media_node_factory_create_audio_pcm_data_sender")
+
+
+def pcm_sender_destroy(uintptr_t sender):
+    cdef AGORA_HANDLE h = _ptr(sender, "release")
+    with nogil:
+        api.audio_pcm_data_sender_destroy(h)
+
+
+# --------------------------------------------------------------------------
+# Audio tracks
+
+def service_create_pcm_track(uintptr_t svc, uintptr_t sender):
+    cdef AGORA_HANDLE s = _ptr(svc, "create_custom_audio_track_pcm")
+    cdef AGORA_HANDLE snd = _ptr(sender, "create_custom_audio_track_pcm (sender)")
+    cdef AGORA_HANDLE h
+    with nogil:
+        h = api.service_create_custom_audio_track_pcm(s, snd)
+    return _created(h, "agora_service_create_custom_audio_track_pcm")
+
+
+def track_destroy(uintptr_t track):
+    cdef AGORA_HANDLE h = _ptr(track, "release")
+    with nogil:
+        api.local_audio_track_destroy(h)
+
+
+def track_set_enabled(uintptr_t track, bint enabled):
+    cdef AGORA_HANDLE h = _ptr(track, "set_enabled")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_set_enabled(h, enabled)
+    return _check(rc, "agora_local_audio_track_set_enabled")
+
+
+def track_is_enabled(uintptr_t track):
+    cdef AGORA_HANDLE h = _ptr(track, "is_enabled")
+    cdef int enabled = 0, rc
+    with nogil:
+        rc = api.local_audio_track_is_enabled(h, &enabled)
+    _check(rc, "agora_local_audio_track_is_enabled")
+    return bool(enabled)
+
+
+def track_set_max_buffered_frames(uintptr_t track, int frames):
+    cdef AGORA_HANDLE h = _ptr(track, "set_max_buffer_audio_frame_number")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_set_max_bufferd_frame_number(h, frames)
+    return _check(rc, "agora_local_audio_track_set_max_bufferd_frame_number")
+
+
+def track_clear_buffer(uintptr_t track):
+    cdef AGORA_HANDLE h = _ptr(track, "clear_sender_buffer")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_clear_sender_buffer(h)
+    return _check(rc, "agora_local_audio_track_clear_sender_buffer")
+
+
+cdef class PcmSender:
+    """Low-level PCM sender: ``send()`` is the hot path (GIL released, no copy)."""
+
+    cdef AGORA_HANDLE _h
+
+    def __cinit__(self):
+        self._h = NULL
+
+    cdef inline AGORA_HANDLE _handle(self) except NULL:
+        if self._h == NULL:
+            raise ValueError("AudioPcmDataSender was released")
+        return self._h
+
+    @property
+    def handle(self):
+        return <uintptr_t>self._h
+
+    def _set_handle(self, uintptr_t h):
+        self._h = <AGORA_HANDLE>h
+
+    def send(self, data, unsigned int samples_per_channel, unsigned int sample_rate, unsigned int channels=1,
+             unsigned int bytes_per_sample=2, unsigned int capture_timestamp=0, int64_t presentation_ms=0):
+        """Queue PCM for the track made from this sender.
+
+        *data* is any C-contiguous buffer (bytes, bytearray, memoryview, numpy
+        int16 array) of ``samples_per_channel * channels * bytes_per_sample``
+        bytes of 16-bit interleaved PCM. It is not copied in Python and the GIL
+        is released while the engine queues it. Returns 0; raises ValueError on
+        a wrong size, dtype or layout and AgoraError when the engine refuses.
+        """
+        cdef AGORA_HANDLE h = self._handle()
+        cdef Py_buffer view
+        cdef int rc
+        _get_pcm_buffer(data, &view)
+        try:
+            _check_pcm_size(view.len, samples_per_channel, channels, bytes_per_sample)
+            with nogil:
+                rc = api.audio_pcm_data_sender_send(h, view.buf, capture_timestamp, presentation_ms,
+                                                    samples_per_channel, bytes_per_sample, channels, sample_rate)
+        finally:
+            PyBuffer_Release(&view)
+        if rc < 0:
+            _check(rc, "agora_audio_pcm_data_sender_send")
+        return rc
+
+
+cdef int _get_pcm_buffer(object data, Py_buffer* view) except -1:
+    """Borrow *data*'s memory: C-contiguous, bytes-like or int16."""
+    try:
+        PyObject_GetBuffer(data, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT)
+    except (BufferError, ValueError):
+        raise ValueError("PCM data must be a C-contiguous buffer (use numpy.ascontiguousarray)") from None
+    except TypeError:
+        raise TypeError(f"PCM data must support the buffer protocol (bytes, bytearray, numpy array), "
+                        f"not {type(data).__name__}") from None
+    cdef const char* fmt = view.format
+    if fmt != NULL and not (fmt[0] in b"Bbc" and fmt[1] == 0) and not (
+            (fmt[0] == b"h" and fmt[1] == 0) or (fmt[0] in b"<=@" and fmt[1] == b"h" and fmt[2] == 0)):
+        f = fmt.decode()
+        PyBuffer_Release(view)
+        raise ValueError(f"PCM data must be 16-bit samples (int16) or raw bytes, not format {f!r}")
+    return 0
+
+
+cdef inline int _check_pcm_size(Py_ssize_t nbytes, unsigned int samples_per_channel, unsigned int channels,
+                                unsigned int bytes_per_sample) except -1:
+    cdef Py_ssize_t expected = <Py_ssize_t>samples_per_channel * channels * bytes_per_sample
+    if nbytes != expected:
+        raise ValueError(
+            f"PCM buffer holds {nbytes} bytes; expected {expected} "
+            f"({samples_per_channel} samples x {channels} channel(s) x {bytes_per_sample} bytes)")
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Connections and local users
+
+def conn_create(uintptr_t svc, *, int auto_subscribe_audio=1, int auto_subscribe_video=0,
+                int enable_audio_recording_or_playout=0, int max_send_bitrate=0, int client_role_type=1,
+                int channel_profile=1, int audio_recv_media_packet=0, int audio_recv_encoded_frame=0,
+                int video_recv_media_packet=0, unsigned int sub_sample_rate=0, unsigned int sub_channels=0):
+    cdef rtc_conn_config cfg
+    memset(&cfg, 0, sizeof(cfg))
+    cfg.auto_subscribe_audio = auto_subscribe_audio
+    cfg.auto_subscribe_video = auto_subscribe_video
+    cfg.enable_audio_recording_or_playout = enable_audio_recording_or_playout
+    cfg.max_send_bitrate = max_send_bitrate
+    cfg.client_role_type = client_role_type
+    cfg.channel_profile = channel_profile
+    cfg.audio_recv_media_packet = audio_recv_media_packet
+    cfg.audio_recv_encoded_frame = audio_recv_encoded_frame
+    cfg.video_recv_media_packet = video_recv_media_packet
+    cfg.audio_subs_options.bytes_per_sample = 2
+    cfg.audio_subs_options.sample_rate_hz = sub_sample_rate
+    cfg.audio_subs_options.number_of_channels = sub_channels
+    cdef AGORA_HANDLE h = _ptr(svc, "create_rtc_connection")
+    with nogil:
+        h = api.rtc_conn_create(h, &cfg)
+    return _created(h, "agora_rtc_conn_create")
+
+
+def conn_destroy(uintptr_t conn):
+    cdef AGORA_HANDLE h = _ptr(conn, "release")
+    with nogil:
+        api.rtc_conn_destroy(h)
+    _conn_targets.pop(conn, None)
+
+
+def conn_connect(uintptr_t conn, token, str channel_id, str user_id):
+    cdef AGORA_HANDLE h = _ptr(conn, "connect")
+    cdef bytes btoken = (token or "").encode()
+    cdef bytes bchan = channel_id.encode()
+    cdef bytes buser = user_id.encode()
+    if b"\0" in bchan or b"\0" in buser or b"\0" in btoken:
+        raise ValueError("token, channel id and user id must not contain NUL characters")
+    cdef const char* t = btoken
+    cdef const char* c = bchan
+    cdef const char* u = buser
+    cdef int rc
+    with nogil:
+        rc = api.rtc_conn_connect(h, t, c, u)
+    return _check(rc, "agora_rtc_conn_connect")
+
+
+def conn_disconnect(uintptr_t conn):
+    cdef AGORA_HANDLE h = _ptr(conn, "disconnect")
+    cdef int rc
+    with nogil:
+        rc = api.rtc_conn_disconnect(h)
+    return _check(rc, "agora_rtc_conn_disconnect")
+
+
+def conn_renew_token(uintptr_t conn, str token):
+    cdef AGORA_HANDLE h = _ptr(conn, "renew_token")
+    cdef bytes b = token.encode()
+    cdef const char* t = b
+    cdef int rc
+    with nogil:
+        rc = api.rtc_conn_renew_token(h, t)
+    return _check(rc, "agora_rtc_conn_renew_token")
+
+
+class RTCConnInfo:
+    """Connection information (``RTCConnInfo`` in the official SDK)."""
+
+    __slots__ = ("id", "channel_id", "state", "local_user_id", "internal_uid")
+
+    def __init__(self, id, channel_id, state, local_user_id, internal_uid):
+        self.id = id
+        self.channel_id = channel_id
+        self.state = state
+        self.local_user_id = local_user_id
+        self.internal_uid = internal_uid
+
+    def __repr__(self):
+        return (f"RTCConnInfo(id={self.id}, channel_id={self.channel_id!r}, state={self.state}, "
+                f"local_user_id={self.local_user_id!r}, internal_uid={self.internal_uid})")
+
+
+cdef str _text(const char* s):
+    return s.decode("utf-8", "replace") if s != NULL else ""
+
+
+cdef object _info(const rtc_conn_info* i):
+    if i == NULL:
+        return None
+    return RTCConnInfo(i.id, _text(i.channel_id), i.state, _text(i.local_user_id), i.internal_uid)
+
+
+def conn_get_info(uintptr_t conn):
+    cdef AGORA_HANDLE h = _ptr(conn, "get_conn_info")
+    cdef rtc_conn_info* i
+    with nogil:
+        i = api.rtc_conn_get_conn_info(h)
+    if i == NULL:
+        raise AgoraError("agora_rtc_conn_get_conn_info", -1)
+    try:
+        return _info(i)
+    finally:
+        with nogil:
+            api.rtc_conn_destroy_conn_info(h, i)
+
+
+def conn_get_local_user(uintptr_t conn):
+    cdef AGORA_HANDLE h = _ptr(conn, "get_local_user")
+    with nogil:
+        h = api.rtc_conn_get_local_user(h)
+    return _created(h, "agora_rtc_conn_get_local_user")
+
+
+def user_publish_audio(uintptr_t user, uintptr_t track):
+    cdef AGORA_HANDLE u = _ptr(user, "publish_audio")
+    cdef AGORA_HANDLE t = _ptr(track, "publish_audio (track)")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_publish_audio(u, t)
+    return _check(rc, "agora_local_user_publish_audio")
+
+
+def user_unpublish_audio(uintptr_t user, uintptr_t track):
+    cdef AGORA_HANDLE u = _ptr(user, "unpublish_audio")
+    cdef AGORA_HANDLE t = _ptr(track, "unpublish_audio (track)")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_unpublish_audio(u, t)
+    return _check(rc, "agora_local_user_unpublish_audio")
+
+
+def user_subscribe_audio(uintptr_t user, str user_id, bint subscribe=True):
+    cdef AGORA_HANDLE u = _ptr(user, "subscribe_audio")
+    cdef bytes b = user_id.encode()
+    cdef const char* s = b
+    cdef int rc
+    with nogil:
+        rc = api.local_user_subscribe_audio(u, s) if subscribe else api.local_user_unsubscribe_audio(u, s)
+    return _check(rc, "agora_local_user_subscribe_audio" if subscribe else "agora_local_user_unsubscribe_audio")
+
+
+def user_subscribe_all_audio(uintptr_t user, bint subscribe=True):
+    cdef AGORA_HANDLE u = _ptr(user, "subscribe_all_audio")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_subscribe_all_audio(u) if subscribe else api.local_user_unsubscribe_all_audio(u)
+    return _check(rc, "agora_local_user_subscribe_all_audio" if subscribe else "agora_local_user_unsubscribe_all_audio")
+
+
+cdef enum:
+    KIND_PLAYBACK = 0
+    KIND_RECORD = 1
+    KIND_MIXED = 2
+    KIND_BEFORE_MIXING = 3
+
+PLAYBACK, RECORD, MIXED, BEFORE_MIXING = KIND_PLAYBACK, KIND_RECORD, KIND_MIXED, KIND_BEFORE_MIXING
+
+
+def user_set_frame_parameters(uintptr_t user, int which, int channels, int sample_rate, int samples_per_call=0):
+    cdef AGORA_HANDLE u = _ptr(user, "set_audio_frame_parameters")
+    cdef int rc
+    with nogil:
+        if which == KIND_PLAYBACK:
+            rc = api.local_user_set_playback_audio_frame_parameters(u, channels, sample_rate, 0, samples_per_call)
+        elif which == KIND_RECORD:
+            rc = api.local_user_set_recording_audio_frame_parameters(u, channels, sample_rate, 0, samples_per_call)
+        elif which == KIND_MIXED:
+            rc = api.local_user_set_mixed_audio_frame_parameters(u, channels, sample_rate, samples_per_call)
+        else:
+            rc = api.local_user_set_playback_audio_frame_before_mixing_parameters(u, channels, sample_rate)
+    return _check(rc, "agora_local_user_set_audio_frame_parameters")
+
+
+# --------------------------------------------------------------------------
+# Received audio frames
+
+@cython.freelist(16)
+cdef class AudioFrame:
+    """A received 10 ms PCM frame (16-bit interleaved), with Agora's frame fields.
+
+    Supports the buffer protocol: ``numpy.frombuffer(frame, numpy.int16)`` and
+    ``memoryview(frame)`` share its memory. In a direct callback the memory is
+    the engine's and is valid only during the callback: after it returns the
+    frame is released and touching its data raises ValueError — copy what you
+    keep (``bytes(frame)``, ``frame.buffer``, ``numpy.array(frame)``).
+    """
+
+    cdef void* _data
+    cdef Py_ssize_t _nbytes
+    cdef bytes _owned
+    cdef readonly int type, samples_per_channel, bytes_per_sample, channels, samples_per_sec
+    cdef readonly int64_t render_time_ms, presentation_ms
+    cdef readonly int avsync_type, audio_track_number, far_field_flag, rms, voice_prob, music_prob, pitch
+    cdef readonly unsigned int rtp_timestamp
+
+    def __init__(self):
+        raise TypeError("AudioFrame objects are made by the SDK")
+
+    cdef inline void* _checked(self) except NULL:
+        if self._data == NULL:
+            raise ValueError("AudioFrame data is only valid during the callback that received it; copy it to keep it")
+        return self._data
+
+    def __getbuffer__(self, Py_buffer* view, int flags):
+        PyBuffer_FillInfo(view, self, self._checked(), self._nbytes, 1, flags)
+
+    def __len__(self):
+        return self._nbytes
+
+    @property
+    def buffer(self):
+        """A copy of the PCM bytes (``bytes``), safe to keep."""
+        return (<char*>self._checked())[:self._nbytes]
+
+    @property
+    def sample_rate(self):
+        return self.samples_per_sec
+
+    @property
+    def valid(self):
+        return self._data != NULL
+
+    def detach(self):
+        """Copy the data into memory the frame owns, so it outlives the callback."""
+        if self._owned is None:
+            self._owned = (<char*>self._checked())[:self._nbytes]
+            self._data = <void*><const char*>self._owned
+        return self
+
+    def __repr__(self):
+        return (f"<AudioFrame {self.samples_per_channel} samples x {self.channels} ch @ {self.samples_per_sec} Hz"
+                f"{'' if self._data != NULL else ' (released)'}>")
+
+
+cdef AudioFrame _frame_view(const audio_frame* f):
+    cdef AudioFrame fr = AudioFrame.__new__(AudioFrame)
+    fr._data = f.buffer
+    fr._nbytes = <Py_ssize_t>f.samples_per_channel * f.channels * f.bytes_per_sample
+    fr.type = f.type
+    fr.samples_per_channel = f.samples_per_channel
+    fr.bytes_per_sample = f.bytes_per_sample
+    fr.channels = f.channels
+    fr.samples_per_sec = f.samples_per_sec
+    fr.render_time_ms = f.render_time_ms
+    fr.avsync_type = f.avsync_type
+    fr.presentation_ms = f.presentation_ms
+    fr.audio_track_number = f.audio_track_number
+    fr.rtp_timestamp = f.rtp_timestamp
+    fr.far_field_flag = f.far_field_flag
+    fr.rms = f.rms
+    fr.voice_prob = f.voice_prob
+    fr.music_prob = f.music_prob
+    fr.pitch = f.pitch
+    return fr
+
+
+cdef inline void _end_view(AudioFrame fr):
+    if fr._owned is None:
+        fr._data = NULL
+
+
+# --------------------------------------------------------------------------
+# Callback bridge. Targets are looked up by handle on every callback, so an
+# unregistered target is never called; unregistering waits (without the GIL)
+# for a running callback to return.
+
+cdef dict _conn_targets = {}    # conn handle -> object with the connection callbacks
+cdef dict _user_targets = {}    # local user handle -> object with local-user callbacks
+cdef dict _audio_targets = {}   # local user handle -> AudioTarget
+
+
+cdef void _report(str where) noexcept:
+    try:
+        logger.exception("exception in %s callback (ignored; the engine keeps delivering)", where)
+    except BaseException:
+        pass
+
+
+cdef void _conn_event(AGORA_HANDLE conn, str name, tuple args) noexcept with gil:
+    try:
+        target = _conn_targets.get(<uintptr_t>conn)
+        if target is not None:
+            getattr(target, name)(*args)
+    except BaseException:
+        _report(name)
+
+
+cdef void _tr_connected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_connected", (_info(i), reason))
+
+cdef void _tr_disconnected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_disconnected", (_info(i), reason))
+
+cdef void _tr_connecting(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_connecting", (_info(i), reason))
+
+cdef void _tr_reconnecting(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_reconnecting", (_info(i), reason))
+
+cdef void _tr_reconnected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_reconnected", (_info(i), reason))
+
+cdef void _tr_connection_lost(AGORA_HANDLE c, const rtc_conn_info* i) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_connection_lost", (_info(i),))
+
+cdef void _tr_connection_failure(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_connection_failure", (_info(i), reason))
+
+cdef void _tr_user_joined(AGORA_HANDLE c, const char* user_id) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_user_joined", (_text(user_id),))
+
+cdef void _tr_user_left(AGORA_HANDLE c, const char* user_id, int reason) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_user_left", (_text(user_id), reason))
+
+
+cdef rtc_conn_observer _conn_observer
+
+
+def conn_register_observer(uintptr_t conn, target):
+    """Route the connection's events to ``target._on_<event>(...)`` methods."""
+    cdef AGORA_HANDLE h = _ptr(conn, "register_observer")
+    _conn_targets[conn] = target
+    cdef int rc
+    with nogil:
+        rc = api.rtc_conn_register_observer(h, &_conn_observer)
+    if rc < 0:
+        _conn_targets.pop(conn, None)
+    return _check(rc, "agora_rtc_conn_register_observer")
+
+
+def conn_unregister_observer(uintptr_t conn):
+    cdef AGORA_HANDLE h = _ptr(conn, "unregister_observer")
+    cdef int rc
+    with nogil:
+        rc = api.rtc_conn_unregister_observer(h)
+    _conn_targets.pop(conn, None)
+    return _check(rc, "agora_rtc_conn_unregister_observer")
+
+
+cdef void _user_event(AGORA_HANDLE user, str name, tuple args) noexcept with gil:
+    try:
+        target = _user_targets.get(<uintptr_t>user)
+        if target is not None:
+            getattr(target, name)(*args)
+    except BaseException:
+        _report(name)
+
+
+cdef void _tr_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_audio_track_publish_success", (<uintptr_t>track,))
+
+cdef void _tr_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_audio_track_unpublished", (<uintptr_t>track,))
+
+
+cdef local_user_observer _user_observer
+
+
+def user_register_observer(uintptr_t user, target):
+    cdef AGORA_HANDLE h = _ptr(user, "register_local_user_observer")
+    _user_targets[user] = target
+    cdef int rc
+    with nogil:
+        rc = api.local_user_register_observer(h, &_user_observer)
+    if rc < 0:
+        _user_targets.pop(user, None)
+    return _check(rc, "agora_local_user_register_observer")
+
+
+def user_unregister_observer(uintptr_t user):
+    cdef AGORA_HANDLE h = _ptr(user, "unregister_local_user_observer")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_unregister_observer(h)
+    _user_targets.pop(user, None)
+    return _check(rc, "agora_local_user_unregister_observer")
+
+
+cdef class AudioTarget:
+    """Where a local user's audio frames go: the user-facing object passed as the
+    first argument, and the observer's bound methods (looked up once)."""
+
+    cdef object local_user
+    cdef object before_mixing, playback, record, mixed
+
+    def __init__(self, local_user, observer):
+        self.local_user = local_user
+        self.before_mixing = getattr(observer, "on_playback_audio_frame_before_mixing", None)
+        self.playback = getattr(observer, "on_playback_audio_frame", None)
+        self.record = getattr(observer, "on_record_audio_frame", None)
+        self.mixed = getattr(observer, "on_mixed_audio_frame", None)
+
+
+cdef int _audio_event(AGORA_HANDLE user, int which, const char* channel_id, const char* user_id,
+                      const audio_frame* f) noexcept with gil:
+    cdef AudioTarget target
+    cdef AudioFrame fr = None
+    try:
+        target = _audio_targets.get(<uintptr_t>user)
+        if target is None:
+            return 0
+        fn = (target.before_mixing if which == KIND_BEFORE_MIXING else target.playback if which == KIND_PLAYBACK
+              else target.record if which == KIND_RECORD else target.mixed)
+        if fn is None:
+            return 0
+        fr = _frame_view(f)
+        if which == KIND_BEFORE_MIXING:
+            fn(target.local_user, _text(channel_id), _text(user_id), fr)
+        else:
+            fn(target.local_user, _text(channel_id), fr)
+    except BaseException:
+        _report("audio frame")
+    finally:
+        if fr is not None:
+            _end_view(fr)
+    return 1
+
+
+cdef int _tr_before_mixing(AGORA_HANDLE u, const char* ch, const char* uid, const audio_frame* f) noexcept nogil:
+    if agora_python_ready():
+        return _audio_event(u, KIND_BEFORE_MIXING, ch, uid, f)
+    return 0
+
+cdef int _tr_playback(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcept nogil:
+    if agora_python_ready():
+        return _audio_event(u, KIND_PLAYBACK, ch, NULL, f)
+    return 0
+
+cdef int _tr_record(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcept nogil:
+    if agora_python_ready():
+        return _audio_event(u, KIND_RECORD, ch, NULL, f)
+    return 0
+
+cdef int _tr_mixed(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcept nogil:
+    if agora_python_ready():
+        return _audio_event(u, KIND_MIXED, ch, NULL, f)
+    return 0
+
+
+cdef audio_frame_observer _audio_observer
+
+
+def user_register_audio_frame_observer(uintptr_t user, AudioTarget target not None):
+    cdef AGORA_HANDLE h = _ptr(user, "register_audio_frame_observer")
+    _audio_targets[user] = target
+    cdef int rc
+    with nogil:
+        rc = api.local_user_register_audio_frame_observer(h, &_audio_observer)
+    if rc < 0:
+        _audio_targets.pop(user, None)
+    return _check(rc, "agora_local_user_register_audio_frame_observer")
+
+
+def user_unregister_audio_frame_observer(uintptr_t user):
+    cdef AGORA_HANDLE h = _ptr(user, "unregister_audio_frame_observer")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_unregister_audio_frame_observer(h)
+    _audio_targets.pop(user, None)
+    return _check(rc, "agora_local_user_unregister_audio_frame_observer")
+
+
+def forget_user(uintptr_t user):
+    """Drop targets of a local user whose connection was destroyed."""
+    _user_targets.pop(user, None)
+    _audio_targets.pop(user, None)
+
+
+memset(&_conn_observer, 0, sizeof(_conn_observer))
+_conn_observer.on_connected = _tr_connected
+_conn_observer.on_disconnected = _tr_disconnected
+_conn_observer.on_connecting = _tr_connecting
+_conn_observer.on_reconnecting = _tr_reconnecting
+_conn_observer.on_reconnected = _tr_reconnected
+_conn_observer.on_connection_lost = _tr_connection_lost
+_conn_observer.on_connection_failure = _tr_connection_failure
+_conn_observer.on_user_joined = _tr_user_joined
+_conn_observer.on_user_left = _tr_user_left
+
+memset(&_user_observer, 0, sizeof(_user_observer))
+_user_observer.on_audio_track_publish_success = _tr_publish_success
+_user_observer.on_audio_track_unpublished = _tr_unpublished
+
+memset(&_audio_observer, 0, sizeof(_audio_observer))
+_audio_observer.on_playback_audio_frame_before_mixing = _tr_before_mixing
+_audio_observer.on_playback_audio_frame = _tr_playback
+_audio_observer.on_record_audio_frame = _tr_record
+_audio_observer.on_mixed_audio_frame = _tr_mixed

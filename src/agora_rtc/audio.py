@@ -1,0 +1,121 @@
+"""Audio senders, tracks and frames."""
+
+from dataclasses import dataclass
+
+from . import _core
+from ._core import AudioFrame
+
+__all__ = ["AudioFrame", "AudioPcmDataSender", "LocalAudioTrack", "MediaNodeFactory", "PcmAudioFrame"]
+
+
+@dataclass
+class PcmAudioFrame:
+    """PCM to send (official name). ``data`` is any buffer of 16-bit interleaved samples."""
+
+    data: object = None
+    timestamp: int = 0
+    samples_per_channel: int = 0
+    bytes_per_sample: int = 2
+    number_of_channels: int = 1
+    sample_rate: int = 16000
+    present_time_ms: int = 0
+
+
+class _Child:
+    """An engine object owned by a service: released once, in any order."""
+
+    _kind = "object"
+
+    def __init__(self, service, handle):
+        self._service = service
+        self._h = handle
+        service._adopt(self)
+
+    @property
+    def released(self):
+        return self._h == 0
+
+    def _handle(self):
+        if self._h == 0:
+            raise ValueError(f"{self._kind} was released")
+        return self._h
+
+    def release(self):
+        """Free the engine object. Idempotent."""
+        h, self._h = self._h, 0
+        if h:
+            self._destroy(h)
+            self._service._disown(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class MediaNodeFactory(_Child):
+    """Creates senders (official name)."""
+
+    _kind = "MediaNodeFactory"
+    _destroy = staticmethod(_core.factory_destroy)
+
+    def create_audio_pcm_data_sender(self):
+        return AudioPcmDataSender(self._service, _core.factory_create_pcm_sender(self._handle()))
+
+
+class AudioPcmDataSender(_core.PcmSender):
+    """Pushes PCM into the custom audio track made from it.
+
+    ``send(data, samples_per_channel, sample_rate, channels=1, ...)`` is the fast
+    path (GIL released, no copy); ``send_audio_pcm_data(PcmAudioFrame)`` is the
+    official one. Audio is queued (up to 60 s by default) and played out by the
+    engine at real-time pace, 10 ms per tick.
+    """
+
+    def __init__(self, service, handle):
+        self._service = service
+        self._set_handle(handle)
+        service._adopt(self)
+
+    @property
+    def released(self):
+        return self.handle == 0
+
+    def send_audio_pcm_data(self, frame: PcmAudioFrame):
+        return self.send(frame.data, frame.samples_per_channel, frame.sample_rate, frame.number_of_channels,
+                         frame.bytes_per_sample, frame.timestamp & 0xFFFFFFFF, frame.present_time_ms)
+
+    def release(self):
+        h = self.handle
+        if h:
+            self._set_handle(0)
+            _core.pcm_sender_destroy(h)
+            self._service._disown(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class LocalAudioTrack(_Child):
+    """A custom PCM audio track fed by an AudioPcmDataSender (official name)."""
+
+    _kind = "LocalAudioTrack"
+    _destroy = staticmethod(_core.track_destroy)
+
+    def set_enabled(self, enable):
+        return _core.track_set_enabled(self._handle(), enable)
+
+    def is_enabled(self):
+        return _core.track_is_enabled(self._handle())
+
+    def set_max_buffer_audio_frame_number(self, num):
+        """Cap the queue of unsent 10 ms frames; sends beyond it are refused (ERR_RESOURCE_LIMITED)."""
+        return _core.track_set_max_buffered_frames(self._handle(), num)
+
+    def clear_sender_buffer(self):
+        """Drop queued audio at once (barge-in)."""
+        return _core.track_clear_buffer(self._handle())

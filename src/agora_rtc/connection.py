@@ -1,0 +1,183 @@
+"""RTCConnection: joins one channel as one user."""
+
+from dataclasses import dataclass, field
+
+from . import _core
+from ._core import RTCConnInfo
+from .local_user import LocalUser
+
+__all__ = ["RTCConnConfig", "RTCConnection", "RTCConnInfo", "AudioSubscriptionOptions",
+           "ConnectionState", "ConnectionChangedReason", "UserOfflineReason"]
+
+
+class ConnectionState:
+    DISCONNECTED, CONNECTING, CONNECTED, RECONNECTING, FAILED = 1, 2, 3, 4, 5
+
+
+class ConnectionChangedReason:
+    CONNECTING, JOIN_SUCCESS, INTERRUPTED, BANNED_BY_SERVER, JOIN_FAILED, LEAVE_CHANNEL = range(6)
+    INVALID_APP_ID, INVALID_CHANNEL_NAME, INVALID_TOKEN, TOKEN_EXPIRED, REJECTED_BY_SERVER = range(6, 11)
+    SAME_UID_LOGIN = 19
+
+
+class UserOfflineReason:
+    QUIT, DROPPED, BECOME_AUDIENCE = 0, 1, 2
+
+
+@dataclass
+class AudioSubscriptionOptions:
+    packet_only: int = 0
+    pcm_data_only: int = 0
+    bytes_per_sample: int = 2
+    number_of_channels: int = 0
+    sample_rate_hz: int = 0
+
+
+@dataclass
+class RTCConnConfig:
+    """Connection configuration (official field names)."""
+
+    auto_subscribe_audio: int = 1
+    auto_subscribe_video: int = 0
+    enable_audio_recording_or_playout: int = 0
+    max_send_bitrate: int = 0
+    min_port: int = 0
+    max_port: int = 0
+    audio_subs_options: AudioSubscriptionOptions = field(default_factory=AudioSubscriptionOptions)
+    client_role_type: int = 1
+    channel_profile: int = 1
+    audio_recv_media_packet: int = 0
+    audio_recv_encoded_frame: int = 0
+    video_recv_media_packet: int = 0
+
+
+_EVENTS = ("connected", "disconnected", "connecting", "reconnecting", "reconnected", "connection_failure")
+
+
+class RTCConnection:
+    """A connection to one channel (official name). Create with
+    ``AgoraService.create_rtc_connection(config)``; usable as a context manager."""
+
+    def __init__(self, service, config: RTCConnConfig):
+        if not isinstance(config, RTCConnConfig):
+            raise TypeError(f"create_rtc_connection() takes an RTCConnConfig, not {type(config).__name__}")
+        svc = service._need_initialized("create_rtc_connection")
+        subs = config.audio_subs_options
+        self._h = _core.conn_create(
+            svc, auto_subscribe_audio=config.auto_subscribe_audio, auto_subscribe_video=config.auto_subscribe_video,
+            enable_audio_recording_or_playout=config.enable_audio_recording_or_playout,
+            max_send_bitrate=config.max_send_bitrate, client_role_type=int(config.client_role_type),
+            channel_profile=int(config.channel_profile), audio_recv_media_packet=config.audio_recv_media_packet,
+            audio_recv_encoded_frame=config.audio_recv_encoded_frame,
+            video_recv_media_packet=config.video_recv_media_packet,
+            sub_sample_rate=subs.sample_rate_hz, sub_channels=subs.number_of_channels)
+        self._service = service
+        self.config = config
+        self._observers = []
+        self._local_user = LocalUser(self, _core.conn_get_local_user(self._h))
+        _core.conn_register_observer(self._h, self)
+        service._adopt(self)
+
+    def _handle(self, what):
+        if self._h == 0:
+            raise ValueError(f"RTCConnection.{what}(): the connection was released")
+        return self._h
+
+    @property
+    def released(self):
+        return self._h == 0
+
+    def connect(self, token, chan_id, user_id):
+        """Join *chan_id* as *user_id* (``str``; "0" lets the engine pick a uid).
+
+        Returns 0 at once; ``on_connected`` follows on an engine thread. Raises
+        AgoraError (ERR_INVALID_CHANNEL_NAME, ERR_INVALID_USER_ID, ERR_INVALID_STATE…).
+        """
+        if not isinstance(chan_id, str):
+            raise TypeError(f"chan_id must be str, not {type(chan_id).__name__}")
+        if isinstance(user_id, int) and not isinstance(user_id, bool):
+            user_id = str(user_id)
+        if not isinstance(user_id, str):
+            raise TypeError(f"user_id must be str (or int), not {type(user_id).__name__}")
+        if token is not None and not isinstance(token, str):
+            raise TypeError(f"token must be str or None, not {type(token).__name__}")
+        return _core.conn_connect(self._handle("connect"), token, chan_id, user_id)
+
+    def disconnect(self):
+        return _core.conn_disconnect(self._handle("disconnect"))
+
+    def renew_token(self, token):
+        return _core.conn_renew_token(self._handle("renew_token"), token)
+
+    def get_conn_info(self):
+        return _core.conn_get_info(self._handle("get_conn_info"))
+
+    def get_local_user(self):
+        self._handle("get_local_user")
+        return self._local_user
+
+    @property
+    def local_user(self):
+        return self.get_local_user()
+
+    def register_observer(self, conn_observer):
+        """Add an IRTCConnectionObserver (several may be registered)."""
+        self._handle("register_observer")
+        if conn_observer not in self._observers:
+            self._observers = self._observers + [conn_observer]
+        return 0
+
+    def unregister_observer(self, conn_observer=None):
+        """Remove one observer, or all of them."""
+        self._observers = [o for o in self._observers if conn_observer is not None and o is not conn_observer]
+        return 0
+
+    def release(self):
+        """Disconnect and free the connection, its local user's observers and
+        subscriptions. Callbacks have stopped when it returns. Idempotent."""
+        h, self._h = self._h, 0
+        if not h:
+            return
+        self._local_user._detach()
+        _core.conn_unregister_observer(h)
+        _core.conn_destroy(h)
+        self._observers = []
+        self._service._disown(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+    # -- engine events (called by _core on an engine thread) -------------------
+    def _emit(self, name, *args):
+        for observer in self._observers:
+            getattr(observer, name)(self, *args)
+
+    def _on_connected(self, info, reason):
+        self._emit("on_connected", info, reason)
+
+    def _on_disconnected(self, info, reason):
+        self._emit("on_disconnected", info, reason)
+
+    def _on_connecting(self, info, reason):
+        self._emit("on_connecting", info, reason)
+
+    def _on_reconnecting(self, info, reason):
+        self._emit("on_reconnecting", info, reason)
+
+    def _on_reconnected(self, info, reason):
+        self._emit("on_reconnected", info, reason)
+
+    def _on_connection_lost(self, info):
+        self._emit("on_connection_lost", info)
+
+    def _on_connection_failure(self, info, reason):
+        self._emit("on_connection_failure", info, reason)
+
+    def _on_user_joined(self, user_id):
+        self._emit("on_user_joined", user_id)
+
+    def _on_user_left(self, user_id, reason):
+        self._emit("on_user_left", user_id, reason)

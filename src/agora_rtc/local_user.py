@@ -1,0 +1,135 @@
+"""LocalUser: what one connection publishes and receives."""
+
+from . import _core
+
+__all__ = ["LocalUser"]
+
+_RATES = (8000, 16000, 24000, 32000, 44100, 48000)
+
+
+def _check_format(what, channels, sample_rate):
+    if channels not in (1, 2):
+        raise ValueError(f"{what}: channels must be 1 or 2, not {channels!r}")
+    if sample_rate not in _RATES:
+        raise ValueError(f"{what}: sample rate must be one of {_RATES}, not {sample_rate!r}")
+
+
+class LocalUser:
+    """The local user of an RTCConnection (official name); get it with
+    ``connection.get_local_user()``. It lives as long as its connection."""
+
+    def __init__(self, connection, handle):
+        self._connection = connection
+        self._h = handle
+        self._observers = []
+        self._audio_observer = None
+        self._tracks = {}
+        _core.user_register_observer(handle, self)
+
+    def _handle(self, what):
+        if self._h == 0 or self._connection.released:
+            raise ValueError(f"LocalUser.{what}(): the connection was released")
+        return self._h
+
+    def get_rtc_connection(self):
+        return self._connection
+
+    # -- publishing ------------------------------------------------------------
+    def publish_audio(self, agora_local_audio_track):
+        from .audio import LocalAudioTrack
+        if not isinstance(agora_local_audio_track, LocalAudioTrack):
+            raise TypeError("publish_audio() takes a LocalAudioTrack")
+        rc = _core.user_publish_audio(self._handle("publish_audio"), agora_local_audio_track._handle())
+        self._tracks[agora_local_audio_track._h] = agora_local_audio_track
+        return rc
+
+    def unpublish_audio(self, agora_local_audio_track):
+        rc = _core.user_unpublish_audio(self._handle("unpublish_audio"), agora_local_audio_track._handle())
+        self._tracks.pop(agora_local_audio_track._h, None)
+        return rc
+
+    # -- subscribing -------------------------------------------------------------
+    def subscribe_audio(self, user_id):
+        return _core.user_subscribe_audio(self._handle("subscribe_audio"), str(user_id), True)
+
+    def unsubscribe_audio(self, user_id):
+        return _core.user_subscribe_audio(self._handle("unsubscribe_audio"), str(user_id), False)
+
+    def subscribe_all_audio(self):
+        return _core.user_subscribe_all_audio(self._handle("subscribe_all_audio"), True)
+
+    def unsubscribe_all_audio(self):
+        return _core.user_subscribe_all_audio(self._handle("unsubscribe_all_audio"), False)
+
+    # -- frame formats -----------------------------------------------------------
+    def set_playback_audio_frame_before_mixing_parameters(self, channels, sample_rate_hz):
+        _check_format("set_playback_audio_frame_before_mixing_parameters", channels, sample_rate_hz)
+        return _core.user_set_frame_parameters(self._handle("set_playback_audio_frame_before_mixing_parameters"),
+                                               _core.BEFORE_MIXING, channels, sample_rate_hz)
+
+    def set_playback_audio_frame_parameters(self, channels, sample_rate_hz, mode=0, samples_per_call=0):
+        _check_format("set_playback_audio_frame_parameters", channels, sample_rate_hz)
+        return _core.user_set_frame_parameters(self._handle("set_playback_audio_frame_parameters"),
+                                               _core.PLAYBACK, channels, sample_rate_hz, samples_per_call)
+
+    def set_recording_audio_frame_parameters(self, channels, sample_rate_hz, mode=0, samples_per_call=0):
+        _check_format("set_recording_audio_frame_parameters", channels, sample_rate_hz)
+        return _core.user_set_frame_parameters(self._handle("set_recording_audio_frame_parameters"),
+                                               _core.RECORD, channels, sample_rate_hz, samples_per_call)
+
+    def set_mixed_audio_frame_parameters(self, channels, sample_rate_hz, samples_per_call=0):
+        _check_format("set_mixed_audio_frame_parameters", channels, sample_rate_hz)
+        return _core.user_set_frame_parameters(self._handle("set_mixed_audio_frame_parameters"),
+                                               _core.MIXED, channels, sample_rate_hz, samples_per_call)
+
+    # -- observers ---------------------------------------------------------------
+    def register_audio_frame_observer(self, observer):
+        """Receive audio frames (an IAudioFrameObserver); replaces any earlier one."""
+        if observer is None:
+            raise TypeError("register_audio_frame_observer() needs an observer, not None")
+        _core.user_register_audio_frame_observer(self._handle("register_audio_frame_observer"),
+                                                 _core.AudioTarget(self, observer))
+        self._audio_observer = observer
+        return 0
+
+    def unregister_audio_frame_observer(self):
+        """Stop audio frames; no frame callback runs after this returns."""
+        _core.user_unregister_audio_frame_observer(self._handle("unregister_audio_frame_observer"))
+        self._audio_observer = None
+        return 0
+
+    def register_local_user_observer(self, observer):
+        self._handle("register_local_user_observer")
+        if observer not in self._observers:
+            self._observers = self._observers + [observer]
+        return 0
+
+    def unregister_local_user_observer(self, observer=None):
+        self._observers = [o for o in self._observers if observer is not None and o is not observer]
+        return 0
+
+    def _detach(self):
+        """Called by the connection's release: stop every callback first."""
+        h = self._h
+        if not h:
+            return
+        if self._audio_observer is not None:
+            _core.user_unregister_audio_frame_observer(h)
+        _core.user_unregister_observer(h)
+        _core.forget_user(h)
+        self._h = 0
+        self._audio_observer = None
+        self._observers = []
+        self._tracks.clear()
+
+    # -- engine events -------------------------------------------------------------
+    def _track(self, handle):
+        return self._tracks.get(handle, handle)
+
+    def _on_audio_track_publish_success(self, track_handle):
+        for o in self._observers:
+            o.on_audio_track_publish_success(self, self._track(track_handle))
+
+    def _on_audio_track_unpublished(self, track_handle):
+        for o in self._observers:
+            o.on_audio_track_unpublished(self, self._track(track_handle))

@@ -1,0 +1,74 @@
+"""Observer base classes with the official SDK's names and signatures.
+
+Subclass and override what you need; every method has a do-nothing default.
+
+Callbacks run on an engine thread ("direct" delivery, as in the official SDK).
+They may call any agora_rtc API, including ``disconnect()`` and ``release()``
+of the object whose callback is running. Audio frame callbacks arrive every
+10 ms per frame kind: keep them short (well under 10 ms) or the engine falls
+behind; hand heavy work to another thread. An exception raised in a callback
+is logged on the ``agora_rtc`` logger and the engine keeps delivering.
+"""
+
+
+class IRTCConnectionObserver:
+    """Connection events. ``agora_rtc_conn`` is the RTCConnection; ``conn_info``
+    an RTCConnInfo; ``reason`` Agora's CONNECTION_CHANGED_REASON_TYPE."""
+
+    def on_connected(self, agora_rtc_conn, conn_info, reason):
+        pass
+
+    def on_disconnected(self, agora_rtc_conn, conn_info, reason):
+        pass
+
+    def on_connecting(self, agora_rtc_conn, conn_info, reason):
+        pass
+
+    def on_reconnecting(self, agora_rtc_conn, conn_info, reason):
+        pass
+
+    def on_reconnected(self, agora_rtc_conn, conn_info, reason):
+        pass
+
+    def on_connection_lost(self, agora_rtc_conn, conn_info):
+        pass
+
+    def on_connection_failure(self, agora_rtc_conn, conn_info, reason):
+        pass
+
+    def on_user_joined(self, agora_rtc_conn, user_id):
+        """A remote user (``str`` id) joined, or was already in the channel when we joined."""
+
+    def on_user_left(self, agora_rtc_conn, user_id, reason):
+        """A remote user left; ``reason`` is USER_OFFLINE_QUIT (0) or USER_OFFLINE_DROPPED (1)."""
+
+
+class IRTCLocalUserObserver:
+    """Local user events. ``agora_local_user`` is the LocalUser."""
+
+    def on_audio_track_publish_success(self, agora_local_user, agora_local_audio_track):
+        pass
+
+    def on_audio_track_unpublished(self, agora_local_user, agora_local_audio_track):
+        pass
+
+
+class IAudioFrameObserver:
+    """Audio frames, each one 10 ms of 16-bit PCM as an AudioFrame.
+
+    The frame's memory is valid only during the callback (see AudioFrame);
+    copy what you keep. Return values are ignored (the official SDK's are too).
+    """
+
+    def on_playback_audio_frame_before_mixing(self, agora_local_user, channel_id, uid, frame):
+        """One remote user's audio, in the format set by
+        ``set_playback_audio_frame_before_mixing_parameters`` (or as sent)."""
+
+    def on_playback_audio_frame(self, agora_local_user, channel_id, frame):
+        """All subscribed remote users mixed, every 10 ms while connected."""
+
+    def on_record_audio_frame(self, agora_local_user, channel_id, frame):
+        """What this user publishes."""
+
+    def on_mixed_audio_frame(self, agora_local_user, channel_id, frame):
+        """Playback and record mixed."""

@@ -1,0 +1,145 @@
+"""AgoraService: the one-per-process entry point that owns every SDK object."""
+
+import atexit
+import json
+import threading
+from dataclasses import dataclass
+
+from . import _core
+from .engine import load_engine
+
+__all__ = ["AgoraService", "AgoraServiceConfig"]
+
+
+@dataclass
+class AgoraServiceConfig:
+    """Service configuration (official field names)."""
+
+    appid: str = ""
+    enable_audio_processor: int = 1
+    enable_audio_device: int = 0
+    enable_video: int = 0
+    area_code: int = 0xFFFFFFFF
+    channel_profile: int = 1
+    audio_scenario: int = 0
+    use_string_uid: int = 0
+    log_path: str = ""
+    log_size: int = 0
+    log_level: int = 0
+
+
+class AgoraService:
+    """The service. One may be initialized per process at a time.
+
+    ``AgoraService(sdk_path=None)`` loads the engine: *sdk_path*, else
+    ``$AGORA_RTC_SDK``, else the bundled loopback engine. ``release()`` frees
+    everything still open, is idempotent, and runs at interpreter exit.
+    Usable as a context manager.
+    """
+
+    _initialized_instance = None
+    _class_lock = threading.Lock()
+
+    def __init__(self, sdk_path=None):
+        self.engine_path = load_engine(sdk_path)
+        self._h = _core.service_create()
+        self._initialized = False
+        self._children = {}  # id -> object, in creation order
+        self._lock = threading.RLock()
+
+    # -- lifecycle ---------------------------------------------------------
+    def initialize(self, config: AgoraServiceConfig):
+        if not isinstance(config, AgoraServiceConfig):
+            raise TypeError(f"initialize() takes an AgoraServiceConfig, not {type(config).__name__}")
+        if not config.appid:
+            raise ValueError("AgoraServiceConfig.appid is empty: set your Agora App ID (any non-empty string on the loopback engine)")
+        with AgoraService._class_lock:
+            if self._h == 0:
+                raise ValueError("AgoraService was released; create a new one")
+            if self._initialized:
+                raise RuntimeError("this AgoraService is already initialized")
+            other = AgoraService._initialized_instance
+            if other is not None:
+                raise RuntimeError("another AgoraService is initialized in this process; release it first (one service per process)")
+            rc = _core.service_initialize(
+                self._h, app_id=config.appid, enable_audio_processor=config.enable_audio_processor,
+                enable_audio_device=config.enable_audio_device, enable_video=config.enable_video,
+                area_code=config.area_code, channel_profile=int(config.channel_profile),
+                audio_scenario=int(config.audio_scenario), use_string_uid=config.use_string_uid,
+                log_level=config.log_level)
+            self._initialized = True
+            self.config = config
+            AgoraService._initialized_instance = self
+        atexit.register(self._release_at_exit)
+        return rc
+
+    def _need_initialized(self, what):
+        if self._h == 0:
+            raise ValueError(f"AgoraService.{what}(): the service was released")
+        if not self._initialized:
+            raise RuntimeError(f"AgoraService.{what}(): call initialize() first")
+        return self._h
+
+    def set_parameters(self, params):
+        """Set engine parameters from a JSON string or a dict, e.g.
+        ``{"loopback.clock_speed": 10}`` (the test clock: 10x real time)."""
+        text = params if isinstance(params, str) else json.dumps(params)
+        return _core.service_set_parameters(self._need_initialized("set_parameters"), text)
+
+    def release(self):
+        """Release every object still open, then the service. Idempotent."""
+        with self._lock:
+            if self._h == 0:
+                return 0
+            for child in reversed(list(self._children.values())):
+                child.release()
+            h, self._h = self._h, 0
+        _core.service_release(h)
+        with AgoraService._class_lock:
+            if AgoraService._initialized_instance is self:
+                AgoraService._initialized_instance = None
+        self._initialized = False
+        atexit.unregister(self._release_at_exit)
+        return 0
+
+    def _release_at_exit(self):
+        # Runs before interpreter finalization: stop callbacks entering Python,
+        # then free everything (the engine thread is joined inside).
+        try:
+            self.release()
+        finally:
+            _core.shutdown_callbacks()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+    # -- ownership of children -------------------------------------------------
+    def _adopt(self, child):
+        with self._lock:
+            self._children[id(child)] = child
+
+    def _disown(self, child):
+        with self._lock:
+            self._children.pop(id(child), None)
+
+    # -- factories ---------------------------------------------------------------
+    def create_media_node_factory(self):
+        from .audio import MediaNodeFactory
+        return MediaNodeFactory(self, _core.factory_create(self._need_initialized("create_media_node_factory")))
+
+    def create_rtc_connection(self, con_config=None):
+        from .connection import RTCConnConfig, RTCConnection
+        return RTCConnection(self, con_config if con_config is not None else RTCConnConfig())
+
+    def create_custom_audio_track_pcm(self, audio_pcm_data_sender):
+        from .audio import AudioPcmDataSender, LocalAudioTrack
+        if not isinstance(audio_pcm_data_sender, AudioPcmDataSender):
+            raise TypeError("create_custom_audio_track_pcm() takes an AudioPcmDataSender")
+        if audio_pcm_data_sender.released:
+            raise ValueError("create_custom_audio_track_pcm(): the AudioPcmDataSender was released")
+        h = _core.service_create_pcm_track(self._need_initialized("create_custom_audio_track_pcm"),
+                                           audio_pcm_data_sender.handle)
+        return LocalAudioTrack(self, h)

@@ -1,0 +1,325 @@
+/* audio_clock.c -- the engine thread: it delivers queued events and, while any
+ * connection is connected, runs the audio clock on absolute 10 ms deadlines
+ * (scaled by the loopback.clock_speed parameter for tests). Each tick pulls one
+ * frame per published track, converts it to each receiver's formats and
+ * delivers before-mixing, playback (mixed), record and mixed frames. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+
+enum { KIND_BEFORE_MIXING, KIND_PLAYBACK, KIND_RECORD, KIND_MIXED_PLAYBACK, KIND_MIXED_RECORD };
+enum { SLOT_BEFORE_MIXING, SLOT_PLAYBACK, SLOT_RECORD, SLOT_MIXED };
+
+typedef struct delivery {
+  int slot;
+  connection* conn; /* holds a reference until delivered */
+  char channel_id[MAX_CHANNEL_LEN + 1];
+  char user_id[MAX_ID_LEN + 1];
+  audio_frame frame;
+} delivery;
+
+typedef struct source {
+  connection* conn;
+  pcm_frame frame;
+} source;
+
+/* Scratch owned by the engine thread, reused every tick. */
+static delivery* plan;
+static int plan_count, plan_capacity;
+/* Frame memory handed to callbacks: blocks that never move during a tick. */
+#define POOL_BLOCK_SAMPLES (64 * FRAME_MAX_SAMPLES)
+static int16_t** pool_blocks;
+static int pool_block_count, pool_block;
+static size_t pool_used;
+static source* sources;
+static int source_capacity;
+static pthread_t engine_thread;
+
+static int16_t* pool_take(size_t samples) {
+  if (pool_block < pool_block_count && pool_used + samples > POOL_BLOCK_SAMPLES) {
+    pool_block++;
+    pool_used = 0;
+  }
+  if (pool_block == pool_block_count) {
+    int16_t** grown = realloc(pool_blocks, sizeof(int16_t*) * (size_t)(pool_block_count + 1));
+    if (!grown) return NULL;
+    pool_blocks = grown;
+    pool_blocks[pool_block_count] = malloc(sizeof(int16_t) * POOL_BLOCK_SAMPLES);
+    if (!pool_blocks[pool_block_count]) return NULL;
+    pool_block_count++;
+    pool_used = 0;
+  }
+  int16_t* p = pool_blocks[pool_block] + pool_used;
+  pool_used += samples;
+  return p;
+}
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t engine_now_ms(void) { return g_engine.ticks * 10; }
+
+int engine_on_engine_thread(void) { return g_engine.running && pthread_equal(pthread_self(), engine_thread); }
+
+void engine_wait_callbacks(void) {
+  if (engine_on_engine_thread()) return;
+  while (g_engine.in_callback) pthread_cond_wait(&g_engine.cb_done, &g_engine.lock);
+}
+
+void engine_wake(void) { pthread_cond_signal(&g_engine.wake); }
+
+static void wait_until(int64_t deadline_ns) {
+  struct timespec ts;
+#ifdef __APPLE__
+  int64_t delta = deadline_ns - mono_ns();
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t abs_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (delta > 0 ? delta : 0);
+#else
+  int64_t abs_ns = deadline_ns;
+#endif
+  ts.tv_sec = abs_ns / 1000000000;
+  ts.tv_nsec = abs_ns % 1000000000;
+  pthread_cond_timedwait(&g_engine.wake, &g_engine.lock, &ts);
+}
+
+static int any_connected(void) {
+  for (int i = 0; i < g_engine.conn_count; i++)
+    if (g_engine.conns[i]->channel) return 1;
+  return 0;
+}
+
+static void* engine_main(void* arg) {
+  (void)arg;
+  pthread_mutex_lock(&g_engine.lock);
+  int ticking = 0;
+  int64_t next_deadline = 0;
+  while (!g_engine.stop) {
+    events_deliver();
+    if (g_engine.stop) break;
+    if (!any_connected()) {
+      ticking = 0;
+      pthread_cond_wait(&g_engine.wake, &g_engine.lock);
+      continue;
+    }
+    int64_t period = (int64_t)(10000000.0 / g_engine.clock_speed);
+    int64_t now = mono_ns();
+    if (!ticking) {
+      ticking = 1;
+      next_deadline = now + period;
+    }
+    if (now >= next_deadline) {
+      audio_clock_tick();
+      g_engine.ticks++;
+      next_deadline += period;
+      if (now - next_deadline > 20 * period) { /* stalled far behind: resync */
+        g_engine.late_ticks++;
+        next_deadline = now + period;
+      }
+      continue;
+    }
+    wait_until(next_deadline);
+  }
+  pthread_mutex_unlock(&g_engine.lock);
+  return NULL;
+}
+
+int engine_start_thread(void) {
+  g_engine.stop = 0;
+  g_engine.running = 1;
+  if (pthread_create(&engine_thread, NULL, engine_main, NULL) != 0) {
+    g_engine.running = 0;
+    return -ERR_RESOURCE_LIMITED;
+  }
+  return ERR_OK;
+}
+
+void engine_stop_thread(void) {
+  if (!g_engine.running) return;
+  g_engine.stop = 1;
+  pthread_cond_signal(&g_engine.wake);
+  pthread_mutex_unlock(&g_engine.lock);
+  pthread_join(engine_thread, NULL);
+  pthread_mutex_lock(&g_engine.lock);
+  g_engine.running = 0;
+  g_engine.stop = 0;
+}
+
+/* Converts one 10 ms source frame to (channels, rate) into out. */
+static int convert(local_user* u, const char* user_id, int kind, const pcm_frame* f, int channels, int rate,
+                   int16_t* out) {
+  int n = f->sample_rate / 100;
+  if (f->sample_rate == rate) {
+    audio_convert_channels(f->data, f->channels, out, channels, n);
+    return 1;
+  }
+  int16_t tmp[FRAME_MAX_SAMPLES];
+  audio_convert_channels(f->data, f->channels, tmp, channels, n);
+  resampler* r = local_user_resampler(u, user_id, kind, f->sample_rate, rate, channels);
+  if (!r) return 0;
+  resampler_process(r, tmp, out);
+  return 1;
+}
+
+static delivery* plan_add(int slot, connection* c, const char* user_id, int channels, int rate, int16_t* data,
+                          const pcm_frame* src) {
+  if (plan_count == plan_capacity) {
+    int cap = plan_capacity ? plan_capacity * 2 : 64;
+    delivery* grown = realloc(plan, sizeof(delivery) * (size_t)cap);
+    if (!grown) return NULL;
+    plan = grown;
+    plan_capacity = cap;
+  }
+  delivery* d = &plan[plan_count++];
+  memset(&d->frame, 0, sizeof d->frame);
+  d->slot = slot;
+  d->conn = c;
+  connection_retain(c);
+  strcpy(d->channel_id, c->channel_id);
+  strcpy(d->user_id, user_id ? user_id : "");
+  d->frame.type = 0; /* FRAME_TYPE_PCM16 */
+  d->frame.samples_per_channel = rate / 100;
+  d->frame.bytes_per_sample = 2;
+  d->frame.channels = channels;
+  d->frame.samples_per_sec = rate;
+  d->frame.buffer = data;
+  d->frame.render_time_ms = engine_now_ms();
+  d->frame.presentation_ms = src ? src->presentation_ms : 0;
+  d->frame.rtp_timestamp = src ? src->capture_timestamp : 0;
+  return d;
+}
+
+static void mix_into(int32_t* acc, const int16_t* in, size_t n) {
+  for (size_t i = 0; i < n; i++) acc[i] += in[i];
+}
+
+static void saturate(const int32_t* acc, int16_t* out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = (int16_t)(acc[i] > 32767 ? 32767 : acc[i] < -32768 ? -32768 : acc[i]);
+}
+
+/* Builds this tick's deliveries for one receiver. */
+static void plan_receiver(connection* r, source* srcs, int nsrc, const source* own) {
+  local_user* u = &r->user;
+  int32_t playback_acc[FRAME_MAX_SAMPLES], mixed_acc[FRAME_MAX_SAMPLES];
+  int pb_n = u->playback.set ? u->playback.sample_rate / 100 * u->playback.channels : 0;
+  int mx_n = u->mixed.set ? u->mixed.sample_rate / 100 * u->mixed.channels : 0;
+  memset(playback_acc, 0, sizeof(int32_t) * (size_t)pb_n);
+  memset(mixed_acc, 0, sizeof(int32_t) * (size_t)mx_n);
+  int16_t tmp[FRAME_MAX_SAMPLES];
+  for (int i = 0; i < nsrc; i++) {
+    source* s = &srcs[i];
+    if (s->conn == r || s->conn->channel != r->channel || !local_user_is_subscribed(u, s->conn->user_id)) continue;
+    const pcm_frame* f = &s->frame;
+    int ch = u->before_mixing.set ? u->before_mixing.channels : f->channels;
+    int rate = u->before_mixing.set ? u->before_mixing.sample_rate : f->sample_rate;
+    int16_t* out = pool_take((size_t)(rate / 100 * ch));
+    if (out && convert(u, s->conn->user_id, KIND_BEFORE_MIXING, f, ch, rate, out))
+      plan_add(SLOT_BEFORE_MIXING, r, s->conn->user_id, ch, rate, out, f);
+    if (pb_n && convert(u, s->conn->user_id, KIND_PLAYBACK, f, u->playback.channels, u->playback.sample_rate, tmp))
+      mix_into(playback_acc, tmp, (size_t)pb_n);
+    if (mx_n && convert(u, s->conn->user_id, KIND_MIXED_PLAYBACK, f, u->mixed.channels, u->mixed.sample_rate, tmp))
+      mix_into(mixed_acc, tmp, (size_t)mx_n);
+  }
+  if (pb_n) {
+    int16_t* out = pool_take((size_t)pb_n);
+    if (out) {
+      saturate(playback_acc, out, (size_t)pb_n);
+      plan_add(SLOT_PLAYBACK, r, NULL, u->playback.channels, u->playback.sample_rate, out, NULL);
+    }
+  }
+  if (own && u->record.set) {
+    int16_t* out = pool_take((size_t)(u->record.sample_rate / 100 * u->record.channels));
+    if (out && convert(u, r->user_id, KIND_RECORD, &own->frame, u->record.channels, u->record.sample_rate, out))
+      plan_add(SLOT_RECORD, r, NULL, u->record.channels, u->record.sample_rate, out, &own->frame);
+  }
+  if (mx_n) {
+    if (own && convert(u, r->user_id, KIND_MIXED_RECORD, &own->frame, u->mixed.channels, u->mixed.sample_rate, tmp))
+      mix_into(mixed_acc, tmp, (size_t)mx_n);
+    int16_t* out = pool_take((size_t)mx_n);
+    if (out) {
+      saturate(mixed_acc, out, (size_t)mx_n);
+      plan_add(SLOT_MIXED, r, NULL, u->mixed.channels, u->mixed.sample_rate, out, NULL);
+    }
+  }
+}
+
+static void deliver_plan(void) {
+  for (int i = 0; i < plan_count; i++) {
+    delivery* d = &plan[i];
+    connection* c = d->conn;
+    local_user* u = &c->user;
+    /* Re-checked per frame: an earlier callback may have disconnected,
+     * unregistered or destroyed this connection. */
+    if (!c->destroyed && c->channel && u->audio_observer_set) {
+      audio_frame_observer* o = &u->audio_observer;
+      switch (d->slot) {
+        case SLOT_BEFORE_MIXING:
+          ENGINE_CALLBACK(o->on_playback_audio_frame_before_mixing, u, d->channel_id, d->user_id, &d->frame);
+          break;
+        case SLOT_PLAYBACK:
+          ENGINE_CALLBACK(o->on_playback_audio_frame, u, d->channel_id, &d->frame);
+          break;
+        case SLOT_RECORD:
+          ENGINE_CALLBACK(o->on_record_audio_frame, u, d->channel_id, &d->frame);
+          break;
+        case SLOT_MIXED:
+          ENGINE_CALLBACK(o->on_mixed_audio_frame, u, d->channel_id, &d->frame);
+          break;
+      }
+    }
+    connection_release(c);
+  }
+  plan_count = 0;
+}
+
+void audio_clock_tick(void) {
+  int n = g_engine.conn_count;
+  if (n > source_capacity) {
+    source* grown = realloc(sources, sizeof(source) * (size_t)n);
+    if (!grown) return;
+    sources = grown;
+    source_capacity = n;
+  }
+  /* 1. One frame per connected, publishing user (its tracks summed). */
+  int nsrc = 0;
+  for (int i = 0; i < n; i++) {
+    connection* c = g_engine.conns[i];
+    if (!c->channel || c->user.role != CLIENT_ROLE_BROADCASTER) continue;
+    source* s = &sources[nsrc];
+    int have = 0;
+    for (int k = 0; k < c->user.published_count; k++) {
+      pcm_frame f;
+      if (!audio_track_pull(c->user.published[k], &f)) continue;
+      if (!have) {
+        s->frame = f;
+        have = 1;
+      } else if (f.sample_rate == s->frame.sample_rate && f.channels == s->frame.channels) {
+        int32_t acc[FRAME_MAX_SAMPLES];
+        size_t len = (size_t)(f.sample_rate / 100 * f.channels);
+        for (size_t j = 0; j < len; j++) acc[j] = s->frame.data[j];
+        mix_into(acc, f.data, len);
+        saturate(acc, s->frame.data, len);
+      }
+    }
+    if (have) {
+      s->conn = c;
+      nsrc++;
+    }
+  }
+  /* 2. Every receiver with an audio frame observer gets its frames. */
+  pool_block = 0;
+  pool_used = 0;
+  for (int i = 0; i < n; i++) {
+    connection* r = g_engine.conns[i];
+    if (!r->channel || !r->user.audio_observer_set) continue;
+    const source* own = NULL;
+    for (int k = 0; k < nsrc; k++)
+      if (sources[k].conn == r) own = &sources[k];
+    plan_receiver(r, sources, nsrc, own);
+  }
+  deliver_plan();
+}

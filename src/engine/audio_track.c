@@ -1,0 +1,281 @@
+/* audio_track.c -- the media node factory, the PCM data sender and the custom PCM
+ * audio track with its jitter buffer (a ring of 10 ms frames).
+ *
+ * Sends run on the caller's thread (Python releases the GIL around them) and
+ * take only the sender and track locks; the engine thread pulls one frame per
+ * tick. A send that does not fit is refused whole and counted. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define DEFAULT_TRACK_FRAMES 6000 /* 60 s of queued audio */
+
+typedef struct factory {
+  uint32_t magic;
+} factory;
+
+AGORA_API_C_HDL agora_service_create_media_node_factory(AGORA_HANDLE agora_svc) {
+  service* s = agora_svc;
+  if (!s || s->magic != MAGIC_SERVICE) return NULL;
+  factory* f = calloc(1, sizeof *f);
+  if (f) f->magic = MAGIC_FACTORY;
+  return f;
+}
+
+AGORA_API_C_VOID agora_media_node_factory_destroy(AGORA_HANDLE agora_media_node_factory) {
+  factory* f = agora_media_node_factory;
+  if (!f || f->magic != MAGIC_FACTORY) return;
+  f->magic = MAGIC_DEAD;
+  free(f);
+}
+
+AGORA_API_C_HDL agora_media_node_factory_create_audio_pcm_data_sender(AGORA_HANDLE agora_media_node_factory) {
+  factory* f = agora_media_node_factory;
+  if (!f || f->magic != MAGIC_FACTORY) return NULL;
+  pcm_sender* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->magic = MAGIC_PCM_SENDER;
+  pthread_mutex_init(&s->lock, NULL);
+  return s;
+}
+
+AGORA_API_C_VOID agora_audio_pcm_data_sender_destroy(AGORA_HANDLE agora_audio_pcm_data_sender) {
+  pcm_sender* s = agora_audio_pcm_data_sender;
+  if (!s || s->magic != MAGIC_PCM_SENDER) return;
+  pthread_mutex_lock(&g_engine.lock);
+  pthread_mutex_lock(&s->lock);
+  audio_track* t = s->track;
+  s->track = NULL;
+  if (t) {
+    pthread_mutex_lock(&t->lock);
+    t->sender = NULL;
+    pthread_mutex_unlock(&t->lock);
+    audio_track_release(t);
+  }
+  s->magic = MAGIC_DEAD;
+  pthread_mutex_unlock(&s->lock);
+  pthread_mutex_unlock(&g_engine.lock);
+  pthread_mutex_destroy(&s->lock);
+  free(s);
+}
+
+/* Appends samples to the staging frame; completes 10 ms frames into the ring. */
+static int track_push(audio_track* t, const int16_t* pcm, int samples, int channels, int rate,
+                      uint32_t capture_ts, int64_t pts) {
+  int frame_len = rate / 100;
+  if (t->staged && (t->staging.sample_rate != rate || t->staging.channels != channels)) {
+    t->staged = 0; /* a format change drops the unfinished partial frame */
+    t->frames_dropped++;
+  }
+  int whole = (t->staged + samples) / frame_len;
+  if (t->count + whole > t->capacity) {
+    t->frames_dropped += (uint64_t)whole;
+    return -ERR_RESOURCE_LIMITED;
+  }
+  int done = 0;
+  while (done < samples) {
+    if (!t->staged) {
+      t->staging.sample_rate = rate;
+      t->staging.channels = channels;
+      t->staging.capture_timestamp = capture_ts + (uint32_t)(done * 1000 / rate);
+      t->staging.presentation_ms = pts ? pts + done * 1000 / rate : 0;
+    }
+    int take = frame_len - t->staged;
+    if (take > samples - done) take = samples - done;
+    memcpy(t->staging.data + t->staged * channels, pcm + done * channels,
+           sizeof(int16_t) * (size_t)take * (size_t)channels);
+    t->staged += take;
+    done += take;
+    if (t->staged == frame_len) {
+      int slot = (t->head + t->count) % t->capacity;
+      if (!t->ring[slot]) t->ring[slot] = malloc(sizeof(pcm_frame));
+      if (!t->ring[slot]) return -ERR_RESOURCE_LIMITED;
+      memcpy(t->ring[slot], &t->staging, sizeof(pcm_frame));
+      t->count++;
+      t->frames_queued++;
+      t->staged = 0;
+    }
+  }
+  return ERR_OK;
+}
+
+AGORA_API_C_INT agora_audio_pcm_data_sender_send(AGORA_HANDLE agora_audio_pcm_data_sender,
+                                                 const void* audio_data, uint32_t capture_timestamp,
+                                                 int64_t presentation_ms, uint32_t samples_per_channel,
+                                                 uint32_t bytes_per_sample, uint32_t number_of_channels,
+                                                 uint32_t sample_rate) {
+  pcm_sender* s = agora_audio_pcm_data_sender;
+  if (!s || s->magic != MAGIC_PCM_SENDER) return -ERR_INVALID_ARGUMENT;
+  if (!audio_data || bytes_per_sample != 2 || (number_of_channels != 1 && number_of_channels != 2) ||
+      !audio_rate_supported((int)sample_rate) || samples_per_channel == 0 ||
+      samples_per_channel > sample_rate * 10)
+    return -ERR_INVALID_ARGUMENT;
+  int rc;
+  pthread_mutex_lock(&s->lock);
+  audio_track* t = s->track;
+  if (!t) {
+    rc = -ERR_NOT_READY; /* no track made from this sender yet */
+  } else {
+    pthread_mutex_lock(&t->lock);
+    rc = track_push(t, audio_data, (int)samples_per_channel, (int)number_of_channels, (int)sample_rate,
+                    capture_timestamp, presentation_ms);
+    pthread_mutex_unlock(&t->lock);
+  }
+  pthread_mutex_unlock(&s->lock);
+  return rc;
+}
+
+AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_audio_pcm_data_sender) {
+  service* svc = agora_svc;
+  pcm_sender* s = agora_audio_pcm_data_sender;
+  if (!svc || svc->magic != MAGIC_SERVICE || !s || s->magic != MAGIC_PCM_SENDER) return NULL;
+  audio_track* t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->magic = MAGIC_AUDIO_TRACK;
+  t->refs = 1;
+  t->enabled = 1;
+  t->capacity = DEFAULT_TRACK_FRAMES;
+  t->ring = calloc((size_t)t->capacity, sizeof(pcm_frame*));
+  pthread_mutex_init(&t->lock, NULL);
+  pthread_mutex_lock(&g_engine.lock);
+  pthread_mutex_lock(&s->lock);
+  if (s->track) { /* one track per sender: the newest takes the sender's audio */
+    pthread_mutex_lock(&s->track->lock);
+    s->track->sender = NULL;
+    pthread_mutex_unlock(&s->track->lock);
+    audio_track_release(s->track);
+  }
+  t->sender = s;
+  s->track = t;
+  t->refs++; /* the sender's reference */
+  pthread_mutex_unlock(&s->lock);
+  pthread_mutex_unlock(&g_engine.lock);
+  return t;
+}
+
+void audio_track_retain(audio_track* t) { t->refs++; }
+
+void audio_track_release(audio_track* t) {
+  if (--t->refs > 0) return;
+  for (int i = 0; i < t->capacity; i++) free(t->ring[i]);
+  free(t->ring);
+  pthread_mutex_destroy(&t->lock);
+  t->magic = MAGIC_DEAD;
+  free(t);
+}
+
+int audio_track_pull(audio_track* t, pcm_frame* out) {
+  int got = 0;
+  pthread_mutex_lock(&t->lock);
+  if (t->count > 0) {
+    pcm_frame* f = t->ring[t->head];
+    t->head = (t->head + 1) % t->capacity;
+    t->count--;
+    if (t->enabled) {
+      memcpy(out, f, sizeof *out);
+      got = 1;
+    }
+    t->frames_played++;
+  }
+  pthread_mutex_unlock(&t->lock);
+  return got;
+}
+
+static audio_track* track_from(AGORA_HANDLE h) {
+  audio_track* t = h;
+  return (t && t->magic == MAGIC_AUDIO_TRACK) ? t : NULL;
+}
+
+AGORA_API_C_VOID agora_local_audio_track_destroy(AGORA_HANDLE agora_local_audio_track) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t) return;
+  pthread_mutex_lock(&g_engine.lock);
+  /* Unpublish from every local user still holding it. */
+  for (int i = 0; i < g_engine.conn_count; i++) {
+    local_user* u = &g_engine.conns[i]->user;
+    for (int k = 0; k < u->published_count; k++) {
+      if (u->published[k] == t) {
+        u->published[k] = u->published[--u->published_count];
+        audio_track_release(t);
+        k--;
+      }
+    }
+  }
+  pcm_sender* s = t->sender;
+  if (s) {
+    /* Drop the sender's link without the sender lock order violation: the
+     * sender lock is taken before the track lock everywhere. */
+    pthread_mutex_lock(&s->lock);
+    if (s->track == t) {
+      s->track = NULL;
+      t->refs--;
+    }
+    pthread_mutex_unlock(&s->lock);
+    t->sender = NULL;
+  }
+  audio_track_release(t);
+  pthread_mutex_unlock(&g_engine.lock);
+}
+
+AGORA_API_C_INT agora_local_audio_track_set_enabled(AGORA_HANDLE agora_local_audio_track, int enable) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  t->enabled = enable ? 1 : 0;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}
+
+AGORA_API_C_INT agora_local_audio_track_is_enabled(AGORA_HANDLE agora_local_audio_track, int* enabled) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t || !enabled) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  *enabled = t->enabled;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}
+
+AGORA_API_C_INT agora_local_audio_track_get_state(AGORA_HANDLE agora_local_audio_track) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  int state = t->enabled ? LOCAL_AUDIO_STREAM_STATE_RECORDING : LOCAL_AUDIO_STREAM_STATE_STOPPED;
+  pthread_mutex_unlock(&t->lock);
+  return state;
+}
+
+AGORA_API_C_INT agora_local_audio_track_set_max_bufferd_frame_number(AGORA_HANDLE agora_local_audio_track, int number) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t || number <= 0) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  int rc = ERR_OK;
+  if (number < t->count) {
+    rc = -ERR_INVALID_STATE; /* more frames queued than the new limit */
+  } else {
+    pcm_frame** ring = calloc((size_t)number, sizeof(pcm_frame*));
+    if (!ring) {
+      rc = -ERR_RESOURCE_LIMITED;
+    } else {
+      for (int i = 0; i < t->count; i++) ring[i] = t->ring[(t->head + i) % t->capacity];
+      for (int i = t->count; i < t->capacity; i++) free(t->ring[(t->head + i) % t->capacity]);
+      free(t->ring);
+      t->ring = ring;
+      t->head = 0;
+      t->capacity = number;
+    }
+  }
+  pthread_mutex_unlock(&t->lock);
+  return rc;
+}
+
+AGORA_API_C_INT agora_local_audio_track_clear_sender_buffer(AGORA_HANDLE agora_local_audio_track) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  t->head = 0;
+  t->count = 0;
+  t->staged = 0;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}

@@ -1,0 +1,240 @@
+/* engine.h -- private declarations shared by the loopback engine's C files.
+ *
+ * Threads: one engine thread per initialized service (audio_clock.c) runs the
+ * 10 ms clock and delivers every observer callback. API calls come from any
+ * thread. One global mutex (g_engine.lock) guards channels, connections and
+ * observers; each track has its own mutex for its jitter buffer so that PCM
+ * sends never wait for a clock tick. Lock order: g_engine.lock -> sender.lock
+ * -> track.lock. Callbacks run with no engine lock held. */
+#pragma once
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "agora_c/agora_base.h"
+#include "agora_c/agora_local_track.h"
+#include "agora_c/agora_local_user.h"
+#include "agora_c/agora_media_base.h"
+#include "agora_c/agora_media_node_factory.h"
+#include "agora_c/agora_parameter.h"
+#include "agora_c/agora_rtc_conn.h"
+#include "agora_c/agora_service.h"
+
+#define ENGINE_VERSION "agora_rtc loopback engine 0.1.0"
+#define MAX_ID_LEN 255
+#define MAX_CHANNEL_LEN 64
+#define FRAME_MAX_SAMPLES (480 * 2) /* 10 ms of 48 kHz stereo */
+
+enum object_magic {
+  MAGIC_SERVICE = 0x53525643,
+  MAGIC_FACTORY = 0x46414354,
+  MAGIC_PARAMETER = 0x50415241,
+  MAGIC_CONNECTION = 0x434f4e4e,
+  MAGIC_LOCAL_USER = 0x4c555352,
+  MAGIC_PCM_SENDER = 0x50534e44,
+  MAGIC_AUDIO_TRACK = 0x41545243,
+  MAGIC_DEAD = 0x44454144,
+};
+
+/* ---- resampler.c ---- */
+typedef struct resampler resampler;
+int audio_rate_supported(int rate);
+resampler* resampler_new(int in_rate, int out_rate, int channels);
+void resampler_free(resampler* r);
+/* Converts exactly one 10 ms frame; out holds out_rate/100*channels samples. */
+void resampler_process(resampler* r, const int16_t* in, int16_t* out);
+int resampler_matches(const resampler* r, int in_rate, int out_rate, int channels);
+void audio_convert_channels(const int16_t* in, int in_channels, int16_t* out, int out_channels, int samples_per_channel);
+
+/* ---- audio_track.c: PCM sender, custom PCM track and its jitter buffer ---- */
+typedef struct pcm_frame {
+  int sample_rate;
+  int channels;
+  int64_t presentation_ms;
+  uint32_t capture_timestamp;
+  int16_t data[FRAME_MAX_SAMPLES];
+} pcm_frame;
+
+typedef struct audio_track {
+  uint32_t magic;
+  int refs;                 /* guarded by g_engine.lock */
+  pthread_mutex_t lock;     /* guards everything below */
+  pcm_frame** ring;
+  int capacity, head, count;
+  pcm_frame staging;        /* a partial 10 ms frame waiting for more samples */
+  int staged;               /* samples per channel in staging */
+  int enabled;
+  uint64_t frames_queued, frames_played, frames_dropped;
+  struct pcm_sender* sender;
+} audio_track;
+
+typedef struct pcm_sender {
+  uint32_t magic;
+  pthread_mutex_t lock;     /* guards track */
+  audio_track* track;
+} pcm_sender;
+
+void audio_track_retain(audio_track* t);   /* g_engine.lock held */
+void audio_track_release(audio_track* t);  /* g_engine.lock held */
+/* Pops the next 10 ms frame into out; returns 1 if there was one. */
+int audio_track_pull(audio_track* t, pcm_frame* out);
+
+/* ---- connection.c / local_user.c ---- */
+typedef struct resampler_slot {
+  char user_id[MAX_ID_LEN + 1];
+  int kind;
+  resampler* r;
+} resampler_slot;
+
+typedef struct frame_params {
+  int set;
+  int channels;
+  int sample_rate;
+} frame_params;
+
+typedef struct local_user {
+  uint32_t magic;
+  struct connection* conn;
+  int observer_set;
+  local_user_observer observer;
+  int audio_observer_set;
+  audio_frame_observer audio_observer;
+  frame_params playback, record, mixed, before_mixing;
+  audio_track* published[4];
+  int published_count;
+  int subscribe_all;
+  char** subscribed;        /* explicit subscriptions when !subscribe_all */
+  int subscribed_count;
+  resampler_slot* resamplers;
+  int resampler_count;
+  int role;
+} local_user;
+
+typedef struct connection {
+  uint32_t magic;
+  int refs;
+  int destroyed;
+  int state;
+  conn_id_t id;
+  rtc_conn_config config;
+  int observer_set;
+  rtc_conn_observer observer;
+  struct channel* channel;
+  char channel_id[MAX_CHANNEL_LEN + 1];
+  char user_id[MAX_ID_LEN + 1];
+  uid_t internal_uid;
+  struct connection* next_in_channel;
+  struct service* service;
+  local_user user;
+  struct parameter* parameter;
+} connection;
+
+void connection_retain(connection* c);   /* g_engine.lock held */
+void connection_release(connection* c);  /* g_engine.lock held */
+int local_user_is_subscribed(const local_user* u, const char* user_id);
+resampler* local_user_resampler(local_user* u, const char* user_id, int kind, int in_rate, int out_rate, int channels);
+void local_user_forget(local_user* u, const char* user_id);
+void local_user_clear(local_user* u);
+
+/* ---- channel.c ---- */
+typedef struct channel {
+  char app_id[MAX_ID_LEN + 1];
+  char name[MAX_CHANNEL_LEN + 1];
+  connection* members;
+  struct channel* next;
+} channel;
+
+int channel_join(connection* c, const char* channel_name, const char* user_id);
+void channel_leave(connection* c, int reason);
+
+/* ---- events.c: posted under g_engine.lock, delivered by the engine thread ---- */
+enum event_type {
+  EV_CONNECTING,
+  EV_CONNECTED,
+  EV_DISCONNECTED,
+  EV_CONNECTION_FAILURE,
+  EV_USER_JOINED,
+  EV_USER_LEFT,
+  EV_AUDIO_PUBLISH_SUCCESS,
+  EV_AUDIO_UNPUBLISHED,
+};
+
+typedef struct event {
+  int type;
+  connection* conn;         /* holds a reference */
+  void* track;              /* for publish events (handle value only) */
+  int reason;
+  int state;
+  char user_id[MAX_ID_LEN + 1];
+  struct event* next;
+} event;
+
+void event_post(int type, connection* c, const char* user_id, int reason, void* track);
+void events_deliver(void);   /* engine thread, g_engine.lock held */
+void events_discard(void);   /* g_engine.lock held */
+
+/* ---- service.c ---- */
+typedef struct parameter {
+  uint32_t magic;
+} parameter;
+
+typedef struct service {
+  uint32_t magic;
+  int refs;
+  int initialized;
+  int released;
+  agora_service_config config;
+  char app_id[MAX_ID_LEN + 1];
+  parameter parameter;
+} service;
+
+typedef struct engine {
+  pthread_mutex_t lock;
+  pthread_cond_t wake;       /* engine thread: events posted or stop asked */
+  pthread_cond_t cb_done;    /* a callback returned */
+  pthread_t thread;
+  int running;
+  int stop;
+  int in_callback;
+  service* active;           /* the initialized service, if any */
+  channel* channels;
+  event* events_head;
+  event* events_tail;
+  double clock_speed;        /* parameter loopback.clock_speed; 1 = real time */
+  int64_t ticks;
+  uint64_t late_ticks;
+  conn_id_t next_conn_id;
+  uint32_t next_uid;
+  connection** conns;        /* every live connection, for the clock */
+  int conn_count, conn_capacity;
+} engine;
+
+extern engine g_engine;
+
+int engine_on_engine_thread(void);
+/* Waits, with g_engine.lock held, until no callback is running, unless the
+ * caller is that callback (then it returns at once). */
+void engine_wait_callbacks(void);
+void engine_wake(void);
+int engine_start_thread(void);
+void engine_stop_thread(void);
+void audio_clock_tick(void);      /* engine thread, g_engine.lock held */
+int64_t engine_now_ms(void);
+
+/* Calls an observer slot with g_engine.lock dropped for the call. */
+#define ENGINE_CALLBACK(slot, ...)                          \
+  do {                                                      \
+    __typeof__(slot) fn__ = (slot);                         \
+    if (fn__) {                                             \
+      g_engine.in_callback++;                               \
+      pthread_mutex_unlock(&g_engine.lock);                 \
+      fn__(__VA_ARGS__);                                    \
+      pthread_mutex_lock(&g_engine.lock);                   \
+      g_engine.in_callback--;                               \
+      pthread_cond_broadcast(&g_engine.cb_done);            \
+    }                                                       \
+  } while (0)
+
+int params_apply_json(const char* json);
+int params_set_number(const char* key, double value);
+int params_get_number(const char* key, double* value);

@@ -1,0 +1,94 @@
+/* events.c -- the engine's event queue: connection and local-user events are
+ * posted by API calls (under g_engine.lock) and delivered in order by the engine
+ * thread, so observers always run on an engine thread, never inside the API
+ * call that caused them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void event_post(int type, connection* c, const char* user_id, int reason, void* track) {
+  if (!g_engine.running) return; /* no thread to deliver it: nobody can observe it */
+  event* e = calloc(1, sizeof *e);
+  if (!e) return;
+  e->type = type;
+  e->conn = c;
+  e->reason = reason;
+  e->track = track;
+  e->state = c->state;
+  if (user_id) {
+    strncpy(e->user_id, user_id, MAX_ID_LEN);
+  }
+  connection_retain(c);
+  if (g_engine.events_tail)
+    g_engine.events_tail->next = e;
+  else
+    g_engine.events_head = e;
+  g_engine.events_tail = e;
+  pthread_cond_signal(&g_engine.wake);
+}
+
+static void deliver(event* e) {
+  connection* c = e->conn;
+  if (c->destroyed) return;
+  /* Copies: the callback may disconnect or destroy the connection. */
+  char channel_id[MAX_CHANNEL_LEN + 1], local_user_id[MAX_ID_LEN + 1];
+  strcpy(channel_id, c->channel_id);
+  strcpy(local_user_id, c->user_id);
+  rtc_conn_info info;
+  memset(&info, 0, sizeof info);
+  info.id = c->id;
+  info.channel_id = channel_id;
+  info.state = e->state;
+  info.local_user_id = local_user_id;
+  info.internal_uid = c->internal_uid;
+  rtc_conn_observer* o = c->observer_set ? &c->observer : NULL;
+  local_user_observer* u = c->user.observer_set ? &c->user.observer : NULL;
+  switch (e->type) {
+    case EV_CONNECTING:
+      if (o) ENGINE_CALLBACK(o->on_connecting, c, &info, e->reason);
+      break;
+    case EV_CONNECTED:
+      if (o) ENGINE_CALLBACK(o->on_connected, c, &info, e->reason);
+      break;
+    case EV_DISCONNECTED:
+      if (o) ENGINE_CALLBACK(o->on_disconnected, c, &info, e->reason);
+      break;
+    case EV_CONNECTION_FAILURE:
+      if (o) ENGINE_CALLBACK(o->on_connection_failure, c, &info, e->reason);
+      break;
+    case EV_USER_JOINED:
+      if (o) ENGINE_CALLBACK(o->on_user_joined, c, e->user_id);
+      break;
+    case EV_USER_LEFT:
+      if (o) ENGINE_CALLBACK(o->on_user_left, c, e->user_id, e->reason);
+      break;
+    case EV_AUDIO_PUBLISH_SUCCESS:
+      if (u) ENGINE_CALLBACK(u->on_audio_track_publish_success, &c->user, e->track);
+      break;
+    case EV_AUDIO_UNPUBLISHED:
+      if (u) ENGINE_CALLBACK(u->on_audio_track_unpublished, &c->user, e->track);
+      break;
+  }
+}
+
+void events_deliver(void) {
+  while (g_engine.events_head) {
+    event* e = g_engine.events_head;
+    g_engine.events_head = e->next;
+    if (!g_engine.events_head) g_engine.events_tail = NULL;
+    deliver(e);
+    connection_release(e->conn);
+    free(e);
+  }
+}
+
+void events_discard(void) {
+  while (g_engine.events_head) {
+    event* e = g_engine.events_head;
+    g_engine.events_head = e->next;
+    connection_release(e->conn);
+    free(e);
+  }
+  g_engine.events_tail = NULL;
+}

@@ -1,0 +1,179 @@
+/* params.c -- engine parameters: a strict parser for the flat JSON objects that
+ * agora_parameter_set_parameters takes ({"key": value, ...}), and the keys the
+ * loopback engine acts on. Unknown keys are accepted, as Agora's library does;
+ * malformed JSON is refused with -ERR_INVALID_ARGUMENT. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define KEY_CLOCK_SPEED "loopback.clock_speed"
+
+int params_set_number(const char* key, double value) {
+  if (strcmp(key, KEY_CLOCK_SPEED) == 0) {
+    if (!(value >= 0.1 && value <= 1000.0)) return -ERR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&g_engine.lock);
+    g_engine.clock_speed = value;
+    pthread_mutex_unlock(&g_engine.lock);
+    engine_wake();
+  }
+  return ERR_OK;
+}
+
+int params_get_number(const char* key, double* value) {
+  if (strcmp(key, KEY_CLOCK_SPEED) == 0) {
+    pthread_mutex_lock(&g_engine.lock);
+    *value = g_engine.clock_speed;
+    pthread_mutex_unlock(&g_engine.lock);
+    return ERR_OK;
+  }
+  return -ERR_NOT_SUPPORTED;
+}
+
+typedef struct cursor {
+  const char* p;
+  int depth;
+} cursor;
+
+static void skip_ws(cursor* c) {
+  while (*c->p && isspace((unsigned char)*c->p)) c->p++;
+}
+
+/* Parses a JSON string into out (truncated to cap-1 bytes); 0 on error. */
+static int parse_string(cursor* c, char* out, size_t cap) {
+  size_t n = 0;
+  if (*c->p != '"') return 0;
+  c->p++;
+  while (*c->p && *c->p != '"') {
+    char ch = *c->p++;
+    if ((unsigned char)ch < 0x20) return 0;
+    if (ch == '\\') {
+      char e = *c->p++;
+      if (e == 'u') {
+        for (int i = 0; i < 4; i++)
+          if (!isxdigit((unsigned char)*c->p++)) return 0;
+        ch = '?';
+      } else if (strchr("\"\\/bfnrt", e) && e) {
+        ch = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
+      } else {
+        return 0;
+      }
+    }
+    if (out && n + 1 < cap) out[n++] = ch;
+  }
+  if (*c->p != '"') return 0;
+  c->p++;
+  if (out) out[n] = 0;
+  return 1;
+}
+
+static int parse_value(cursor* c, double* number, int* is_number);
+
+static int parse_container(cursor* c, char open, char close) {
+  if (++c->depth > 32) return 0;
+  c->p++;
+  skip_ws(c);
+  if (*c->p == close) {
+    c->p++;
+    c->depth--;
+    return 1;
+  }
+  for (;;) {
+    skip_ws(c);
+    if (open == '{') {
+      if (!parse_string(c, NULL, 0)) return 0;
+      skip_ws(c);
+      if (*c->p++ != ':') return 0;
+    }
+    double d;
+    int isnum;
+    if (!parse_value(c, &d, &isnum)) return 0;
+    skip_ws(c);
+    if (*c->p == ',') {
+      c->p++;
+      continue;
+    }
+    if (*c->p != close) return 0;
+    c->p++;
+    c->depth--;
+    return 1;
+  }
+}
+
+static int parse_value(cursor* c, double* number, int* is_number) {
+  skip_ws(c);
+  *is_number = 0;
+  if (*c->p == '"') return parse_string(c, NULL, 0);
+  if (*c->p == '{') return parse_container(c, '{', '}');
+  if (*c->p == '[') return parse_container(c, '[', ']');
+  if (strncmp(c->p, "true", 4) == 0) {
+    c->p += 4;
+    *number = 1;
+    *is_number = 1;
+    return 1;
+  }
+  if (strncmp(c->p, "false", 5) == 0) {
+    c->p += 5;
+    *number = 0;
+    *is_number = 1;
+    return 1;
+  }
+  if (strncmp(c->p, "null", 4) == 0) {
+    c->p += 4;
+    return 1;
+  }
+  if (*c->p == '-' || isdigit((unsigned char)*c->p)) {
+    char* end;
+    *number = strtod(c->p, &end);
+    if (end == c->p || !isfinite(*number)) return 0;
+    c->p = end;
+    *is_number = 1;
+    return 1;
+  }
+  return 0;
+}
+
+int params_apply_json(const char* json) {
+  /* Two passes: validate everything first so a bad document changes nothing. */
+  for (int apply = 0; apply < 2; apply++) {
+    cursor c = {json, 0};
+    skip_ws(&c);
+    if (*c.p != '{') return -ERR_INVALID_ARGUMENT;
+    c.p++;
+    skip_ws(&c);
+    if (*c.p == '}') {
+      c.p++;
+    } else {
+      for (;;) {
+        char key[128];
+        double number = 0;
+        int is_number = 0;
+        skip_ws(&c);
+        if (!parse_string(&c, key, sizeof key)) return -ERR_INVALID_ARGUMENT;
+        skip_ws(&c);
+        if (*c.p++ != ':') return -ERR_INVALID_ARGUMENT;
+        if (!parse_value(&c, &number, &is_number)) return -ERR_INVALID_ARGUMENT;
+        if (apply && is_number) {
+          int rc = params_set_number(key, number);
+          if (rc != ERR_OK) return rc;
+        } else if (!apply && is_number && strcmp(key, KEY_CLOCK_SPEED) == 0 &&
+                   !(number >= 0.1 && number <= 1000.0)) {
+          return -ERR_INVALID_ARGUMENT;
+        }
+        skip_ws(&c);
+        if (*c.p == ',') {
+          c.p++;
+          continue;
+        }
+        if (*c.p != '}') return -ERR_INVALID_ARGUMENT;
+        c.p++;
+        break;
+      }
+    }
+    skip_ws(&c);
+    if (*c.p) return -ERR_INVALID_ARGUMENT;
+  }
+  return ERR_OK;
+}

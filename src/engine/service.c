@@ -1,0 +1,160 @@
+/* service.c -- the service object, the global engine state and the parameter
+ * object. One initialized service at a time owns the engine thread. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+engine g_engine = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .clock_speed = 1.0,
+    .next_conn_id = 1,
+    .next_uid = 1000,
+};
+
+static pthread_once_t conds_once = PTHREAD_ONCE_INIT;
+
+static void init_conds(void) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+#ifndef __APPLE__
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+#endif
+  pthread_cond_init(&g_engine.wake, &attr);
+  pthread_cond_init(&g_engine.cb_done, NULL);
+  pthread_condattr_destroy(&attr);
+}
+
+AGORA_API_C_HDL agora_service_create(void) {
+  pthread_once(&conds_once, init_conds);
+  service* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->magic = MAGIC_SERVICE;
+  s->parameter.magic = MAGIC_PARAMETER;
+  return s;
+}
+
+static int valid_app_id(const char* app_id) {
+  size_t n = app_id ? strlen(app_id) : 0;
+  return n > 0 && n <= MAX_ID_LEN;
+}
+
+AGORA_API_C_INT agora_service_initialize(AGORA_HANDLE agora_svc, const agora_service_config* config) {
+  service* s = agora_svc;
+  if (!s || s->magic != MAGIC_SERVICE || !config) return -ERR_INVALID_ARGUMENT;
+  if (!valid_app_id(config->app_id)) return -ERR_INVALID_APP_ID;
+  pthread_mutex_lock(&g_engine.lock);
+  int rc = ERR_OK;
+  if (s->released || s->initialized) {
+    rc = -ERR_INVALID_STATE;
+  } else if (g_engine.active) {
+    rc = -ERR_ALREADY_IN_USE; /* one initialized service per process */
+  } else {
+    s->config = *config;
+    strcpy(s->app_id, config->app_id);
+    s->config.app_id = s->app_id;
+    s->config.log_file_path = s->config.data_dir = s->config.config_dir = NULL;
+    s->config.context = NULL;
+    rc = engine_start_thread();
+    if (rc == ERR_OK) {
+      s->initialized = 1;
+      g_engine.active = s;
+    }
+  }
+  pthread_mutex_unlock(&g_engine.lock);
+  return rc;
+}
+
+AGORA_API_C_INT agora_service_release(AGORA_HANDLE agora_svc) {
+  service* s = agora_svc;
+  if (!s || s->magic != MAGIC_SERVICE) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&g_engine.lock);
+  if (engine_on_engine_thread()) {
+    pthread_mutex_unlock(&g_engine.lock);
+    return -ERR_INVALID_STATE; /* the engine thread cannot join itself */
+  }
+  if (g_engine.active == s) {
+    /* Connections still open leave their channels now; their handles stay
+     * valid until destroyed (the official SDK destroys children later). */
+    for (int i = 0; i < g_engine.conn_count; i++) {
+      connection* c = g_engine.conns[i];
+      if (c->service == s && c->channel) channel_leave(c, USER_OFFLINE_QUIT);
+      if (c->service == s) c->state = CONNECTION_STATE_DISCONNECTED;
+    }
+    g_engine.active = NULL;
+    engine_stop_thread(); /* drops the lock while joining */
+    events_discard();
+  }
+  s->released = 1;
+  s->initialized = 0;
+  int free_now = s->refs == 0;
+  if (free_now) s->magic = MAGIC_DEAD;
+  pthread_mutex_unlock(&g_engine.lock);
+  if (free_now) free(s);
+  return ERR_OK;
+}
+
+AGORA_API_C_INT agora_service_set_log_file(AGORA_HANDLE agora_svc, const char* file_path, unsigned int file_size) {
+  service* s = agora_svc;
+  (void)file_size;
+  if (!s || s->magic != MAGIC_SERVICE || !file_path) return -ERR_INVALID_ARGUMENT;
+  return ERR_OK; /* the loopback engine keeps no log file */
+}
+
+AGORA_API_C_INT agora_service_set_log_filter(AGORA_HANDLE agora_svc, unsigned int filters) {
+  service* s = agora_svc;
+  (void)filters;
+  if (!s || s->magic != MAGIC_SERVICE) return -ERR_INVALID_ARGUMENT;
+  return ERR_OK;
+}
+
+AGORA_API_C_HDL agora_service_get_agora_parameter(AGORA_HANDLE agora_svc) {
+  service* s = agora_svc;
+  if (!s || s->magic != MAGIC_SERVICE) return NULL;
+  return &s->parameter;
+}
+
+/* ---- the parameter object: one engine-wide store, reached from any handle ---- */
+
+static int parameter_ok(AGORA_HANDLE h) {
+  parameter* p = h;
+  return p && p->magic == MAGIC_PARAMETER;
+}
+
+AGORA_API_C_INT agora_parameter_set_parameters(AGORA_HANDLE agora_parameter, const char* json_src) {
+  if (!parameter_ok(agora_parameter) || !json_src) return -ERR_INVALID_ARGUMENT;
+  return params_apply_json(json_src);
+}
+
+AGORA_API_C_INT agora_parameter_set_int(AGORA_HANDLE agora_parameter, const char* key, int value) {
+  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  return params_set_number(key, value);
+}
+
+AGORA_API_C_INT agora_parameter_set_bool(AGORA_HANDLE agora_parameter, const char* key, int value) {
+  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  return params_set_number(key, value ? 1 : 0);
+}
+
+AGORA_API_C_INT agora_parameter_set_number(AGORA_HANDLE agora_parameter, const char* key, double value) {
+  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  return params_set_number(key, value);
+}
+
+AGORA_API_C_INT agora_parameter_set_string(AGORA_HANDLE agora_parameter, const char* key, const char* value) {
+  if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
+  return ERR_OK; /* string keys are accepted; none changes the loopback engine yet */
+}
+
+AGORA_API_C_INT agora_parameter_get_int(AGORA_HANDLE agora_parameter, const char* key, int* value) {
+  double v;
+  if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
+  int rc = params_get_number(key, &v);
+  if (rc == ERR_OK) *value = (int)v;
+  return rc;
+}
+
+AGORA_API_C_INT agora_parameter_get_number(AGORA_HANDLE agora_parameter, const char* key, double* value) {
+  if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
+  return params_get_number(key, value);
+}
