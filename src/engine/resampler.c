@@ -71,18 +71,24 @@ resampler* resampler_new(int in_rate, int out_rate, int channels) {
     return NULL;
   }
   /* Prototype low-pass at the upsampled rate (up * in_rate), cut a little
-   * below the lower Nyquist frequency, gain `up` to undo zero stuffing. */
+   * below the lower Nyquist frequency, gain `up` to undo zero stuffing. Its
+   * centre is a multiple of `down`, so the delay is a whole number of output
+   * samples (the output is the input, late by exactly center/down samples). */
   double cutoff = 0.5 * (in_rate < out_rate ? in_rate : out_rate) * 0.92 / ((double)r->up * in_rate);
-  double center = (length - 1) / 2.0;
+  int center = ((length - 1) / 2) / r->down * r->down;
   double i0_beta = bessel_i0(KAISER_BETA);
   for (int n = 0; n < length; n++) {
-    double t = n - center;
-    double sinc = t == 0 ? 2 * cutoff : sin(2 * M_PI * cutoff * t) / (M_PI * t);
-    double w = (double)n / (length - 1) * 2 - 1;
-    double window = bessel_i0(KAISER_BETA * sqrt(fmax(0.0, 1 - w * w))) / i0_beta;
+    double value = 0.0;
+    if (n <= 2 * center) {
+      double t = n - center;
+      double sinc = t == 0 ? 2 * cutoff : sin(2 * M_PI * cutoff * t) / (M_PI * t);
+      double w = center ? t / center : 0.0;
+      double window = bessel_i0(KAISER_BETA * sqrt(fmax(0.0, 1 - w * w))) / i0_beta;
+      value = sinc * window * r->up;
+    }
     /* phase p, tap j holds prototype[p + j * up] */
     int phase = n % r->up, tap = n / r->up;
-    r->coef[phase * r->taps + tap] = (float)(sinc * window * r->up);
+    r->coef[phase * r->taps + tap] = (float)value;
   }
   return r;
 }

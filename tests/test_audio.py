@@ -1,0 +1,169 @@
+"""PCM audio end to end: what one user sends is what others receive."""
+
+import numpy as np
+import pytest
+import soxr
+
+from agora_rtc import IAudioFrameObserver
+from conftest import FrameLog, Publisher, join, tone, wait_for
+
+
+def receiver(service, channel, user_id, rate=None, channels=1, **params):
+    conn, log = join(service, channel, user_id)
+    user = conn.get_local_user()
+    if rate:
+        user.set_playback_audio_frame_before_mixing_parameters(channels, rate)
+    for name, (ch, r) in params.items():
+        getattr(user, f"set_{name}_audio_frame_parameters")(ch, r)
+    frames = FrameLog()
+    user.register_audio_frame_observer(frames)
+    return conn, frames
+
+
+def test_three_senders_arrive_unchanged_in_order(service):
+    _, frames = receiver(service, "room", "listener", rate=16000)
+    pubs = {uid: Publisher(service, "room", uid) for uid in ("a", "b", "c")}
+    sent = {uid: tone(16000, 1.0, freqs=(200.0 * (i + 1),), seed=i) for i, uid in enumerate(pubs)}
+    for uid, pub in pubs.items():
+        pub.send(sent[uid], 16000)
+    wait_for(lambda: all(len(frames.before.get(u, [])) >= 100 for u in pubs), what="1 s from each sender")
+    for uid in pubs:
+        got = frames.samples(uid)
+        assert len(got) == len(sent[uid])
+        np.testing.assert_array_equal(got, sent[uid])  # same samples, in order, no gaps
+        times = [f[0] for f in frames.before[uid]]
+        assert times == sorted(times) and np.all(np.diff(times) == 10)  # one frame per 10 ms tick
+
+
+def test_send_in_odd_chunks_is_reassembled(service):
+    _, frames = receiver(service, "chunks", "listener", rate=16000)
+    pub = Publisher(service, "chunks", "talker")
+    x = tone(16000, 0.5)
+    for chunk in np.array_split(x, 37):  # sizes that are not multiples of 10 ms
+        pub.send(chunk, 16000)
+    wait_for(lambda: len(frames.samples("talker")) >= len(x), what="all samples")
+    np.testing.assert_array_equal(frames.samples("talker"), x)
+
+
+def _aligned_snr(got, ref):
+    """SNR (dB) of got against ref after removing the filters' delay."""
+    n = min(len(got), len(ref))
+    got, ref = got[:n].astype(float), ref[:n].astype(float)
+    corr = np.correlate(got[:4000], ref[:4000], mode="full")
+    lag = int(np.argmax(corr)) - 3999
+    if lag > 0:
+        got, ref = got[lag:], ref[: n - lag]
+    elif lag < 0:
+        got, ref = got[: n + lag], ref[-lag:]
+    got, ref = got[2000:-2000], ref[2000:-2000]  # skip filter start-up
+    return 10 * np.log10(np.sum(ref**2) / np.sum((got - ref) ** 2)), lag
+
+
+@pytest.mark.parametrize("src_rate,dst_rate", [(16000, 48000), (48000, 16000), (44100, 16000),
+                                               (8000, 44100), (32000, 24000), (24000, 8000)])
+def test_resampled_audio_matches_reference_resampler(service, src_rate, dst_rate):
+    _, frames = receiver(service, "rs", "listener", rate=dst_rate)
+    pub = Publisher(service, "rs", "talker")
+    # Content below both Nyquist limits, so a good resampler keeps all of it.
+    x = tone(src_rate, 1.0, freqs=(300.0, 1100.0, 2900.0))
+    pub.send(x, src_rate)
+    wait_for(lambda: len(frames.before.get("talker", [])) >= 100, what="1 s of frames")
+    got = frames.samples("talker")
+    assert len(got) == dst_rate  # exactly rate/100 samples per 10 ms frame
+    assert all(f[2] == dst_rate and len(f[1]) == dst_rate // 100 for f in frames.before["talker"])
+    ref = soxr.resample(x.astype(np.float32), src_rate, dst_rate).astype(np.float64)
+    snr, lag = _aligned_snr(got, ref)
+    assert 0 <= lag <= dst_rate * 0.0025, f"resampler delay {lag} samples"  # <= 2.5 ms, never early
+    assert snr > 35, f"SNR {snr:.1f} dB against soxr"
+
+
+def test_stereo_to_mono_and_mono_to_stereo(service):
+    _, mono = receiver(service, "ch", "mono-listener", rate=16000, channels=1)
+    _, stereo = receiver(service, "ch", "stereo-listener", rate=16000, channels=2)
+    st = Publisher(service, "ch", "stereo-talker")
+    mo = Publisher(service, "ch", "mono-talker")
+    left = tone(16000, 0.3, freqs=(500.0,))
+    right = tone(16000, 0.3, freqs=(700.0,))
+    st.send(np.stack([left, right], axis=1).reshape(-1), 16000, channels=2)
+    mo.send(left, 16000)
+    wait_for(lambda: len(mono.samples("stereo-talker")) >= len(left) and len(stereo.samples("mono-talker")) >= 2 * len(left))
+    expected_mono = ((left.astype(np.int32) + right) / 2).astype(np.int16)  # truncating average
+    np.testing.assert_array_equal(mono.samples("stereo-talker"), expected_mono)
+    dup = stereo.samples("mono-talker").reshape(-1, 2)
+    np.testing.assert_array_equal(dup[:, 0], left)
+    np.testing.assert_array_equal(dup[:, 1], left)
+
+
+def test_mixed_playback_frame_is_sum_of_users(service):
+    _, frames = receiver(service, "mix", "listener", rate=16000, playback=(1, 16000))
+    a, b = Publisher(service, "mix", "a"), Publisher(service, "mix", "b")
+    a.send(tone(16000, 0.5, freqs=(300.0,), amplitude=20000), 16000)
+    b.send(tone(16000, 0.5, freqs=(310.0,), amplitude=20000), 16000)  # loud: the sum clips
+    wait_for(lambda: len(frames.before.get("a", [])) >= 50 and len(frames.before.get("b", [])) >= 50)
+    by_tick = {f[0]: f[1] for f in frames.playback}
+    a_by_tick = {f[0]: f[1] for f in frames.before["a"]}
+    b_by_tick = {f[0]: f[1] for f in frames.before["b"]}
+    ticks = sorted(set(a_by_tick) & set(b_by_tick) & set(by_tick))
+    assert len(ticks) >= 40
+    clipped = 0
+    for t in ticks:
+        total = a_by_tick[t].astype(np.int32) + b_by_tick[t]
+        clipped += int(np.sum(np.abs(total) > 32767))
+        np.testing.assert_array_equal(by_tick[t], np.clip(total, -32768, 32767))
+    assert clipped > 0  # the test did exercise saturation
+
+
+def test_playback_frames_continue_in_silence(service):
+    _, frames = receiver(service, "quiet", "listener", playback=(2, 48000))
+    wait_for(lambda: len(frames.playback) >= 10, what="playback frames with nobody talking")
+    assert all(f[2] == 48000 and f[3] == 2 and not f[1].any() for f in frames.playback[:10])
+
+
+def test_record_frame_is_own_audio(service):
+    pub = Publisher(service, "rec", "me")
+    frames = FrameLog()
+    user = pub.conn.get_local_user()
+    user.set_recording_audio_frame_parameters(1, 16000)
+    user.register_audio_frame_observer(frames)
+    x = tone(16000, 0.3)
+    pub.send(x, 16000)
+    wait_for(lambda: sum(len(f[1]) for f in frames.record) >= len(x))
+    np.testing.assert_array_equal(np.concatenate([f[1] for f in frames.record])[: len(x)], x)
+
+
+def test_unsubscribed_user_is_not_delivered(service):
+    conn, frames = receiver(service, "sub", "listener", rate=16000)
+    user = conn.get_local_user()
+    user.unsubscribe_all_audio()
+    user.subscribe_audio("wanted")
+    wanted, other = Publisher(service, "sub", "wanted"), Publisher(service, "sub", "other")
+    wanted.send(tone(16000, 0.2), 16000)
+    other.send(tone(16000, 0.2), 16000)
+    wait_for(lambda: len(frames.before.get("wanted", [])) >= 20)
+    assert "other" not in frames.before
+
+
+def test_frame_is_a_zero_copy_view_valid_only_in_callback(service):
+    kept = []
+
+    class Keep(IAudioFrameObserver):
+        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            arr = np.frombuffer(frame, np.int16)
+            view = memoryview(frame)
+            # numpy and memoryview share one address: the engine's buffer, no copy
+            same_memory = arr.ctypes.data == np.frombuffer(view, np.uint8).ctypes.data
+            kept.append((frame, same_memory, arr.flags.owndata, view.readonly, len(frame), frame.buffer))
+            view.release()
+
+    conn, _ = join(service, "view", "listener")
+    conn.get_local_user().register_audio_frame_observer(Keep())
+    Publisher(service, "view", "talker").send(tone(16000, 0.05), 16000)
+    wait_for(lambda: len(kept) >= 3)
+    frame, same_memory, owndata, readonly, nbytes, copy = kept[0]
+    assert same_memory and not owndata and readonly
+    assert nbytes == 320 and isinstance(copy, bytes) and len(copy) == 320
+    assert not frame.valid
+    with pytest.raises(ValueError, match="only valid during the callback"):
+        memoryview(frame)
+    with pytest.raises(ValueError, match="only valid during the callback"):
+        frame.buffer
