@@ -5,7 +5,7 @@ import os
 import sys
 from glob import glob
 
-import numpy  # noqa: F401  (build requirement; keeps the build env honest)
+import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -55,7 +55,8 @@ class BuildWithEngine(build_ext):
 core = Extension(
     "agora_rtc._core",
     ["src/agora_rtc/_core.pyx"],
-    include_dirs=["include"],
+    include_dirs=["include", numpy.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=["-O2"] + (["-fsanitize=" + SANITIZE, "-g"] if SANITIZE else []),
     extra_link_args=["-ldl"] + (["-fsanitize=" + SANITIZE] if SANITIZE else []),
 )

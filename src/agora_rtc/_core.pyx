@@ -10,12 +10,16 @@
 """
 
 cimport cython
+cimport numpy as cnp
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
 from libc.string cimport memset
 
 import logging
+
+cnp.import_array()
 import threading
 
 logger = logging.getLogger("agora_rtc")
@@ -343,7 +347,28 @@ cdef class PcmSender:
         """
         cdef AGORA_HANDLE h = self._handle()
         cdef Py_buffer view
+        cdef const void* ptr
+        cdef Py_ssize_t nbytes
         cdef int rc
+        # Fast paths: bytes and int16 numpy arrays lend their memory directly
+        # (the buffer protocol costs more than the engine call itself).
+        if PyBytes_CheckExact(data):
+            nbytes = PyBytes_GET_SIZE(data)
+            ptr = PyBytes_AS_STRING(data)
+        elif cnp.PyArray_CheckExact(data) and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>data) and \
+                cnp.PyArray_TYPE(<cnp.ndarray>data) == cnp.NPY_INT16:
+            nbytes = cnp.PyArray_NBYTES(<cnp.ndarray>data)
+            ptr = cnp.PyArray_DATA(<cnp.ndarray>data)
+        else:
+            ptr = NULL
+        if ptr != NULL:
+            _check_pcm_size(nbytes, samples_per_channel, channels, bytes_per_sample)
+            with nogil:
+                rc = api.audio_pcm_data_sender_send(h, ptr, capture_timestamp, presentation_ms,
+                                                    samples_per_channel, bytes_per_sample, channels, sample_rate)
+            if rc < 0:
+                _check(rc, "agora_audio_pcm_data_sender_send")
+            return rc
         _get_pcm_buffer(data, &view)
         try:
             _check_pcm_size(view.len, samples_per_channel, channels, bytes_per_sample)

@@ -4,6 +4,7 @@
  * Sends run on the caller's thread (Python releases the GIL around them) and
  * take only the sender and track locks; the engine thread pulls one frame per
  * tick. A send that does not fit is refused whole and counted. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,38 +61,40 @@ AGORA_API_C_VOID agora_audio_pcm_data_sender_destroy(AGORA_HANDLE agora_audio_pc
   free(s);
 }
 
-/* Appends samples to the staging frame; completes 10 ms frames into the ring. */
+/* Appends samples to the frame at the ring's tail (the partial frame), which
+ * joins the queue once it holds 10 ms: samples are copied once, in place. */
 static int track_push(audio_track* t, const int16_t* pcm, int samples, int channels, int rate,
                       uint32_t capture_ts, int64_t pts) {
   int frame_len = rate / 100;
-  if (t->staged && (t->staging.sample_rate != rate || t->staging.channels != channels)) {
+  int tail = (t->head + t->count) % t->capacity;
+  if (t->staged && (t->ring[tail]->sample_rate != rate || t->ring[tail]->channels != channels)) {
     t->staged = 0; /* a format change drops the unfinished partial frame */
     t->frames_dropped++;
   }
   int whole = (t->staged + samples) / frame_len;
-  if (t->count + whole > t->capacity) {
+  int partial = (t->staged + samples) % frame_len != 0;
+  if (t->count + whole + partial > t->capacity) {
     t->frames_dropped += (uint64_t)whole;
     return -ERR_RESOURCE_LIMITED;
   }
   int done = 0;
   while (done < samples) {
+    tail = (t->head + t->count) % t->capacity;
+    pcm_frame* f = t->ring[tail];
+    if (!f) f = t->ring[tail] = malloc(sizeof(pcm_frame));
+    if (!f) return -ERR_RESOURCE_LIMITED;
     if (!t->staged) {
-      t->staging.sample_rate = rate;
-      t->staging.channels = channels;
-      t->staging.capture_timestamp = capture_ts + (uint32_t)(done * 1000 / rate);
-      t->staging.presentation_ms = pts ? pts + done * 1000 / rate : 0;
+      f->sample_rate = rate;
+      f->channels = channels;
+      f->capture_timestamp = capture_ts + (uint32_t)(done * 1000 / rate);
+      f->presentation_ms = pts ? pts + done * 1000 / rate : 0;
     }
     int take = frame_len - t->staged;
     if (take > samples - done) take = samples - done;
-    memcpy(t->staging.data + t->staged * channels, pcm + done * channels,
-           sizeof(int16_t) * (size_t)take * (size_t)channels);
+    memcpy(f->data + t->staged * channels, pcm + done * channels, sizeof(int16_t) * (size_t)take * (size_t)channels);
     t->staged += take;
     done += take;
     if (t->staged == frame_len) {
-      int slot = (t->head + t->count) % t->capacity;
-      if (!t->ring[slot]) t->ring[slot] = malloc(sizeof(pcm_frame));
-      if (!t->ring[slot]) return -ERR_RESOURCE_LIMITED;
-      memcpy(t->ring[slot], &t->staging, sizeof(pcm_frame));
       t->count++;
       t->frames_queued++;
       t->staged = 0;
@@ -173,7 +176,8 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
     t->head = (t->head + 1) % t->capacity;
     t->count--;
     if (t->enabled) {
-      memcpy(out, f, sizeof *out);
+      size_t used = (size_t)(f->sample_rate / 100 * f->channels);
+      memcpy(out, f, offsetof(pcm_frame, data) + sizeof(int16_t) * used);
       got = 1;
     }
     t->frames_played++;

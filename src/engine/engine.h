@@ -61,8 +61,7 @@ typedef struct audio_track {
   pthread_mutex_t lock;     /* guards everything below */
   pcm_frame** ring;
   int capacity, head, count;
-  pcm_frame staging;        /* a partial 10 ms frame waiting for more samples */
-  int staged;               /* samples per channel in staging */
+  int staged;               /* samples per channel in the partial frame at the tail */
   int enabled;
   uint64_t frames_queued, frames_played, frames_dropped;
   struct pcm_sender* sender;
