@@ -1,0 +1,117 @@
+"""The C headers in include/agora_c/ lay structs out exactly as Agora's C API
+does. Reference layouts are written here as ctypes structures from the public
+ABI facts (field order and C types of Agora's headers and of the official
+Python SDK's ctypes declarations); a small C program compiled against our
+headers prints sizeof/offsetof, and both must agree field by field."""
+
+import ctypes as C
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+P = C.c_void_p
+FN = C.c_void_p  # every observer slot is one function pointer
+
+
+class audio_subscription_options(C.Structure):
+    _fields_ = [("packet_only", C.c_int), ("pcm_data_only", C.c_int), ("bytes_per_sample", C.c_uint32),
+                ("number_of_channels", C.c_uint32), ("sample_rate_hz", C.c_uint32)]
+
+
+REFERENCE = {
+    "agora_service_config": [
+        ("enable_audio_processor", C.c_int), ("enable_audio_device", C.c_int), ("enable_video", C.c_int),
+        ("context", P), ("app_id", C.c_char_p), ("area_code", C.c_uint), ("channel_profile", C.c_int),
+        ("audio_scenario", C.c_int), ("use_string_uid", C.c_int), ("domain_limit", C.c_int),
+        ("log_level", C.c_int), ("log_file_path", C.c_char_p), ("log_file_size_kb", C.c_uint32),
+        ("data_dir", C.c_char_p), ("config_dir", C.c_char_p)],
+    "rtc_conn_config": [
+        ("auto_subscribe_audio", C.c_int), ("auto_subscribe_video", C.c_int),
+        ("enable_audio_recording_or_playout", C.c_int), ("max_send_bitrate", C.c_int), ("min_port", C.c_int),
+        ("max_port", C.c_int), ("audio_subs_options", audio_subscription_options), ("client_role_type", C.c_int),
+        ("channel_profile", C.c_int), ("audio_recv_media_packet", C.c_int), ("audio_recv_encoded_frame", C.c_int),
+        ("video_recv_media_packet", C.c_int)],
+    "rtc_conn_info": [
+        ("id", C.c_uint), ("channel_id", C.c_char_p), ("state", C.c_int), ("local_user_id", C.c_char_p),
+        ("internal_uid", C.c_uint)],
+    "audio_frame": [
+        ("type", C.c_int), ("samples_per_channel", C.c_int), ("bytes_per_sample", C.c_int), ("channels", C.c_int),
+        ("samples_per_sec", C.c_int), ("buffer", P), ("render_time_ms", C.c_int64), ("avsync_type", C.c_int),
+        ("presentation_ms", C.c_int64), ("audio_track_number", C.c_int), ("rtp_timestamp", C.c_uint32),
+        ("far_field_flag", C.c_int), ("rms", C.c_int), ("voice_prob", C.c_int), ("music_prob", C.c_int),
+        ("pitch", C.c_int)],
+    "audio_params": [("sample_rate", C.c_int), ("channels", C.c_int), ("mode", C.c_int),
+                     ("samples_per_call", C.c_int)],
+    "rtc_conn_observer": [(name, FN) for name in (
+        "on_connected on_disconnected on_connecting on_reconnecting on_reconnected on_connection_lost "
+        "on_lastmile_quality on_lastmile_probe_result on_token_privilege_will_expire "
+        "on_token_privilege_did_expire on_connection_license_validation_failure on_connection_failure "
+        "on_user_joined on_user_left on_transport_stats on_change_role_success on_change_role_failure "
+        "on_user_network_quality on_network_type_changed on_api_call_executed on_content_inspect_result "
+        "on_snapshot_taken on_error on_warning on_channel_media_relay_state_changed on_local_user_registered "
+        "on_user_account_updated on_stream_message_error on_encryption_error on_upload_log_result").split()],
+    "local_user_observer": [(name, FN) for name in (
+        "on_audio_track_publish_success on_audio_track_publish_start on_audio_track_unpublished "
+        "on_audio_track_publication_failure on_local_audio_track_state_changed on_local_audio_track_statistics "
+        "on_remote_audio_track_statistics on_user_audio_track_subscribed on_user_audio_track_state_changed "
+        "on_audio_subscribe_state_changed on_audio_publish_state_changed on_first_remote_audio_frame "
+        "on_first_remote_audio_decoded on_video_track_publish_success on_video_track_publish_start "
+        "on_video_track_unpublished on_video_track_publication_failure on_local_video_track_state_changed "
+        "on_local_video_track_statistics on_user_video_track_subscribed on_user_video_track_state_changed "
+        "on_remote_video_track_statistics on_audio_volume_indication on_active_speaker "
+        "on_remote_video_stream_info_updated on_video_subscribe_state_changed on_video_publish_state_changed "
+        "on_first_remote_video_frame on_first_remote_video_decoded on_first_remote_video_frame_rendered "
+        "on_video_size_changed on_user_info_updated on_intra_request_received "
+        "on_remote_subscribe_fallback_to_audio_only on_stream_message on_user_state_changed "
+        "on_audio_meta_data_received").split()],
+    "audio_frame_observer": [(name, FN) for name in (
+        "on_record_audio_frame on_playback_audio_frame on_mixed_audio_frame on_ear_monitoring_audio_frame "
+        "on_playback_audio_frame_before_mixing on_get_audio_frame_position on_get_playback_audio_frame_param "
+        "on_get_record_audio_frame_param on_get_mixed_audio_frame_param "
+        "on_get_ear_monitoring_audio_frame_param").split()],
+}
+
+HEADERS = ["agora_service.h", "agora_rtc_conn.h", "agora_local_user.h", "agora_media_base.h"]
+
+
+@pytest.fixture(scope="module")
+def c_layouts(tmp_path_factory):
+    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc") or shutil.which("clang")
+    assert cc, "a C compiler is needed to check the headers (the package build needs one too)"
+    src = ["#include <stdio.h>", "#include <stddef.h>"] + [f'#include "agora_c/{h}"' for h in HEADERS]
+    src.append("int main(void) {")
+    for struct, fields in REFERENCE.items():
+        src.append(f'  printf("{struct} sizeof %zu\\n", sizeof({struct}));')
+        for name, _ in fields:
+            src.append(f'  printf("{struct} {name} %zu\\n", offsetof({struct}, {name}));')
+    src.append("  return 0;\n}")
+    tmp = tmp_path_factory.mktemp("abi")
+    (tmp / "layout.c").write_text("\n".join(src))
+    subprocess.run([cc, "-std=c11", "-Wall", "-Werror", f"-I{ROOT}/include", "-o", str(tmp / "layout"),
+                    str(tmp / "layout.c")], check=True)
+    out = subprocess.run([str(tmp / "layout")], check=True, capture_output=True, text=True).stdout
+    table = {}
+    for line in out.splitlines():
+        struct, field, value = line.split()
+        table[(struct, field)] = int(value)
+    return table
+
+
+@pytest.mark.parametrize("struct", sorted(REFERENCE))
+def test_struct_layout_matches_agora(c_layouts, struct):
+    ref = type(struct, (C.Structure,), {"_fields_": REFERENCE[struct]})
+    assert c_layouts[(struct, "sizeof")] == C.sizeof(ref), f"sizeof({struct})"
+    for name, _ in REFERENCE[struct]:
+        assert c_layouts[(struct, name)] == getattr(ref, name).offset, f"{struct}.{name}"
+
+
+def test_observer_slot_counts():
+    # Agora's connection observer has 30 slots (the official ctypes struct
+    # declares 31 with on_encryption_error twice; engines read only 30).
+    assert len(REFERENCE["rtc_conn_observer"]) == 30
+    assert len(REFERENCE["local_user_observer"]) == 37
+    assert len(REFERENCE["audio_frame_observer"]) == 10
