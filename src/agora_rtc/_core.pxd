@@ -107,6 +107,7 @@ ctypedef struct AgoraApi:
     AGORA_HANDLE (*service_create_custom_audio_track_pcm)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
     AGORA_HANDLE (*service_get_agora_parameter)(AGORA_HANDLE) noexcept nogil
     int (*parameter_set_parameters)(AGORA_HANDLE, const char*) noexcept nogil
+    int (*parameter_get_number)(AGORA_HANDLE, const char*, double*) noexcept nogil
     void (*media_node_factory_destroy)(AGORA_HANDLE) noexcept nogil
     AGORA_HANDLE (*media_node_factory_create_audio_pcm_data_sender)(AGORA_HANDLE) noexcept nogil
     void (*audio_pcm_data_sender_destroy)(AGORA_HANDLE) noexcept nogil

@@ -15,6 +15,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SI
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
+from libc.stdlib cimport free
 from libc.string cimport memset
 
 import logging
@@ -76,7 +77,7 @@ _lib_path = None
 _SYMBOLS = (
     "service_create", "service_initialize", "service_release",
     "service_create_media_node_factory", "service_create_custom_audio_track_pcm",
-    "service_get_agora_parameter", "parameter_set_parameters",
+    "service_get_agora_parameter", "parameter_set_parameters", "parameter_get_number",
     "media_node_factory_destroy", "media_node_factory_create_audio_pcm_data_sender",
     "audio_pcm_data_sender_destroy", "audio_pcm_data_sender_send",
     "local_audio_track_destroy", "local_audio_track_set_enabled", "local_audio_track_is_enabled",
@@ -236,6 +237,20 @@ def service_set_parameters(uintptr_t svc, str json_text):
         p = api.service_get_agora_parameter(h)
         rc = api.parameter_set_parameters(p, s) if p != NULL else -7
     return _check(rc, "agora_parameter_set_parameters")
+
+
+def service_get_number(uintptr_t svc, str key):
+    cdef AGORA_HANDLE h = _ptr(svc, "get_parameter")
+    cdef AGORA_HANDLE p
+    cdef bytes b = key.encode()
+    cdef const char* k = b
+    cdef double value = 0
+    cdef int rc
+    with nogil:
+        p = api.service_get_agora_parameter(h)
+        rc = api.parameter_get_number(p, k, &value) if p != NULL else -7
+    _check(rc, f"agora_parameter_get_number({key!r})")
+    return value
 
 
 def factory_create(uintptr_t svc):
@@ -603,6 +618,8 @@ cdef class AudioFrame:
     cdef void* _data
     cdef Py_ssize_t _nbytes
     cdef bytes _owned
+    cdef void* _malloced          # dispatched frames own their pooled copy
+    cdef readonly str user_id     # set on dispatched before-mixing frames
     cdef readonly int type, samples_per_channel, bytes_per_sample, channels, samples_per_sec
     cdef readonly int64_t render_time_ms, presentation_ms
     cdef readonly int avsync_type, audio_track_number, far_field_flag, rms, voice_prob, music_prob, pitch
@@ -615,6 +632,9 @@ cdef class AudioFrame:
         if self._data == NULL:
             raise ValueError("AudioFrame data is only valid during the callback that received it; copy it to keep it")
         return self._data
+
+    def __dealloc__(self):
+        free(self._malloced)
 
     def __getbuffer__(self, Py_buffer* view, int flags):
         PyBuffer_FillInfo(view, self, self._checked(), self._nbytes, 1, flags)
@@ -749,15 +769,20 @@ cdef void _tr_user_left(AGORA_HANDLE c, const char* user_id, int reason) noexcep
 cdef rtc_conn_observer _conn_observer
 
 
-def conn_register_observer(uintptr_t conn, target):
-    """Route the connection's events to ``target._on_<event>(...)`` methods."""
+def conn_register_observer(uintptr_t conn, target, Dispatcher dispatcher=None):
+    """Route the connection's events to ``target._on_<event>(...)`` methods,
+    directly on the engine thread or through *dispatcher*."""
     cdef AGORA_HANDLE h = _ptr(conn, "register_observer")
+    cdef rtc_conn_observer* obs = &_conn_observer if dispatcher is None else &_conn_observer_d
     _conn_targets[conn] = target
+    if dispatcher is not None:
+        route(conn, FAMILY_CONN, dispatcher)
     cdef int rc
     with nogil:
-        rc = api.rtc_conn_register_observer(h, &_conn_observer)
+        rc = api.rtc_conn_register_observer(h, obs)
     if rc < 0:
         _conn_targets.pop(conn, None)
+        dq_route_clear(conn, FAMILY_CONN)
     return _check(rc, "agora_rtc_conn_register_observer")
 
 
@@ -765,7 +790,8 @@ def conn_unregister_observer(uintptr_t conn):
     cdef AGORA_HANDLE h = _ptr(conn, "unregister_observer")
     cdef int rc
     with nogil:
-        rc = api.rtc_conn_unregister_observer(h)
+        rc = api.rtc_conn_unregister_observer(h)  # waits for a running callback
+    dq_route_clear(conn, FAMILY_CONN)
     _conn_targets.pop(conn, None)
     return _check(rc, "agora_rtc_conn_unregister_observer")
 
@@ -793,14 +819,18 @@ cdef void _tr_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
 cdef local_user_observer _user_observer
 
 
-def user_register_observer(uintptr_t user, target):
+def user_register_observer(uintptr_t user, target, Dispatcher dispatcher=None):
     cdef AGORA_HANDLE h = _ptr(user, "register_local_user_observer")
+    cdef local_user_observer* obs = &_user_observer if dispatcher is None else &_user_observer_d
     _user_targets[user] = target
+    if dispatcher is not None:
+        route(user, FAMILY_USER, dispatcher)
     cdef int rc
     with nogil:
-        rc = api.local_user_register_observer(h, &_user_observer)
+        rc = api.local_user_register_observer(h, obs)
     if rc < 0:
         _user_targets.pop(user, None)
+        dq_route_clear(user, FAMILY_USER)
     return _check(rc, "agora_local_user_register_observer")
 
 
@@ -809,6 +839,7 @@ def user_unregister_observer(uintptr_t user):
     cdef int rc
     with nogil:
         rc = api.local_user_unregister_observer(h)
+    dq_route_clear(user, FAMILY_USER)
     _user_targets.pop(user, None)
     return _check(rc, "agora_local_user_unregister_observer")
 
@@ -877,14 +908,19 @@ cdef int _tr_mixed(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcep
 cdef audio_frame_observer _audio_observer
 
 
-def user_register_audio_frame_observer(uintptr_t user, AudioTarget target not None):
+def user_register_audio_frame_observer(uintptr_t user, AudioTarget target not None, Dispatcher dispatcher=None):
     cdef AGORA_HANDLE h = _ptr(user, "register_audio_frame_observer")
+    cdef audio_frame_observer* obs = &_audio_observer if dispatcher is None else &_audio_observer_d
     _audio_targets[user] = target
+    dq_route_clear(user, FAMILY_AUDIO)
+    if dispatcher is not None:
+        route(user, FAMILY_AUDIO, dispatcher)
     cdef int rc
     with nogil:
-        rc = api.local_user_register_audio_frame_observer(h, &_audio_observer)
+        rc = api.local_user_register_audio_frame_observer(h, obs)
     if rc < 0:
         _audio_targets.pop(user, None)
+        dq_route_clear(user, FAMILY_AUDIO)
     return _check(rc, "agora_local_user_register_audio_frame_observer")
 
 
@@ -893,6 +929,7 @@ def user_unregister_audio_frame_observer(uintptr_t user):
     cdef int rc
     with nogil:
         rc = api.local_user_unregister_audio_frame_observer(h)
+    dq_route_clear(user, FAMILY_AUDIO)
     _audio_targets.pop(user, None)
     return _check(rc, "agora_local_user_unregister_audio_frame_observer")
 
@@ -923,3 +960,247 @@ _audio_observer.on_playback_audio_frame_before_mixing = _tr_before_mixing
 _audio_observer.on_playback_audio_frame = _tr_playback
 _audio_observer.on_record_audio_frame = _tr_record
 _audio_observer.on_mixed_audio_frame = _tr_mixed
+
+
+# --------------------------------------------------------------------------
+# Dispatched delivery (see _dispatch.h): engine threads enqueue without the
+# GIL; a Dispatcher's consumer drains and calls the same targets as direct mode.
+
+cdef extern from "_dispatch.h" nogil:
+    ctypedef struct dq_item:
+        int kind
+        uintptr_t handle
+        int i1, i2
+        audio_frame frame
+        char s1[256]
+        char s2[256]
+    ctypedef struct dqueue:
+        int capacity, count
+        unsigned long long pushed, dropped
+        int fds[2]
+        int closed
+    dqueue* dq_new(int capacity)
+    void dq_free(dqueue* q)
+    int dq_pop(dqueue* q, dq_item* out)
+    void dq_drain_wakeups(dqueue* q)
+    int dq_route_set(uintptr_t handle, int family, dqueue* q)
+    void dq_route_clear(uintptr_t handle, int family)
+    int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
+                      const audio_frame* frame)
+    int dq_uses(dqueue* q)
+
+cdef enum:
+    FAMILY_CONN = 1
+    FAMILY_USER = 2
+    FAMILY_AUDIO = 4
+
+cdef enum:
+    EV_CONNECTED = 1
+    EV_DISCONNECTED
+    EV_CONNECTING
+    EV_RECONNECTING
+    EV_RECONNECTED
+    EV_CONNECTION_LOST
+    EV_CONNECTION_FAILURE
+    EV_USER_JOINED
+    EV_USER_LEFT
+    EV_PUBLISH_SUCCESS
+    EV_UNPUBLISHED
+    EV_AUDIO = 100   # + KIND_* of the frame
+
+_CONN_EVENT_NAMES = {
+    EV_CONNECTED: "_on_connected", EV_DISCONNECTED: "_on_disconnected", EV_CONNECTING: "_on_connecting",
+    EV_RECONNECTING: "_on_reconnecting", EV_RECONNECTED: "_on_reconnected",
+    EV_CONNECTION_LOST: "_on_connection_lost", EV_CONNECTION_FAILURE: "_on_connection_failure",
+}
+
+
+cdef inline void _dpush_info(int kind, AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    dq_route_push(FAMILY_CONN, kind, <uintptr_t>c, reason, i.state if i != NULL else 0,
+                  i.local_user_id if i != NULL else NULL, i.channel_id if i != NULL else NULL, NULL)
+
+cdef void _dtr_connected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    _dpush_info(EV_CONNECTED, c, i, reason)
+
+cdef void _dtr_disconnected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    _dpush_info(EV_DISCONNECTED, c, i, reason)
+
+cdef void _dtr_connecting(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    _dpush_info(EV_CONNECTING, c, i, reason)
+
+cdef void _dtr_reconnecting(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    _dpush_info(EV_RECONNECTING, c, i, reason)
+
+cdef void _dtr_reconnected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    _dpush_info(EV_RECONNECTED, c, i, reason)
+
+cdef void _dtr_connection_lost(AGORA_HANDLE c, const rtc_conn_info* i) noexcept nogil:
+    _dpush_info(EV_CONNECTION_LOST, c, i, 0)
+
+cdef void _dtr_connection_failure(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
+    _dpush_info(EV_CONNECTION_FAILURE, c, i, reason)
+
+cdef void _dtr_user_joined(AGORA_HANDLE c, const char* user_id) noexcept nogil:
+    dq_route_push(FAMILY_CONN, EV_USER_JOINED, <uintptr_t>c, 0, 0, user_id, NULL, NULL)
+
+cdef void _dtr_user_left(AGORA_HANDLE c, const char* user_id, int reason) noexcept nogil:
+    dq_route_push(FAMILY_CONN, EV_USER_LEFT, <uintptr_t>c, reason, 0, user_id, NULL, NULL)
+
+cdef void _dtr_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    dq_route_push(FAMILY_USER, EV_PUBLISH_SUCCESS, <uintptr_t>u, 0, 0, NULL, NULL, NULL)
+
+cdef void _dtr_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    dq_route_push(FAMILY_USER, EV_UNPUBLISHED, <uintptr_t>u, 0, 0, NULL, NULL, NULL)
+
+cdef int _dtr_before_mixing(AGORA_HANDLE u, const char* ch, const char* uid, const audio_frame* f) noexcept nogil:
+    return dq_route_push(FAMILY_AUDIO, EV_AUDIO + KIND_BEFORE_MIXING, <uintptr_t>u, 0, 0, uid, ch, f) == 0
+
+cdef int _dtr_playback(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcept nogil:
+    return dq_route_push(FAMILY_AUDIO, EV_AUDIO + KIND_PLAYBACK, <uintptr_t>u, 0, 0, NULL, ch, f) == 0
+
+cdef int _dtr_record(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcept nogil:
+    return dq_route_push(FAMILY_AUDIO, EV_AUDIO + KIND_RECORD, <uintptr_t>u, 0, 0, NULL, ch, f) == 0
+
+cdef int _dtr_mixed(AGORA_HANDLE u, const char* ch, const audio_frame* f) noexcept nogil:
+    return dq_route_push(FAMILY_AUDIO, EV_AUDIO + KIND_MIXED, <uintptr_t>u, 0, 0, NULL, ch, f) == 0
+
+
+cdef rtc_conn_observer _conn_observer_d
+cdef local_user_observer _user_observer_d
+cdef audio_frame_observer _audio_observer_d
+
+
+cdef AudioFrame _frame_owned(dq_item* it):
+    cdef AudioFrame fr = _frame_view(&it.frame)
+    fr._malloced = it.frame.buffer   # ownership moves to the frame
+    it.frame.buffer = NULL
+    return fr
+
+
+cdef class Dispatcher:
+    """A bounded queue that engine threads fill without the GIL, and its consumer.
+
+    ``fileno()`` becomes readable when items are waiting; ``dispatch()`` (with
+    the GIL, on the consumer's thread) delivers them to the registered targets,
+    where user code may call any SDK API. When full, the oldest item is dropped
+    and counted in ``stats()``.
+    """
+
+    cdef dqueue* _q
+    def __cinit__(self, int capacity=1024):
+        if capacity < 1:
+            raise ValueError(f"capacity must be >= 1, not {capacity}")
+        self._q = dq_new(capacity)
+        if self._q == NULL:
+            raise MemoryError("cannot allocate the dispatch queue")
+
+    def __dealloc__(self):
+        if self._q != NULL and dq_uses(self._q) == 0:
+            dq_free(self._q)
+        # else: still routed (a leak is safer than a use-after-free)
+
+    def fileno(self):
+        return self._q.fds[0]
+
+    def wake(self):
+        """Make fileno() readable (used to stop a consumer)."""
+        import os
+        try:
+            os.write(self._q.fds[1], b"\0")
+        except BlockingIOError:
+            pass
+
+    def stats(self):
+        return {"capacity": self._q.capacity, "pending": self._q.count,
+                "delivered_to_queue": self._q.pushed, "dropped": self._q.dropped}
+
+    def dispatch(self, int max_items=0):
+        """Deliver waiting items (all, or at most *max_items*); returns how many."""
+        cdef dq_item it
+        cdef int n = 0
+        cdef int kind
+        dq_drain_wakeups(self._q)
+        while max_items == 0 or n < max_items:
+            with nogil:
+                if not dq_pop(self._q, &it):
+                    break
+            n += 1
+            kind = it.kind
+            if kind >= EV_AUDIO:
+                _deliver_owned_audio(&it, kind - EV_AUDIO)
+            elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
+                _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
+                             (_text(it.s1),) if kind == EV_USER_JOINED else (_text(it.s1), it.i1))
+            elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
+                _call_target(_user_targets, it.handle,
+                             "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
+                             (0,))
+            else:
+                info = RTCConnInfo(0, _text(it.s2), it.i2, _text(it.s1), 0)
+                name = _CONN_EVENT_NAMES[kind]
+                _call_target(_conn_targets, it.handle, name,
+                             (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))
+        return n
+
+
+cdef void _call_target(dict targets, uintptr_t handle, str name, tuple args):
+    try:
+        target = targets.get(handle)
+        if target is not None:
+            getattr(target, name)(*args)
+    except BaseException:
+        _report(name)
+
+
+cdef void _deliver_owned_audio(dq_item* it, int which):
+    cdef AudioTarget target = _audio_targets.get(it.handle)
+    cdef AudioFrame fr
+    if target is None:
+        free(it.frame.buffer)
+        return
+    fr = _frame_owned(it)
+    try:
+        fn = (target.before_mixing if which == KIND_BEFORE_MIXING else target.playback if which == KIND_PLAYBACK
+              else target.record if which == KIND_RECORD else target.mixed)
+        if fn is None:
+            return
+        if which == KIND_BEFORE_MIXING:
+            fr.user_id = _text(it.s1)
+            fn(target.local_user, _text(it.s2), fr.user_id, fr)
+        else:
+            fn(target.local_user, _text(it.s2), fr)
+    except BaseException:
+        _report("audio frame")
+
+
+def route(uintptr_t handle, int family, Dispatcher dispatcher):
+    """Send *handle*'s callbacks of *family* to *dispatcher* (None: stop routing)."""
+    if dispatcher is None:
+        dq_route_clear(handle, family)
+    elif dq_route_set(handle, family, dispatcher._q) != 0:
+        raise MemoryError("cannot add a dispatch route")
+
+
+CONN_EVENTS, USER_EVENTS, AUDIO_FRAMES = FAMILY_CONN, FAMILY_USER, FAMILY_AUDIO
+
+
+memset(&_conn_observer_d, 0, sizeof(_conn_observer_d))
+_conn_observer_d.on_connected = _dtr_connected
+_conn_observer_d.on_disconnected = _dtr_disconnected
+_conn_observer_d.on_connecting = _dtr_connecting
+_conn_observer_d.on_reconnecting = _dtr_reconnecting
+_conn_observer_d.on_reconnected = _dtr_reconnected
+_conn_observer_d.on_connection_lost = _dtr_connection_lost
+_conn_observer_d.on_connection_failure = _dtr_connection_failure
+_conn_observer_d.on_user_joined = _dtr_user_joined
+_conn_observer_d.on_user_left = _dtr_user_left
+
+memset(&_user_observer_d, 0, sizeof(_user_observer_d))
+_user_observer_d.on_audio_track_publish_success = _dtr_publish_success
+_user_observer_d.on_audio_track_unpublished = _dtr_unpublished
+
+memset(&_audio_observer_d, 0, sizeof(_audio_observer_d))
+_audio_observer_d.on_playback_audio_frame_before_mixing = _dtr_before_mixing
+_audio_observer_d.on_playback_audio_frame = _dtr_playback
+_audio_observer_d.on_record_audio_frame = _dtr_record
+_audio_observer_d.on_mixed_audio_frame = _dtr_mixed

@@ -51,7 +51,14 @@ class RTCConnConfig:
     video_recv_media_packet: int = 0
 
 
-_EVENTS = ("connected", "disconnected", "connecting", "reconnecting", "reconnected", "connection_failure")
+def _queue_of(dispatcher):
+    """A _core.Dispatcher from a DispatchThread/loop dispatcher, or None."""
+    if dispatcher is None or isinstance(dispatcher, _core.Dispatcher):
+        return dispatcher
+    queue = getattr(dispatcher, "queue", None)
+    if not isinstance(queue, _core.Dispatcher):
+        raise TypeError(f"dispatcher must be None, service.dispatcher or an asyncio dispatcher, not {dispatcher!r}")
+    return queue
 
 
 class RTCConnection:
@@ -77,6 +84,14 @@ class RTCConnection:
         self._local_user = LocalUser(self, _core.conn_get_local_user(self._h))
         _core.conn_register_observer(self._h, self)
         service._adopt(self)
+
+    def set_event_dispatcher(self, dispatcher):
+        """Deliver this connection's (and its local user's) events through
+        *dispatcher* (``service.dispatcher``, an asyncio loop's, or None for
+        direct delivery on the engine thread)."""
+        queue = _queue_of(dispatcher)
+        _core.conn_register_observer(self._handle("set_event_dispatcher"), self, queue)
+        _core.user_register_observer(self._local_user._handle("set_event_dispatcher"), self._local_user, queue)
 
     def _handle(self, what):
         if self._h == 0:

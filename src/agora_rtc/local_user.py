@@ -83,12 +83,20 @@ class LocalUser:
                                                _core.MIXED, channels, sample_rate_hz, samples_per_call)
 
     # -- observers ---------------------------------------------------------------
-    def register_audio_frame_observer(self, observer):
-        """Receive audio frames (an IAudioFrameObserver); replaces any earlier one."""
+    def register_audio_frame_observer(self, observer, dispatcher=None):
+        """Receive audio frames (an IAudioFrameObserver); replaces any earlier one.
+
+        With ``dispatcher=None`` callbacks run on the engine thread and frames
+        are views valid during the callback. With a dispatcher
+        (``service.dispatcher`` or an asyncio one) each frame is copied once
+        on the engine thread and the callback runs on the dispatcher's thread
+        with a frame it owns.
+        """
         if observer is None:
             raise TypeError("register_audio_frame_observer() needs an observer, not None")
+        from .connection import _queue_of
         _core.user_register_audio_frame_observer(self._handle("register_audio_frame_observer"),
-                                                 _core.AudioTarget(self, observer))
+                                                 _core.AudioTarget(self, observer), _queue_of(dispatcher))
         self._audio_observer = observer
         return 0
 

@@ -46,6 +46,7 @@ class AgoraService:
         self._initialized = False
         self._children = {}  # id -> object, in creation order
         self._lock = threading.RLock()
+        self._dispatch_thread = None
 
     # -- lifecycle ---------------------------------------------------------
     def initialize(self, config: AgoraServiceConfig):
@@ -86,6 +87,27 @@ class AgoraService:
         text = params if isinstance(params, str) else json.dumps(params)
         return _core.service_set_parameters(self._need_initialized("set_parameters"), text)
 
+    def get_parameter_number(self, key):
+        """Read a numeric engine parameter, e.g. ``"loopback.objects.tracks"``
+        (live engine objects: connections, tracks, senders, factories)."""
+        return _core.service_get_number(self._need_initialized("get_parameter_number"), key)
+
+    def engine_objects(self):
+        """Counts of live engine objects: a leak check for pools and churn."""
+        return {kind: int(self.get_parameter_number(f"loopback.objects.{kind}"))
+                for kind in ("connections", "tracks", "senders", "factories")}
+
+    @property
+    def dispatcher(self):
+        """The service's dispatch thread (created on first use): pass it as
+        ``dispatcher=`` to run callbacks off the engine thread."""
+        with self._lock:
+            if self._dispatch_thread is None:
+                self._need_initialized("dispatcher")
+                from .dispatch import DispatchThread
+                self._dispatch_thread = DispatchThread()
+            return self._dispatch_thread
+
     def release(self):
         """Release every object still open, then the service. Idempotent."""
         with self._lock:
@@ -94,7 +116,10 @@ class AgoraService:
             for child in reversed(list(self._children.values())):
                 child.release()
             h, self._h = self._h, 0
+            dispatch_thread, self._dispatch_thread = self._dispatch_thread, None
         _core.service_release(h)
+        if dispatch_thread is not None:
+            dispatch_thread.close()
         with AgoraService._class_lock:
             if AgoraService._initialized_instance is self:
                 AgoraService._initialized_instance = None

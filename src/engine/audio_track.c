@@ -20,7 +20,11 @@ AGORA_API_C_HDL agora_service_create_media_node_factory(AGORA_HANDLE agora_svc) 
   service* s = agora_svc;
   if (!s || s->magic != MAGIC_SERVICE) return NULL;
   factory* f = calloc(1, sizeof *f);
-  if (f) f->magic = MAGIC_FACTORY;
+  if (!f) return NULL;
+  f->magic = MAGIC_FACTORY;
+  pthread_mutex_lock(&g_engine.lock);
+  g_engine.live_factories++;
+  pthread_mutex_unlock(&g_engine.lock);
   return f;
 }
 
@@ -28,6 +32,9 @@ AGORA_API_C_VOID agora_media_node_factory_destroy(AGORA_HANDLE agora_media_node_
   factory* f = agora_media_node_factory;
   if (!f || f->magic != MAGIC_FACTORY) return;
   f->magic = MAGIC_DEAD;
+  pthread_mutex_lock(&g_engine.lock);
+  g_engine.live_factories--;
+  pthread_mutex_unlock(&g_engine.lock);
   free(f);
 }
 
@@ -38,6 +45,9 @@ AGORA_API_C_HDL agora_media_node_factory_create_audio_pcm_data_sender(AGORA_HAND
   if (!s) return NULL;
   s->magic = MAGIC_PCM_SENDER;
   pthread_mutex_init(&s->lock, NULL);
+  pthread_mutex_lock(&g_engine.lock);
+  g_engine.live_senders++;
+  pthread_mutex_unlock(&g_engine.lock);
   return s;
 }
 
@@ -55,6 +65,7 @@ AGORA_API_C_VOID agora_audio_pcm_data_sender_destroy(AGORA_HANDLE agora_audio_pc
     audio_track_release(t);
   }
   s->magic = MAGIC_DEAD;
+  g_engine.live_senders--;
   pthread_mutex_unlock(&s->lock);
   pthread_mutex_unlock(&g_engine.lock);
   pthread_mutex_destroy(&s->lock);
@@ -151,6 +162,7 @@ AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_s
   }
   t->sender = s;
   s->track = t;
+  g_engine.live_tracks++;
   t->refs++; /* the sender's reference */
   pthread_mutex_unlock(&s->lock);
   pthread_mutex_unlock(&g_engine.lock);
@@ -165,6 +177,7 @@ void audio_track_release(audio_track* t) {
   free(t->ring);
   pthread_mutex_destroy(&t->lock);
   t->magic = MAGIC_DEAD;
+  g_engine.live_tracks--;
   free(t);
 }
 

@@ -204,6 +204,7 @@ typedef struct engine {
   uint64_t late_ticks;
   conn_id_t next_conn_id;
   uint32_t next_uid;
+  int live_tracks, live_senders, live_factories; /* object counts, for leak checks */
   connection** conns;        /* every live connection, for the clock */
   int conn_count, conn_capacity;
 } engine;

@@ -22,14 +22,26 @@ int params_set_number(const char* key, double value) {
   return ERR_OK;
 }
 
+/* Read-only keys report live engine objects, so tests can prove nothing leaks. */
 int params_get_number(const char* key, double* value) {
-  if (strcmp(key, KEY_CLOCK_SPEED) == 0) {
-    pthread_mutex_lock(&g_engine.lock);
+  int rc = ERR_OK;
+  pthread_mutex_lock(&g_engine.lock);
+  if (strcmp(key, KEY_CLOCK_SPEED) == 0)
     *value = g_engine.clock_speed;
-    pthread_mutex_unlock(&g_engine.lock);
-    return ERR_OK;
-  }
-  return -ERR_NOT_SUPPORTED;
+  else if (strcmp(key, "loopback.objects.connections") == 0)
+    *value = g_engine.conn_count;
+  else if (strcmp(key, "loopback.objects.tracks") == 0)
+    *value = g_engine.live_tracks;
+  else if (strcmp(key, "loopback.objects.senders") == 0)
+    *value = g_engine.live_senders;
+  else if (strcmp(key, "loopback.objects.factories") == 0)
+    *value = g_engine.live_factories;
+  else if (strcmp(key, "loopback.late_ticks") == 0)
+    *value = (double)g_engine.late_ticks;
+  else
+    rc = -ERR_NOT_SUPPORTED;
+  pthread_mutex_unlock(&g_engine.lock);
+  return rc;
 }
 
 typedef struct cursor {

@@ -1,0 +1,319 @@
+"""asyncio API. Engine threads hand frames and events to the event loop
+through a bounded queue and a pipe registered with ``loop.add_reader`` (no
+``call_soon_threadsafe`` per frame); everything user-visible runs on the loop.
+
+    async with AgoraService(AgoraServiceConfig(appid=...)) as service:
+        conn = service.create_connection()
+        await conn.connect("", "room", "bot")
+        async for frame in conn.local_user.audio_frames():
+            ...
+
+Works with any asyncio loop that supports ``add_reader`` (the default loop
+on Linux and macOS, and uvloop).
+"""
+
+import asyncio
+import collections
+from dataclasses import dataclass
+
+from . import _core
+from .audio import PcmAudioFrame
+from .connection import RTCConnConfig
+from .observers import IAudioFrameObserver, IRTCConnectionObserver
+from .service import AgoraService as _SyncService
+from .service import AgoraServiceConfig
+
+__all__ = ["AgoraService", "AgoraServiceConfig", "Connection", "ConnectionFailed", "Event", "Stream",
+           "LoopDispatcher", "RTCConnConfig"]
+
+
+class ConnectionFailed(ConnectionError):
+    """``connect()`` ended without joining; ``reason`` is Agora's CONNECTION_CHANGED_REASON_TYPE."""
+
+    def __init__(self, reason, state):
+        self.reason = reason
+        self.state = state
+        super().__init__(f"connection failed: reason {reason}, state {state}")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A connection event: ``name`` is the observer method without ``on_``
+    (``"user_joined"``, ``"user_left"``, ``"connected"``…)."""
+
+    name: str
+    user_id: str = ""
+    reason: int = 0
+    info: object = None
+
+
+class LoopDispatcher:
+    """A _core.Dispatcher drained by *loop* whenever its pipe is readable."""
+
+    def __init__(self, loop, capacity=4096):
+        self.loop = loop
+        self.queue = _core.Dispatcher(capacity)
+        loop.add_reader(self.queue.fileno(), self.queue.dispatch)
+
+    def stats(self):
+        return self.queue.stats()
+
+    def close(self):
+        if self.queue is not None and not self.loop.is_closed():
+            self.loop.remove_reader(self.queue.fileno())
+            self.queue.dispatch()
+
+
+class Stream:
+    """An async iterator over a ring that drops the oldest item when full
+    (``dropped`` counts them): owned AudioFrames, or Events. Ends when closed
+    or when its connection is released."""
+
+    def __init__(self, registry, user_id, maxsize):
+        self._registry = registry  # the set of live streams this one belongs to
+        registry.add(self)
+        self.user_id = user_id
+        self._frames = collections.deque(maxlen=maxsize)
+        self._waiter = None
+        self._closed = False
+        self.dropped = 0
+
+    def _put(self, frame):
+        if len(self._frames) == self._frames.maxlen:
+            self.dropped += 1
+        self._frames.append(frame)
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        while not self._frames:
+            if self._closed:
+                raise StopAsyncIteration
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._frames.popleft()
+
+    def close(self):
+        if self._closed:
+            return
+        self._closed = True
+        self._registry.discard(self)
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def aclose(self):
+        self.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self.close()
+
+
+class _Router(IAudioFrameObserver):
+    def __init__(self, user):
+        self.user = user
+
+    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+        for stream in tuple(self.user._streams):
+            if stream.user_id is None or stream.user_id == uid:
+                stream._put(frame)
+
+    def on_playback_audio_frame(self, local_user, channel_id, frame):
+        for stream in tuple(self.user._mixed_streams):
+            stream._put(frame)
+
+
+class LocalUser:
+    """The asyncio view of a connection's local user."""
+
+    def __init__(self, connection):
+        self._conn = connection
+        self.sync = connection.sync.get_local_user()
+        self._streams = set()
+        self._mixed_streams = set()
+        self._observing = False
+
+    def _observe(self):
+        if not self._observing:
+            self.sync.register_audio_frame_observer(_Router(self), dispatcher=self._conn._dispatcher)
+            self._observing = True
+
+    def audio_frames(self, user_id=None, *, sample_rate=16000, channels=1, maxsize=500):
+        """Frames from one remote user (``user_id``) or from all (each frame's
+        ``user_id`` tells whose), in the given format."""
+        self.sync.set_playback_audio_frame_before_mixing_parameters(channels, sample_rate)
+        self._observe()
+        return Stream(self._streams, None if user_id is None else str(user_id), maxsize)
+
+    def mixed_audio_frames(self, *, sample_rate=16000, channels=1, maxsize=500):
+        """The mix of every subscribed remote user, one frame per 10 ms."""
+        self.sync.set_playback_audio_frame_parameters(channels, sample_rate)
+        self._observe()
+        return Stream(self._mixed_streams, None, maxsize)
+
+    def publish_audio(self, track):
+        return self.sync.publish_audio(track)
+
+    def unpublish_audio(self, track):
+        return self.sync.unpublish_audio(track)
+
+    def _close_streams(self):
+        for stream in tuple(self._streams) + tuple(self._mixed_streams):
+            stream.close()
+
+
+class _EventRouter(IRTCConnectionObserver):
+    def __init__(self, conn):
+        self.conn = conn
+
+    def _emit(self, event):
+        for stream in tuple(self.conn._event_streams):
+            stream._put(event)
+
+    def on_connected(self, conn, info, reason):
+        self.conn._settle_connect(None, info)
+        self._emit(Event("connected", info.local_user_id, reason, info))
+
+    def on_connection_failure(self, conn, info, reason):
+        self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
+        self._emit(Event("connection_failure", info.local_user_id, reason, info))
+
+    def on_disconnected(self, conn, info, reason):
+        self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
+        self._emit(Event("disconnected", info.local_user_id, reason, info))
+
+    def on_user_joined(self, conn, user_id):
+        self._emit(Event("user_joined", user_id))
+
+    def on_user_left(self, conn, user_id, reason):
+        self._emit(Event("user_left", user_id, reason))
+
+
+class Connection:
+    """An RTCConnection driven from asyncio (``self.sync`` is the RTCConnection)."""
+
+    def __init__(self, service, config):
+        self._service = service
+        self._dispatcher = service._dispatcher
+        self.sync = service.sync.create_rtc_connection(config)
+        self.sync.set_event_dispatcher(self._dispatcher)
+        self._connect_future = None
+        self._event_streams = set()
+        self.sync.register_observer(_EventRouter(self))
+        self.local_user = LocalUser(self)
+
+    def _settle_connect(self, error, info):
+        fut, self._connect_future = self._connect_future, None
+        if fut is None or fut.done():
+            return
+        if error is None:
+            fut.set_result(info)
+        else:
+            fut.set_exception(error)
+
+    async def connect(self, token, channel_id, user_id, timeout=10.0):
+        """Join; returns the RTCConnInfo once connected, or raises
+        ConnectionFailed with Agora's reason (or TimeoutError)."""
+        loop = asyncio.get_running_loop()
+        self._connect_future = fut = loop.create_future()
+        self.sync.connect(token, channel_id, user_id)
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        finally:
+            if self._connect_future is fut:
+                self._connect_future = None
+
+    def events(self, maxsize=1000):
+        """Every connection event from this call on, in order, as an async
+        iterator (subscribed at once, so nothing between the call and the
+        first ``await`` is missed); it ends when the connection is released."""
+        return Stream(self._event_streams, None, maxsize)
+
+    async def disconnect(self):
+        return self.sync.disconnect()
+
+    async def release(self):
+        """Disconnect and free; open frame streams end."""
+        self.local_user._close_streams()
+        self.sync.release()
+        for stream in tuple(self._event_streams):
+            stream.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.release()
+
+
+class PcmSender:
+    """A PCM sender and its custom track; ``await send(...)`` never blocks the
+    loop (the engine queues the audio and plays it out in real time)."""
+
+    def __init__(self, service):
+        sync = service.sync
+        self.factory = sync.create_media_node_factory()
+        self.sender = self.factory.create_audio_pcm_data_sender()
+        self.track = sync.create_custom_audio_track_pcm(self.sender)
+
+    async def send(self, data, samples_per_channel, sample_rate, channels=1, **kw):
+        return self.sender.send(data, samples_per_channel, sample_rate, channels, **kw)
+
+    async def send_audio_pcm_data(self, frame: PcmAudioFrame):
+        return self.sender.send_audio_pcm_data(frame)
+
+    def clear(self):
+        """Drop queued audio at once (barge-in)."""
+        return self.track.clear_sender_buffer()
+
+    def release(self):
+        for obj in (self.track, self.sender, self.factory):
+            obj.release()
+
+
+class AgoraService:
+    """``async with AgoraService(config) as service`` initializes on entry and
+    releases everything on exit. ``self.sync`` is the underlying service."""
+
+    def __init__(self, config: AgoraServiceConfig, sdk_path=None, queue_capacity=4096):
+        self.config = config
+        self.sync = _SyncService(sdk_path)
+        self._capacity = queue_capacity
+        self._dispatcher = None
+
+    async def __aenter__(self):
+        self.sync.initialize(self.config)
+        self._dispatcher = LoopDispatcher(asyncio.get_running_loop(), self._capacity)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.release()
+
+    def set_parameters(self, params):
+        return self.sync.set_parameters(params)
+
+    def create_connection(self, config=None):
+        return Connection(self, config if config is not None else RTCConnConfig())
+
+    def create_pcm_sender(self):
+        return PcmSender(self)
+
+    def stats(self):
+        """The loop dispatcher's queue counters (``dropped`` must stay 0)."""
+        return self._dispatcher.stats() if self._dispatcher else {}
+
+    async def release(self):
+        self.sync.release()
+        if self._dispatcher is not None:
+            self._dispatcher.close()
+            self._dispatcher = None

@@ -1,0 +1,139 @@
+"""asyncio: connect, events and frames as async iterators, on the loop thread."""
+
+import asyncio
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from agora_rtc import RTCConnConfig
+from agora_rtc.aio import AgoraService, AgoraServiceConfig, ConnectionFailed
+from conftest import tone
+
+
+def run(coro, timeout=60):
+    async def guarded():
+        return await asyncio.wait_for(coro, timeout)  # a watchdog instead of a hang
+    return asyncio.run(guarded())
+
+
+def config():
+    return AgoraServiceConfig(appid="aio", use_string_uid=1)
+
+
+def test_two_bots_exchange_audio_with_async_for_while_cpu_busy():
+    async def main():
+        async with AgoraService(config()) as svc:
+            svc.set_parameters({"loopback.clock_speed": 10})
+            alice, bob = svc.create_connection(), svc.create_connection()
+            info = await alice.connect("", "talk", "alice")
+            assert info.local_user_id == "alice"
+            await bob.connect("", "talk", "bob")
+            senders = {}
+            sent = {}
+            for name, conn in (("alice", alice), ("bob", bob)):
+                senders[name] = svc.create_pcm_sender()
+                conn.local_user.publish_audio(senders[name].track)
+                sent[name] = tone(16000, 2.0, freqs=(250.0 if name == "alice" else 400.0,))
+
+            async def hog():  # CPU-heavy work on the same loop, in short slices
+                end = time.monotonic() + 1.5
+                while time.monotonic() < end:
+                    np.linalg.svd(np.random.rand(80, 80))
+                    await asyncio.sleep(0)
+
+            async def receive(conn, peer):
+                got = []
+                loop_thread = threading.get_ident()
+                async with conn.local_user.audio_frames(peer, sample_rate=16000) as frames:
+                    async for frame in frames:
+                        assert threading.get_ident() == loop_thread
+                        assert frame.user_id == peer
+                        got.append(np.frombuffer(frame, np.int16).copy())  # dispatched frames are owned
+                        if sum(map(len, got)) >= len(sent[peer]):
+                            break
+                    return np.concatenate(got), frames.dropped
+
+            rx_bob = asyncio.create_task(receive(bob, "alice"))
+            rx_alice = asyncio.create_task(receive(alice, "bob"))
+            await asyncio.sleep(0)
+            for name in senders:
+                await senders[name].send(sent[name], len(sent[name]), 16000)
+            _, (bob_got, bob_dropped), (alice_got, alice_dropped) = await asyncio.gather(hog(), rx_bob, rx_alice)
+            np.testing.assert_array_equal(bob_got, sent["alice"])  # in order, nothing lost
+            np.testing.assert_array_equal(alice_got, sent["bob"])
+            assert bob_dropped == alice_dropped == 0
+            assert svc.stats()["dropped"] == 0
+    run(main())
+
+
+def test_events_async_iterator():
+    async def main():
+        async with AgoraService(config()) as svc:
+            a = svc.create_connection()
+            events = a.events()
+            await a.connect("", "ev", "a")
+            b = svc.create_connection()
+            await b.connect("", "ev", "b")
+            await b.release()
+            names = []
+            async for event in events:
+                names.append((event.name, event.user_id))
+                if event.name == "user_left":
+                    break
+            assert names == [("connected", "a"), ("user_joined", "b"), ("user_left", "b")]
+    run(main())
+
+
+def test_connect_failure_raises_with_reason():
+    async def main():
+        async with AgoraService(config()) as svc:
+            first = svc.create_connection()
+            await first.connect("", "seat", "same")
+            failed = asyncio.get_running_loop().create_future()
+
+            async def watch():
+                async for event in first.events():
+                    if event.name == "connection_failure":
+                        failed.set_result(event.reason)
+                        return
+            watcher = asyncio.create_task(watch())
+            await asyncio.sleep(0)
+            second = svc.create_connection()
+            await second.connect("", "seat", "same")
+            assert await failed == 19  # SAME_UID_LOGIN
+            watcher.cancel()
+            with pytest.raises(Exception, match="ERR_INVALID_CHANNEL_NAME"):
+                await svc.create_connection().connect("", "bad/name", "x")
+    run(main())
+
+
+def test_release_ends_frame_streams_and_is_cancellation_safe():
+    async def main():
+        async with AgoraService(config()) as svc:
+            conn = svc.create_connection()
+            await conn.connect("", "end", "me")
+            stream = conn.local_user.audio_frames()
+            reader = asyncio.create_task(stream.__anext__())
+            await asyncio.sleep(0.05)
+            reader.cancel()  # cancelling a waiting reader leaves the stream usable
+            with pytest.raises(asyncio.CancelledError):
+                await reader
+            nxt = asyncio.create_task(stream.__anext__())
+            await asyncio.sleep(0.01)
+            await conn.release()
+            with pytest.raises(StopAsyncIteration):
+                await nxt
+    run(main())
+
+
+def test_uvloop_if_installed_else_default_loop_add_reader():
+    # The dispatcher needs only loop.add_reader, which every Unix loop has.
+    async def main():
+        loop = asyncio.get_running_loop()
+        assert hasattr(loop, "add_reader")
+        async with AgoraService(config()) as svc:
+            c = svc.create_connection()
+            await c.connect("", "loop", "x")
+    run(main())

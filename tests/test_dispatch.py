@@ -1,0 +1,142 @@
+"""Dispatched delivery, ConnectionPool, and concurrent lifecycle stress."""
+
+import random
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from agora_rtc import AgoraError, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig
+from agora_rtc.pool import ConnectionPool
+from conftest import EventLog, FrameLog, Publisher, join, tone, wait_for
+
+
+def test_dispatched_frames_arrive_on_the_dispatch_thread_and_are_owned(service):
+    conn, _ = join(service, "d", "listener")
+    frames, threads, kept = FrameLog(), set(), []
+
+    class Owned(IAudioFrameObserver):
+        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            threads.add(threading.current_thread().name)
+            kept.append(frame)  # dispatched frames may be kept
+            frames.on_playback_audio_frame_before_mixing(local_user, channel_id, uid, frame)
+
+    conn.get_local_user().register_audio_frame_observer(Owned(), dispatcher=service.dispatcher)
+    x = tone(16000, 0.5)
+    Publisher(service, "d", "talker").send(x, 16000)
+    wait_for(lambda: len(frames.samples("talker")) >= len(x))
+    np.testing.assert_array_equal(frames.samples("talker"), x)
+    assert threads == {"agora-rtc-dispatch"}
+    assert np.frombuffer(kept[0], np.int16).tolist() == x[:160].tolist()  # still valid later
+    assert service.dispatcher.stats()["dropped"] == 0
+
+
+def test_dispatched_callback_may_disconnect_and_release_its_own_connection(service):
+    released = threading.Event()
+
+    class Quit(IRTCConnectionObserver):
+        def on_user_joined(self, conn, user_id):
+            conn.get_local_user().unsubscribe_all_audio()
+            conn.disconnect()
+            conn.release()
+            released.set()
+
+    a = service.create_rtc_connection(RTCConnConfig())
+    a.set_event_dispatcher(service.dispatcher)
+    a.register_observer(Quit())
+    a.connect("", "quit", "a")
+    b, log_b = join(service, "quit", "b")
+    assert released.wait(10), "dispatched callback deadlocked"  # watchdog
+    wait_for(lambda: log_b.of("left"))
+    assert a.released
+
+
+def test_slow_dispatched_consumer_drops_oldest_and_counts(service):
+    from agora_rtc.dispatch import DispatchThread
+    slow = DispatchThread(capacity=8, name="slow")
+    try:
+        conn, _ = join(service, "slow", "listener")
+        got = []
+
+        class Slow(IAudioFrameObserver):
+            def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+                got.append(frame.render_time_ms)
+                time.sleep(0.05)  # far slower than the 0.5 ms ticks of the test clock
+
+        conn.get_local_user().register_audio_frame_observer(Slow(), dispatcher=slow)
+        Publisher(service, "slow", "talker").send(tone(16000, 1.0), 16000)
+        wait_for(lambda: slow.stats()["dropped"] > 0, what="drops to be counted")
+        conn.get_local_user().unregister_audio_frame_observer()
+        stats = slow.stats()
+        assert stats["dropped"] + len(got) + stats["pending"] <= stats["delivered_to_queue"] + 1
+        assert got == sorted(got)  # what survives stays in order
+    finally:
+        slow.close()
+
+
+def test_pool_reuses_connections_without_leaks(service):
+    baseline = service.engine_objects()
+    with ConnectionPool(service, 4) as pool:
+        listener, _ = join(service, "pool", "listener")
+        frames = FrameLog()
+        listener.get_local_user().register_audio_frame_observer(frames)
+        after_create = service.engine_objects()
+        for cycle in range(50):
+            use = pool.acquire("", "pool", f"bot{cycle % 3}")
+            sender, _ = use.create_pcm_sender()
+            sender.send(tone(16000, 0.02), 320, 16000)
+            use.local_user.register_audio_frame_observer(FrameLog())
+            use.release()
+            assert service.engine_objects() == after_create, f"cycle {cycle}"
+        assert pool.stats() == {"size": 4, "in_use": 0, "idle": 4, "acquired_total": 50}
+        assert frames.before  # the bots really sent audio
+        listener.release()
+    assert service.engine_objects() == baseline
+
+
+def test_pool_exhaustion_and_closed_errors(service):
+    pool = ConnectionPool(service, 1)
+    use = pool.acquire("", "px", "1")
+    with pytest.raises(RuntimeError, match="exhausted"):
+        pool.acquire("", "px", "2")
+    pool.close()
+    assert use.connection.released
+    with pytest.raises(ValueError, match="closed"):
+        pool.acquire("", "px", "3")
+
+
+def test_eight_threads_publish_send_unpublish_release_concurrently(service):
+    stop = time.monotonic() + 3.0  # ~60 s of engine time at 20x
+    errors, cycles = [], [0] * 8
+    listener, _ = join(service, "storm", "listener")
+    listener.get_local_user().register_audio_frame_observer(FrameLog(), dispatcher=service.dispatcher)
+
+    def worker(i):
+        rng = random.Random(i)
+        try:
+            while time.monotonic() < stop:
+                pub = Publisher(service, "storm", f"w{i}")
+                for _ in range(rng.randint(1, 5)):
+                    pub.send(tone(16000, 0.03, seed=i), 16000)
+                if rng.random() < 0.5:
+                    pub.conn.get_local_user().unpublish_audio(pub.track)
+                objs = [pub.conn, pub.track, pub.sender, pub.factory]
+                rng.shuffle(objs)
+                for obj in objs:
+                    obj.release()
+                cycles[i] += 1
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not any(t.is_alive() for t in threads), "deadlock"
+    assert errors == []
+    assert sum(cycles) >= 8
+    listener.release()
+    counts = service.engine_objects()
+    assert counts == {"connections": 0, "tracks": 0, "senders": 0, "factories": 0}, counts
