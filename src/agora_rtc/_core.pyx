@@ -620,6 +620,7 @@ cdef class AudioFrame:
     cdef bytes _owned
     cdef void* _malloced          # dispatched frames own their pooled copy
     cdef readonly str user_id     # set on dispatched before-mixing frames
+    cdef readonly int64_t queued_ns  # dispatched: time.monotonic_ns() when the engine queued it
     cdef readonly int type, samples_per_channel, bytes_per_sample, channels, samples_per_sec
     cdef readonly int64_t render_time_ms, presentation_ms
     cdef readonly int avsync_type, audio_track_number, far_field_flag, rms, voice_prob, music_prob, pitch
@@ -971,6 +972,7 @@ cdef extern from "_dispatch.h" nogil:
         int kind
         uintptr_t handle
         int i1, i2
+        int64_t queued_ns
         audio_frame frame
         char s1[256]
         char s2[256]
@@ -1074,6 +1076,7 @@ cdef AudioFrame _frame_owned(dq_item* it):
     cdef AudioFrame fr = _frame_view(&it.frame)
     fr._malloced = it.frame.buffer   # ownership moves to the frame
     it.frame.buffer = NULL
+    fr.queued_ns = it.queued_ns
     return fr
 
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agora_c/agora_media_base.h"
@@ -23,6 +24,7 @@ typedef struct dq_item {
   int kind;
   uintptr_t handle;
   int i1, i2;
+  int64_t queued_ns; /* CLOCK_MONOTONIC when the engine thread queued it */
   audio_frame frame;  /* frame.buffer is owned by the item (malloc) when set */
   char s1[DQ_STR];    /* user id */
   char s2[DQ_STR];    /* channel id */
@@ -101,6 +103,9 @@ static int dq_push(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const 
     q->dropped++;
   }
   dq_item* it = &q->items[(q->head + q->count) % q->capacity];
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  it->queued_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
   it->kind = kind;
   it->handle = handle;
   it->i1 = i1;
