@@ -130,6 +130,18 @@ def load(path):
     return path
 
 
+def api_address(str name):
+    """Address of the loaded engine's ``agora_<name>`` entry in the function
+    table, for other compiled modules of this package (e.g. the pacer) that
+    call the engine without going through Python."""
+    _need_engine()
+    try:
+        index = _SYMBOLS.index(name)
+    except ValueError:
+        raise KeyError(f"no engine function {name!r} in the table") from None
+    return <uintptr_t>(<void**>&api)[index]
+
+
 def loaded_path():
     """Path of the loaded engine library, or None."""
     return _lib_path
