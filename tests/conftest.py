@@ -1,8 +1,14 @@
 """Shared fixtures: a fresh service per test on the fast test clock, and
 observers that record what the engine delivers."""
 
+import os
+import tempfile
 import threading
 import time
+
+# Every test session gets its own rendezvous directory, so concurrent test runs
+# on one host never share channels (the engine joins channels across processes).
+os.environ.setdefault("AGORA_RTC_LOOPBACK_DIR", tempfile.mkdtemp(prefix="agora-rtc-test-"))
 
 import numpy as np
 import pytest

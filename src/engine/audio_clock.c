@@ -21,7 +21,9 @@ typedef struct delivery {
 } delivery;
 
 typedef struct source {
-  connection* conn;
+  connection* conn;      /* NULL for a member in another process */
+  const char* user_id;
+  channel* ch;
   pcm_frame frame;
 } source;
 
@@ -35,6 +37,8 @@ static int pool_block_count, pool_block;
 static size_t pool_used;
 static source* sources;
 static int source_capacity;
+static source* remote_sources; /* this receiver's members in other processes */
+static int remote_capacity;
 static pthread_t engine_thread;
 
 static int16_t* pool_take(size_t samples) {
@@ -135,11 +139,12 @@ int engine_start_thread(void) {
     g_engine.running = 0;
     return -ERR_RESOURCE_LIMITED;
   }
-  return ERR_OK;
+  return transport_start();
 }
 
 void engine_stop_thread(void) {
   if (!g_engine.running) return;
+  transport_stop();
   g_engine.stop = 1;
   pthread_cond_signal(&g_engine.wake);
   pthread_mutex_unlock(&g_engine.lock);
@@ -202,7 +207,7 @@ static void saturate(const int32_t* acc, int16_t* out, size_t n) {
 }
 
 /* Builds this tick's deliveries for one receiver. */
-static void plan_receiver(connection* r, source* srcs, int nsrc, const source* own) {
+static void plan_receiver(connection* r, source* srcs, int nsrc, source* remote, int nremote, const source* own) {
   local_user* u = &r->user;
   int32_t playback_acc[FRAME_MAX_SAMPLES], mixed_acc[FRAME_MAX_SAMPLES];
   int pb_n = u->playback.set ? u->playback.sample_rate / 100 * u->playback.channels : 0;
@@ -210,18 +215,18 @@ static void plan_receiver(connection* r, source* srcs, int nsrc, const source* o
   memset(playback_acc, 0, sizeof(int32_t) * (size_t)pb_n);
   memset(mixed_acc, 0, sizeof(int32_t) * (size_t)mx_n);
   int16_t tmp[FRAME_MAX_SAMPLES];
-  for (int i = 0; i < nsrc; i++) {
-    source* s = &srcs[i];
-    if (s->conn == r || s->conn->channel != r->channel || !local_user_is_subscribed(u, s->conn->user_id)) continue;
+  for (int i = 0; i < nsrc + nremote; i++) {
+    source* s = i < nsrc ? &srcs[i] : &remote[i - nsrc];
+    if (s->conn == r || s->ch != r->channel || !local_user_is_subscribed(u, s->user_id)) continue;
     const pcm_frame* f = &s->frame;
     int ch = u->before_mixing.set ? u->before_mixing.channels : f->channels;
     int rate = u->before_mixing.set ? u->before_mixing.sample_rate : f->sample_rate;
     int16_t* out = pool_take((size_t)(rate / 100 * ch));
-    if (out && convert(u, s->conn->user_id, KIND_BEFORE_MIXING, f, ch, rate, out))
-      plan_add(SLOT_BEFORE_MIXING, r, s->conn->user_id, ch, rate, out, f);
-    if (pb_n && convert(u, s->conn->user_id, KIND_PLAYBACK, f, u->playback.channels, u->playback.sample_rate, tmp))
+    if (out && convert(u, s->user_id, KIND_BEFORE_MIXING, f, ch, rate, out))
+      plan_add(SLOT_BEFORE_MIXING, r, s->user_id, ch, rate, out, f);
+    if (pb_n && convert(u, s->user_id, KIND_PLAYBACK, f, u->playback.channels, u->playback.sample_rate, tmp))
       mix_into(playback_acc, tmp, (size_t)pb_n);
-    if (mx_n && convert(u, s->conn->user_id, KIND_MIXED_PLAYBACK, f, u->mixed.channels, u->mixed.sample_rate, tmp))
+    if (mx_n && convert(u, s->user_id, KIND_MIXED_PLAYBACK, f, u->mixed.channels, u->mixed.sample_rate, tmp))
       mix_into(mixed_acc, tmp, (size_t)mx_n);
   }
   if (pb_n) {
@@ -307,6 +312,9 @@ void audio_clock_tick(void) {
     }
     if (have) {
       s->conn = c;
+      s->user_id = c->user_id;
+      s->ch = c->channel;
+      transport_send_audio(c, &s->frame);
       nsrc++;
     }
   }
@@ -315,11 +323,30 @@ void audio_clock_tick(void) {
   pool_used = 0;
   for (int i = 0; i < n; i++) {
     connection* r = g_engine.conns[i];
-    if (!r->channel || !r->user.audio_observer_set) continue;
+    if (!r->channel) continue;
+    /* Members in other processes play from their receive jitter buffers,
+     * one frame per tick, whether or not anyone observes them. */
+    int nremote = 0;
+    for (remote_member* m = r->remotes; m; m = m->next) {
+      if (nremote == remote_capacity) {
+        int cap = remote_capacity ? remote_capacity * 2 : 16;
+        source* grown = realloc(remote_sources, sizeof(source) * (size_t)cap);
+        if (!grown) break;
+        remote_sources = grown;
+        remote_capacity = cap;
+      }
+      source* s = &remote_sources[nremote];
+      if (!transport_pull(r, m, &s->frame)) continue;
+      s->conn = NULL;
+      s->user_id = m->user_id;
+      s->ch = r->channel;
+      nremote++;
+    }
+    if (!r->user.audio_observer_set) continue;
     const source* own = NULL;
     for (int k = 0; k < nsrc; k++)
       if (sources[k].conn == r) own = &sources[k];
-    plan_receiver(r, sources, nsrc, own);
+    plan_receiver(r, sources, nsrc, remote_sources, nremote, own);
   }
   deliver_plan();
 }

@@ -57,6 +57,7 @@ int channel_join(connection* c, const char* channel_name, const char* user_id) {
 }
 
 void channel_leave(connection* c, int reason) {
+  transport_leave(c);
   channel* ch = c->channel;
   if (!ch) return;
   for (connection** p = &ch->members; *p; p = &(*p)->next_in_channel) {

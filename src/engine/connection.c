@@ -45,6 +45,7 @@ AGORA_API_C_HDL agora_rtc_conn_create(AGORA_HANDLE agora_svc, const rtc_conn_con
   c->user.subscribe_all = c->config.auto_subscribe_audio ? 1 : 0;
   c->user.role = c->config.client_role_type ? c->config.client_role_type : CLIENT_ROLE_BROADCASTER;
   c->parameter = &s->parameter;
+  c->sock = -1;
   g_engine.conns[g_engine.conn_count++] = c;
 out:
   pthread_mutex_unlock(&g_engine.lock);
@@ -145,7 +146,11 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
     c->state = CONNECTION_STATE_CONNECTED;
     event_post(EV_CONNECTED, c, NULL, CONNECTION_CHANGED_JOIN_SUCCESS, NULL);
     rc = channel_join(c, chan_id, id);
-    if (rc != ERR_OK) c->state = CONNECTION_STATE_FAILED;
+    if (rc == ERR_OK) rc = transport_join(c);
+    if (rc != ERR_OK) {
+      channel_leave(c, USER_OFFLINE_QUIT);
+      c->state = CONNECTION_STATE_FAILED;
+    }
     engine_wake();
   }
   pthread_mutex_unlock(&g_engine.lock);

@@ -78,6 +78,19 @@ void audio_track_release(audio_track* t);  /* g_engine.lock held */
 /* Pops the next 10 ms frame into out; returns 1 if there was one. */
 int audio_track_pull(audio_track* t, pcm_frame* out);
 
+/* ---- transport.c: members in other processes ---- */
+#define JITTER_RING 64
+typedef struct remote_member {
+  char user_id[MAX_ID_LEN + 1];
+  char path[108];           /* the peer's socket */
+  int64_t last_heard_ns;
+  uint32_t next_seq;
+  uint64_t received, lost, underruns, overflows;
+  pcm_frame* ring[JITTER_RING]; /* receive jitter buffer */
+  int head, count, primed;
+  struct remote_member* next;
+} remote_member;
+
 /* ---- connection.c / local_user.c ---- */
 typedef struct resampler_slot {
   char user_id[MAX_ID_LEN + 1];
@@ -126,7 +139,23 @@ typedef struct connection {
   struct service* service;
   local_user user;
   struct parameter* parameter;
+  int sock;                 /* transport socket, -1 when not joined */
+  char sock_path[108];
+  char channel_dir[200];
+  remote_member* remotes;
+  uint32_t send_seq;
+  int64_t last_heartbeat_ns;
+  uint64_t packets_dropped_send;
+  uint64_t rx_received, rx_lost, rx_underruns, rx_overflows; /* from other processes, all members ever */
 } connection;
+
+int transport_start(void);
+void transport_stop(void);
+int transport_join(connection* c);
+void transport_leave(connection* c);
+void transport_send_audio(connection* c, const pcm_frame* f);
+int transport_pull(connection* c, remote_member* m, pcm_frame* out);
+int transport_stat(const char* name, double* value); /* g_engine.lock held */
 
 void connection_retain(connection* c);   /* g_engine.lock held */
 void connection_release(connection* c);  /* g_engine.lock held */
@@ -200,6 +229,7 @@ typedef struct engine {
   event* events_head;
   event* events_tail;
   double clock_speed;        /* parameter loopback.clock_speed; 1 = real time */
+  double fault_loss_percent; /* parameter loopback.fault.loss_percent (cross-process packets) */
   int64_t ticks;
   uint64_t late_ticks;
   conn_id_t next_conn_id;

@@ -11,7 +11,16 @@
 
 #define KEY_CLOCK_SPEED "loopback.clock_speed"
 
+#define KEY_LOSS "loopback.fault.loss_percent"
+
 int params_set_number(const char* key, double value) {
+  if (strcmp(key, KEY_LOSS) == 0) {
+    if (!(value >= 0 && value <= 100)) return -ERR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&g_engine.lock);
+    g_engine.fault_loss_percent = value;
+    pthread_mutex_unlock(&g_engine.lock);
+    return ERR_OK;
+  }
   if (strcmp(key, KEY_CLOCK_SPEED) == 0) {
     if (!(value >= 0.1 && value <= 1000.0)) return -ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&g_engine.lock);
@@ -36,6 +45,10 @@ int params_get_number(const char* key, double* value) {
     *value = g_engine.live_senders;
   else if (strcmp(key, "loopback.objects.factories") == 0)
     *value = g_engine.live_factories;
+  else if (strcmp(key, KEY_LOSS) == 0)
+    *value = g_engine.fault_loss_percent;
+  else if (strncmp(key, "loopback.stats.remote_", 22) == 0)
+    rc = transport_stat(key + 22, value);
   else if (strcmp(key, "loopback.late_ticks") == 0)
     *value = (double)g_engine.late_ticks;
   else
@@ -170,8 +183,8 @@ int params_apply_json(const char* json) {
         if (apply && is_number) {
           int rc = params_set_number(key, number);
           if (rc != ERR_OK) return rc;
-        } else if (!apply && is_number && strcmp(key, KEY_CLOCK_SPEED) == 0 &&
-                   !(number >= 0.1 && number <= 1000.0)) {
+        } else if (!apply && is_number && ((strcmp(key, KEY_CLOCK_SPEED) == 0 && !(number >= 0.1 && number <= 1000.0)) ||
+                                           (strcmp(key, KEY_LOSS) == 0 && !(number >= 0 && number <= 100)))) {
           return -ERR_INVALID_ARGUMENT;
         }
         skip_ws(&c);

@@ -1,0 +1,456 @@
+/* transport.c -- channels shared by every process on the host: peer-to-peer
+ * Unix datagram sockets with a membership directory.
+ *
+ * Why peer to peer: no extra process to spawn, supervise and clean up; a member
+ * that dies is noticed at once (sendto gets ECONNREFUSED) or by heartbeat
+ * timeout; the last member out removes the directory. Each joined connection
+ * binds one socket in <root>/<hash(app id, channel)>/, where root is
+ * $AGORA_RTC_LOOPBACK_DIR or ${XDG_RUNTIME_DIR:-/tmp}/agora-rtc-loopback-<uid>,
+ * mode 0700 and owned by this user: other local users can neither join nor
+ * read. Members in the same process use the in-process path (channel.c) and
+ * skip each other's sockets.
+ *
+ * Threads: the transport thread polls the sockets and handles packets under
+ * g_engine.lock; the engine thread sends audio from the clock tick. */
+#include <dirent.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define PKT_MAGIC 0x41524C42u /* "ARLB" */
+#define HEARTBEAT_NS 500000000LL
+#define DROP_AFTER_NS 2500000000LL
+#define JITTER_TARGET 2        /* frames buffered before playing a remote user */
+#define JITTER_MAX 50          /* more than this: drop the oldest, counted */
+
+enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO };
+
+typedef struct pkt_header {
+  uint32_t magic;
+  uint8_t type;
+  uint8_t channels;
+  uint16_t samples;        /* per channel, audio only */
+  uint32_t seq;
+  uint32_t sample_rate;
+  int64_t sent_ns;
+  int64_t presentation_ms;
+  char user_id[MAX_ID_LEN + 1];
+} pkt_header;
+
+static pthread_t transport_thread;
+static int transport_running;
+static int wake_pipe[2] = {-1, -1};
+static unsigned int loss_seed = 12345;
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int transport_disabled(void) {
+  const char* v = getenv("AGORA_RTC_LOOPBACK_TRANSPORT");
+  return v && strcmp(v, "off") == 0;
+}
+
+/* Creates (if needed) and checks the private rendezvous root. */
+static int root_dir(char* out, size_t cap) {
+  const char* env = getenv("AGORA_RTC_LOOPBACK_DIR");
+  if (env && env[0]) {
+    snprintf(out, cap, "%s", env);
+  } else {
+    const char* base = getenv("XDG_RUNTIME_DIR");
+    snprintf(out, cap, "%s/agora-rtc-loopback-%u", base && base[0] ? base : "/tmp", (unsigned)getuid());
+  }
+  if (mkdir(out, 0700) != 0 && errno != EEXIST) return -1;
+  struct stat st;
+  if (lstat(out, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077)) return -1;
+  return 0;
+}
+
+static uint64_t fnv1a(const char* a, const char* b) {
+  uint64_t h = 1469598103934665603ULL;
+  for (const char* p = a; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  h = (h ^ 0xff) * 1099511628211ULL; /* separator: ("ab","c") != ("a","bc") */
+  for (const char* p = b; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  return h;
+}
+
+static int channel_dir(connection* c, char* out, size_t cap) {
+  char root[160];
+  if (root_dir(root, sizeof root) != 0) return -1;
+  snprintf(out, cap, "%s/%016llx", root, (unsigned long long)fnv1a(c->service->app_id, c->channel_id));
+  if (mkdir(out, 0700) != 0 && errno != EEXIST) return -1;
+  return 0;
+}
+
+static void cleanup_dirs(const char* dir) {
+  rmdir(dir); /* fails while others are still in it: that is the point */
+  char root[160];
+  if (root_dir(root, sizeof root) == 0 && !getenv("AGORA_RTC_LOOPBACK_DIR")) rmdir(root);
+}
+
+static int send_packet(connection* c, const char* path, pkt_header* h, const void* payload, size_t len) {
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+  h->magic = PKT_MAGIC;
+  h->sent_ns = now_ns();
+  strcpy(h->user_id, c->user_id);
+  struct iovec iov[2] = {{h, sizeof *h}, {(void*)payload, len}};
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_name = &addr;
+  msg.msg_namelen = sizeof addr;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = payload ? 2 : 1;
+  return sendmsg(c->sock, &msg, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+static remote_member* find_remote(connection* c, const char* path) {
+  for (remote_member* m = c->remotes; m; m = m->next)
+    if (strcmp(m->path, path) == 0) return m;
+  return NULL;
+}
+
+static void free_remote(remote_member* m) {
+  for (int i = 0; i < JITTER_RING; i++) free(m->ring[i]);
+  free(m);
+}
+
+static void remove_remote(connection* c, remote_member* m, int reason) {
+  for (remote_member** p = &c->remotes; *p; p = &(*p)->next) {
+    if (*p == m) {
+      *p = m->next;
+      break;
+    }
+  }
+  event_post(EV_USER_LEFT, c, m->user_id, reason, NULL);
+  local_user_forget(&c->user, m->user_id);
+  free_remote(m);
+}
+
+static remote_member* add_remote(connection* c, const char* path, const char* user_id) {
+  remote_member* m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  snprintf(m->path, sizeof m->path, "%s", path);
+  snprintf(m->user_id, sizeof m->user_id, "%s", user_id);
+  m->last_heard_ns = now_ns();
+  m->next = c->remotes;
+  c->remotes = m;
+  event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
+  return m;
+}
+
+int transport_join(connection* c) {
+  if (transport_disabled()) return ERR_OK;
+  char dir[200];
+  if (channel_dir(c, dir, sizeof dir) != 0) return -ERR_NO_PERMISSION;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -ERR_RESOURCE_LIMITED;
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%d.%u.sock", dir, (int)getpid(), c->id);
+  unlink(addr.sun_path);
+  if (bind(fd, (struct sockaddr*)&addr, sizeof addr) != 0) {
+    close(fd);
+    return -ERR_RESOURCE_LIMITED;
+  }
+  int buf = 1 << 20; /* room for bursts of audio */
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+  c->sock = fd;
+  snprintf(c->sock_path, sizeof c->sock_path, "%s", addr.sun_path);
+  snprintf(c->channel_dir, sizeof c->channel_dir, "%s", dir);
+  c->last_heartbeat_ns = now_ns();
+  /* Say hello to every member of other processes; they answer with theirs. */
+  char own_prefix[32];
+  snprintf(own_prefix, sizeof own_prefix, "%d.", (int)getpid());
+  DIR* d = opendir(dir);
+  if (d) {
+    struct dirent* e;
+    while ((e = readdir(d))) {
+      size_t n = strlen(e->d_name);
+      if (n < 6 || strcmp(e->d_name + n - 5, ".sock") != 0 || strncmp(e->d_name, own_prefix, strlen(own_prefix)) == 0)
+        continue;
+      char path[sizeof addr.sun_path];
+      if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) continue;
+      pkt_header h;
+      memset(&h, 0, sizeof h);
+      h.type = PKT_HELLO;
+      int rc = send_packet(c, path, &h, NULL, 0);
+      if (rc == -ECONNREFUSED || rc == -ENOENT) unlink(path); /* its owner died */
+    }
+    closedir(d);
+  }
+  char b = 1;
+  if (wake_pipe[1] >= 0 && write(wake_pipe[1], &b, 1) < 0) {
+  }
+  return ERR_OK;
+}
+
+void transport_leave(connection* c) {
+  if (c->sock < 0) return;
+  while (c->remotes) {
+    remote_member* m = c->remotes;
+    pkt_header h;
+    memset(&h, 0, sizeof h);
+    h.type = PKT_BYE;
+    send_packet(c, m->path, &h, NULL, 0);
+    c->remotes = m->next; /* the one leaving is not told others left */
+    local_user_forget(&c->user, m->user_id);
+    free_remote(m);
+  }
+  close(c->sock);
+  c->sock = -1;
+  unlink(c->sock_path);
+  cleanup_dirs(c->channel_dir);
+}
+
+/* Engine thread, each tick: this connection's frame to every remote member. */
+void transport_send_audio(connection* c, const pcm_frame* f) {
+  if (c->sock < 0 || !c->remotes) return;
+  pkt_header h;
+  memset(&h, 0, sizeof h);
+  h.type = PKT_AUDIO;
+  h.channels = (uint8_t)f->channels;
+  h.samples = (uint16_t)(f->sample_rate / 100);
+  h.sample_rate = (uint32_t)f->sample_rate;
+  h.presentation_ms = f->presentation_ms;
+  h.seq = c->send_seq++;
+  size_t len = sizeof(int16_t) * (size_t)h.samples * h.channels;
+  double loss = g_engine.fault_loss_percent;
+  for (remote_member* m = c->remotes; m;) {
+    remote_member* next = m->next;
+    if (loss > 0 && rand_r(&loss_seed) % 10000 < loss * 100) {
+      m = next; /* injected loss: this packet never leaves */
+      continue;
+    }
+    int rc = send_packet(c, m->path, &h, f->data, len);
+    if (rc == -ECONNREFUSED || rc == -ENOENT) {
+      unlink(m->path); /* the peer's process is gone: report it now */
+      remove_remote(c, m, USER_OFFLINE_DROPPED);
+    } else if (rc == -EAGAIN) {
+      c->packets_dropped_send++;
+    }
+    m = next;
+  }
+}
+
+int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
+  if (!m->primed) {
+    if (m->count < JITTER_TARGET) return 0;
+    m->primed = 1;
+  }
+  if (!m->count) {
+    m->primed = 0; /* underrun: rebuild the cushion before playing again */
+    m->underruns++;
+    c->rx_underruns++;
+    return 0;
+  }
+  pcm_frame* f = m->ring[m->head];
+  memcpy(out, f, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(f->sample_rate / 100 * f->channels));
+  m->head = (m->head + 1) % JITTER_RING;
+  m->count--;
+  return 1;
+}
+
+static void handle_packet(connection* c, const char* from, const pkt_header* h, const int16_t* payload, size_t len) {
+  remote_member* m = find_remote(c, from);
+  if (m) m->last_heard_ns = now_ns();
+  switch (h->type) {
+    case PKT_HELLO: {
+      if (!m) m = add_remote(c, from, h->user_id);
+      pkt_header ack;
+      memset(&ack, 0, sizeof ack);
+      ack.type = PKT_HELLO_ACK;
+      send_packet(c, from, &ack, NULL, 0);
+      break;
+    }
+    case PKT_HELLO_ACK:
+      if (!m) add_remote(c, from, h->user_id);
+      break;
+    case PKT_BYE:
+      if (m) remove_remote(c, m, USER_OFFLINE_QUIT);
+      break;
+    case PKT_AUDIO: {
+      if (!m) break;
+      size_t need = sizeof(int16_t) * (size_t)h->samples * h->channels;
+      if (len < need || !audio_rate_supported((int)h->sample_rate) || h->samples != h->sample_rate / 100 ||
+          (h->channels != 1 && h->channels != 2))
+        break;
+      if (m->received && h->seq != m->next_seq) {
+        if ((int32_t)(h->seq - m->next_seq) < 0) break; /* late duplicate or reordered: too late to play */
+        m->lost += h->seq - m->next_seq;
+        c->rx_lost += h->seq - m->next_seq;
+      }
+      m->next_seq = h->seq + 1;
+      m->received++;
+      c->rx_received++;
+      if (m->count == JITTER_MAX || m->count == JITTER_RING) {
+        m->head = (m->head + 1) % JITTER_RING;
+        m->count--;
+        m->overflows++;
+        c->rx_overflows++;
+      }
+      int slot = (m->head + m->count) % JITTER_RING;
+      if (!m->ring[slot] && !(m->ring[slot] = malloc(sizeof(pcm_frame)))) break;
+      pcm_frame* f = m->ring[slot];
+      f->sample_rate = (int)h->sample_rate;
+      f->channels = h->channels;
+      f->presentation_ms = h->presentation_ms;
+      f->capture_timestamp = 0;
+      memcpy(f->data, payload, need);
+      m->count++;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+static void heartbeat_and_expire(void) {
+  int64_t now = now_ns();
+  for (int i = 0; i < g_engine.conn_count; i++) {
+    connection* c = g_engine.conns[i];
+    if (c->sock < 0) continue;
+    for (remote_member* m = c->remotes; m;) {
+      remote_member* next = m->next;
+      if (now - m->last_heard_ns > DROP_AFTER_NS) remove_remote(c, m, USER_OFFLINE_DROPPED);
+      m = next;
+    }
+    if (now - c->last_heartbeat_ns >= HEARTBEAT_NS) {
+      c->last_heartbeat_ns = now;
+      for (remote_member* m = c->remotes; m;) {
+        remote_member* next = m->next;
+        pkt_header h;
+        memset(&h, 0, sizeof h);
+        h.type = PKT_HEARTBEAT;
+        int rc = send_packet(c, m->path, &h, NULL, 0);
+        if (rc == -ECONNREFUSED || rc == -ENOENT) remove_remote(c, m, USER_OFFLINE_DROPPED);
+        m = next;
+      }
+    }
+  }
+}
+
+static void* transport_main(void* arg) {
+  (void)arg;
+  struct pollfd* fds = NULL;
+  int cap = 0;
+  static union {
+    pkt_header h;
+    char bytes[sizeof(pkt_header) + FRAME_MAX_SAMPLES * sizeof(int16_t)];
+  } buf;
+  pthread_mutex_lock(&g_engine.lock);
+  while (transport_running) {
+    int n = 1;
+    if (g_engine.conn_count + 1 > cap) {
+      cap = g_engine.conn_count + 16;
+      struct pollfd* grown = realloc(fds, sizeof(struct pollfd) * (size_t)cap);
+      if (!grown) break;
+      fds = grown;
+    }
+    fds[0].fd = wake_pipe[0];
+    fds[0].events = POLLIN;
+    for (int i = 0; i < g_engine.conn_count; i++) {
+      if (g_engine.conns[i]->sock >= 0) {
+        fds[n].fd = g_engine.conns[i]->sock;
+        fds[n++].events = POLLIN;
+      }
+    }
+    pthread_mutex_unlock(&g_engine.lock);
+    poll(fds, (nfds_t)n, 100);
+    char drain[64];
+    while (read(wake_pipe[0], drain, sizeof drain) > 0) {
+    }
+    pthread_mutex_lock(&g_engine.lock);
+    for (int k = 1; k < n; k++) {
+      if (!(fds[k].revents & POLLIN)) continue;
+      connection* c = NULL; /* the fd may have been closed (and reused) meanwhile */
+      for (int i = 0; i < g_engine.conn_count; i++)
+        if (g_engine.conns[i]->sock == fds[k].fd) c = g_engine.conns[i];
+      for (int budget = 0; c && c->sock >= 0 && budget < 256; budget++) {
+        struct sockaddr_un from;
+        socklen_t from_len = sizeof from;
+        memset(&from, 0, sizeof from);
+        ssize_t got = recvfrom(c->sock, buf.bytes, sizeof buf.bytes, 0, (struct sockaddr*)&from, &from_len);
+        if (got < 0) break;
+        if ((size_t)got < sizeof(pkt_header) || buf.h.magic != PKT_MAGIC || from_len <= sizeof(sa_family_t)) continue;
+        buf.h.user_id[MAX_ID_LEN] = 0;
+        char path[sizeof from.sun_path + 1];
+        memcpy(path, from.sun_path, sizeof from.sun_path);
+        path[sizeof from.sun_path] = 0;
+        handle_packet(c, path, &buf.h, (const int16_t*)(buf.bytes + sizeof(pkt_header)),
+                      (size_t)got - sizeof(pkt_header));
+      }
+    }
+    heartbeat_and_expire();
+  }
+  pthread_mutex_unlock(&g_engine.lock);
+  free(fds);
+  return NULL;
+}
+
+/* Sums a receive counter over this process's connections: packets received
+ * from other processes, lost (sequence gaps), jitter-buffer underruns and
+ * overflows, and the number of members currently known in other processes. */
+int transport_stat(const char* name, double* value) {
+  static const char* names[] = {"received", "lost", "underruns", "overflows", "members"};
+  int known = 0;
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) known |= strcmp(name, names[k]) == 0;
+  if (!known) return -ERR_NOT_SUPPORTED;
+  double sum = 0;
+  for (int i = 0; i < g_engine.conn_count; i++) {
+    connection* c = g_engine.conns[i];
+    if (strcmp(name, "received") == 0) sum += (double)c->rx_received;
+    else if (strcmp(name, "lost") == 0) sum += (double)c->rx_lost;
+    else if (strcmp(name, "underruns") == 0) sum += (double)c->rx_underruns;
+    else if (strcmp(name, "overflows") == 0) sum += (double)c->rx_overflows;
+    else
+      for (remote_member* m = c->remotes; m; m = m->next) sum += 1;
+  }
+  *value = sum;
+  return ERR_OK;
+}
+
+int transport_start(void) {
+  if (transport_disabled()) return ERR_OK;
+  if (wake_pipe[0] < 0) {
+    if (pipe(wake_pipe) != 0) return -ERR_RESOURCE_LIMITED;
+    for (int i = 0; i < 2; i++) {
+      fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK);
+      fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+  }
+  transport_running = 1;
+  if (pthread_create(&transport_thread, NULL, transport_main, NULL) != 0) {
+    transport_running = 0;
+    return -ERR_RESOURCE_LIMITED;
+  }
+  return ERR_OK;
+}
+
+/* g_engine.lock held; dropped while joining. */
+void transport_stop(void) {
+  if (!transport_running) return;
+  transport_running = 0;
+  char b = 1;
+  if (write(wake_pipe[1], &b, 1) < 0) {
+  }
+  pthread_mutex_unlock(&g_engine.lock);
+  pthread_join(transport_thread, NULL);
+  pthread_mutex_lock(&g_engine.lock);
+}

@@ -1,0 +1,111 @@
+"""A bot in its own process, for cross-process tests.
+
+    python peer.py CHANNEL USER_ID [--send-tone SECONDS] [--record FILE.npy --frames N] [--stay SECONDS]
+
+Prints one JSON line per connection event and "ready" once connected, then
+"done" before exiting.
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+
+import numpy as np
+
+from agora_rtc import AgoraService, AgoraServiceConfig, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig
+
+
+_print_lock = threading.Lock()
+
+
+def say(**msg):
+    with _print_lock:  # engine threads and the main thread both report
+        print(json.dumps(msg), flush=True)
+
+
+class Events(IRTCConnectionObserver):
+    def on_connected(self, conn, info, reason):
+        say(event="connected", reason=reason)
+
+    def on_user_joined(self, conn, user_id):
+        say(event="user_joined", user_id=user_id)
+
+    def on_user_left(self, conn, user_id, reason):
+        say(event="user_left", user_id=user_id, reason=reason, t=time.monotonic())
+
+
+class Recorder(IAudioFrameObserver):
+    def __init__(self, frames):
+        self.want = frames
+        self.chunks = []
+        self.done = threading.Event()
+
+    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+        if len(self.chunks) < self.want:
+            self.chunks.append(np.frombuffer(frame, np.int16).copy())
+            if len(self.chunks) == self.want:
+                self.done.set()
+
+
+def tone(seconds, rate=16000):
+    t = np.arange(int(rate * seconds)) / rate
+    return (np.sin(2 * np.pi * 440 * t) * 6000 + np.sin(2 * np.pi * 1234 * t) * 3000).astype(np.int16)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("channel")
+    p.add_argument("user_id")
+    p.add_argument("--send-tone", type=float, default=0)
+    p.add_argument("--record")
+    p.add_argument("--frames", type=int, default=0)
+    p.add_argument("--stay", type=float, default=0)
+    p.add_argument("--wait-peer", default="")
+    p.add_argument("--loss", type=float, default=0, help="percent of outgoing packets to drop")
+    args = p.parse_args()
+    with AgoraService() as svc:
+        svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
+        if args.loss:
+            svc.set_parameters({"loopback.fault.loss_percent": args.loss})
+        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn.register_observer(Events())
+        joined = threading.Event()
+
+        class Wait(IRTCConnectionObserver):
+            def on_user_joined(self, c, user_id):
+                if user_id == args.wait_peer:
+                    joined.set()
+        conn.register_observer(Wait())
+        recorder = None
+        if args.record:
+            recorder = Recorder(args.frames)
+            conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
+            conn.get_local_user().register_audio_frame_observer(recorder)
+        conn.connect("", args.channel, args.user_id)
+        say(event="ready")
+        if args.wait_peer and not joined.wait(10):
+            say(event="error", message="peer never joined")
+            return 1
+        if args.send_tone:
+            factory = svc.create_media_node_factory()
+            sender = factory.create_audio_pcm_data_sender()
+            track = svc.create_custom_audio_track_pcm(sender)
+            conn.get_local_user().publish_audio(track)
+            x = tone(args.send_tone)
+            for start in range(0, len(x), 16000):  # queue it all; the engine paces it
+                chunk = x[start:start + 16000]
+                sender.send(chunk, len(chunk), 16000)
+        if recorder is not None:
+            if not recorder.done.wait(30):
+                say(event="error", message=f"only {len(recorder.chunks)} frames")
+            np.save(args.record, np.concatenate(recorder.chunks) if recorder.chunks else np.zeros(0, np.int16))
+        if args.stay:
+            time.sleep(args.stay)
+        say(event="done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

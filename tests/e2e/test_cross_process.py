@@ -1,0 +1,107 @@
+"""Channels shared between processes: audio, joins/leaves, kill -9, privacy."""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from peer import tone  # noqa: E402
+
+
+class Peer:
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "peer.py"), *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.events = []
+        self._cv = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self._cv:
+                self.events.append(json.loads(line))
+                self._cv.notify_all()
+
+    def wait(self, pred, timeout=20):
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while not any(pred(e) for e in self.events):
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None and not any(pred(e) for e in self.events):
+                    err = self.proc.stderr.read() if self.proc.poll() is not None else ""
+                    raise AssertionError(f"timed out; events so far: {self.events}\n{err}")
+                self._cv.wait(min(left, 0.2))
+            return next(e for e in self.events if pred(e))
+
+    def finish(self, timeout=30):
+        out = self.proc.wait(timeout)
+        assert out == 0, self.proc.stderr.read()
+
+
+def test_audio_between_processes_arrives_unchanged(tmp_path):
+    out = tmp_path / "rx.npy"
+    rx = Peer("xp-audio", "receiver", "--record", str(out), "--frames", "150", "--wait-peer", "sender")
+    rx.wait(lambda e: e["event"] == "ready")
+    tx = Peer("xp-audio", "sender", "--send-tone", "1.5", "--wait-peer", "receiver", "--stay", "2.5")
+    rx.wait(lambda e: e.get("event") == "user_joined" and e["user_id"] == "sender")
+    tx.wait(lambda e: e.get("event") == "user_joined" and e["user_id"] == "receiver")
+    rx.finish()
+    tx.finish()
+    got = np.load(out)
+    np.testing.assert_array_equal(got, tone(1.5))  # every sample, in order
+
+
+def test_killed_member_is_reported_dropped_within_3s():
+    a = Peer("xp-kill", "survivor", "--stay", "7")
+    a.wait(lambda e: e["event"] == "ready")
+    b = Peer("xp-kill", "victim", "--stay", "30")
+    a.wait(lambda e: e.get("event") == "user_joined" and e["user_id"] == "victim")
+    t0 = time.monotonic()
+    b.proc.send_signal(signal.SIGKILL)
+    b.proc.wait()
+    left = a.wait(lambda e: e.get("event") == "user_left" and e["user_id"] == "victim", timeout=5)
+    assert left["reason"] == 1  # USER_OFFLINE_DROPPED
+    assert left["t"] - t0 < 3.0
+    c = Peer("xp-kill", "newcomer", "--stay", "1")  # the channel keeps working
+    a.wait(lambda e: e.get("event") == "user_joined" and e["user_id"] == "newcomer")
+    c.finish()
+    a.finish()  # its leave also removes what the killed member left behind
+
+
+def test_rendezvous_is_private_and_cleaned_up():
+    root = os.environ["AGORA_RTC_LOOPBACK_DIR"]
+    assert os.listdir(root) == []  # earlier tests left nothing behind
+    a = Peer("xp-private", "one", "--stay", "3")
+    a.wait(lambda e: e["event"] == "ready")
+    time.sleep(0.3)
+    mode = stat.S_IMODE(os.stat(root).st_mode)
+    assert mode == 0o700, oct(mode)
+    subdirs = [os.path.join(root, d) for d in os.listdir(root)]
+    assert subdirs and all(stat.S_IMODE(os.stat(d).st_mode) == 0o700 for d in subdirs)
+    a.finish()
+    assert os.listdir(root) == []  # the last member out removed the channel directory
+
+
+def test_injected_loss_shows_in_receiver_stats():
+    from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig
+    with AgoraService() as svc:
+        svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
+        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn.connect("", "xp-loss", "lossy-receiver")
+        tx = Peer("xp-loss", "lossy-sender", "--send-tone", "3", "--loss", "10", "--wait-peer", "lossy-receiver",
+                  "--stay", "3.5")
+        tx.wait(lambda e: e["event"] == "done", timeout=30)
+        received = svc.get_parameter_number("loopback.stats.remote_received")
+        lost = svc.get_parameter_number("loopback.stats.remote_lost")
+        tx.finish()
+    assert received + lost >= 250  # ~300 frames sent
+    assert 0.05 < lost / (received + lost) < 0.15, (received, lost)
