@@ -1,0 +1,98 @@
+"""Scale across processes: N connections spread over P processes, in pairs
+(the two members of each channel live in different processes), every
+connection sending 16 kHz mono audio and receiving its partner's, in real time.
+
+    python bench/bench_cross_process.py [--connections 200] [--processes 8] [--seconds 10]
+
+Reports CPU % per process and in total, frames received/lost, jitter-buffer
+underruns and the engines' late clock ticks.
+"""
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import resource
+import tempfile
+import time
+
+
+def worker(index, processes, connections, seconds, ready, go, results):
+    import numpy as np
+
+    from agora_rtc import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+
+    class Count(IAudioFrameObserver):
+        def __init__(self):
+            self.frames = 0
+
+        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            self.frames += 1
+
+    channels = connections // 2
+    mine = [(k, side) for k in range(channels) for side in (0, 1) if (k + side) % processes == index]
+    with AgoraService() as svc:
+        svc.initialize(AgoraServiceConfig(appid="scale", use_string_uid=1))
+        counters, senders = [], []
+        factory = svc.create_media_node_factory()
+        for k, side in mine:
+            conn = svc.create_rtc_connection(RTCConnConfig())
+            counter = Count()
+            conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
+            conn.get_local_user().register_audio_frame_observer(counter)
+            conn.connect("", f"pair{k}", f"u{k}-{side}")
+            sender = factory.create_audio_pcm_data_sender()
+            track = svc.create_custom_audio_track_pcm(sender)
+            track.set_max_buffer_audio_frame_number(int(seconds * 100) + 100)
+            conn.get_local_user().publish_audio(track)
+            counters.append(counter)
+            senders.append(sender)
+        ready.put(index)
+        go.wait()
+        second = (np.sin(np.arange(16000) / 16000 * 2 * np.pi * 300) * 5000).astype(np.int16)
+        r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        for sender in senders:
+            for _ in range(int(seconds)):
+                sender.send(second, 16000, 16000)
+        time.sleep(seconds + 0.5)
+        r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        stat = {k: svc.get_parameter_number(f"loopback.stats.remote_{k}") for k in ("received", "lost", "underruns")}
+        results.put({"process": index, "connections": len(mine), "cpu_percent": 100 * cpu / (t1 - t0),
+                     "frames_delivered": sum(c.frames for c in counters),
+                     "late_ticks": svc.get_parameter_number("loopback.late_ticks"), **stat})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    os.environ.setdefault("AGORA_RTC_LOOPBACK_DIR", tempfile.mkdtemp(prefix="agora-rtc-bench-"))
+    ctx = mp.get_context("spawn")
+    ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    procs = [ctx.Process(target=worker, args=(i, args.processes, args.connections, args.seconds, ready, go, results))
+             for i in range(args.processes)]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        ready.get(timeout=120)
+    time.sleep(1.0)  # let every HELLO be answered
+    go.set()
+    rows = sorted((results.get(timeout=args.seconds + 120) for _ in procs), key=lambda r: r["process"])
+    for p in procs:
+        p.join()
+    for r in rows:
+        print(json.dumps(r))
+    expected = args.connections * args.seconds * 100
+    total = {k: sum(r[k] for r in rows) for k in ("cpu_percent", "frames_delivered", "received", "lost", "underruns",
+                                                   "late_ticks")}
+    print(f"{args.connections} connections / {args.processes} processes, {args.seconds:.0f} s: "
+          f"CPU {total['cpu_percent']:.0f}% of one core in total ({total['cpu_percent'] / args.connections:.2f}% per "
+          f"connection); delivered {total['frames_delivered']:.0f}/{expected:.0f} frames; lost {total['lost']:.0f}; "
+          f"underruns {total['underruns']:.0f}; late ticks {total['late_ticks']:.0f}")
+
+
+if __name__ == "__main__":
+    main()
