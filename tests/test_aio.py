@@ -128,12 +128,41 @@ def test_release_ends_frame_streams_and_is_cancellation_safe():
     run(main())
 
 
-def test_uvloop_if_installed_else_default_loop_add_reader():
-    # The dispatcher needs only loop.add_reader, which every Unix loop has.
+def test_two_bots_on_uvloop():
+    import uvloop
+
     async def main():
-        loop = asyncio.get_running_loop()
-        assert hasattr(loop, "add_reader")
+        assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
         async with AgoraService(config()) as svc:
-            c = svc.create_connection()
-            await c.connect("", "loop", "x")
+            svc.set_parameters({"loopback.clock_speed": 20})
+            a, b = svc.create_connection(), svc.create_connection()
+            await a.connect("", "uv", "a")
+            await b.connect("", "uv", "b")
+            sender = svc.create_pcm_sender()
+            a.local_user.publish_audio(sender.track)
+            x = tone(16000, 0.5)
+            async with b.local_user.audio_frames("a") as frames:
+                await sender.send(x, len(x), 16000)
+                got = []
+                async for frame in frames:
+                    got.append(np.frombuffer(frame, np.int16).copy())
+                    if len(got) == 50:
+                        break
+            np.testing.assert_array_equal(np.concatenate(got), x)
+    uvloop.run(asyncio.wait_for(main(), 60))
+
+
+def test_async_connection_pool():
+    from agora_rtc.aio import ConnectionPool
+
+    async def main():
+        async with AgoraService(config()) as svc:
+            baseline = svc.sync.engine_objects()
+            async with ConnectionPool(svc, 3) as pool:
+                for i in range(10):
+                    async with await pool.acquire("", "apool", f"bot{i % 2}") as use:
+                        sender, _ = use.create_pcm_sender()
+                        sender.send(tone(16000, 0.02), 320, 16000)
+                assert pool.stats()["acquired_total"] == 10
+            assert svc.sync.engine_objects() == baseline
     run(main())

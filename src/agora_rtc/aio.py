@@ -23,8 +23,8 @@ from .observers import IAudioFrameObserver, IRTCConnectionObserver
 from .service import AgoraService as _SyncService
 from .service import AgoraServiceConfig
 
-__all__ = ["AgoraService", "AgoraServiceConfig", "Connection", "ConnectionFailed", "Event", "Stream",
-           "LoopDispatcher", "RTCConnConfig"]
+__all__ = ["AgoraService", "AgoraServiceConfig", "Connection", "ConnectionFailed", "ConnectionPool", "Event",
+           "LoopDispatcher", "RTCConnConfig", "Stream"]
 
 
 class ConnectionFailed(ConnectionError):
@@ -279,6 +279,31 @@ class PcmSender:
     def release(self):
         for obj in (self.track, self.sender, self.factory):
             obj.release()
+
+
+class ConnectionPool:
+    """The asyncio form of agora_rtc.pool.ConnectionPool: ``await acquire()``
+    joins without blocking the loop; ``async with`` closes the pool."""
+
+    def __init__(self, service, size, config=None):
+        from .pool import ConnectionPool as _Pool
+        self.sync = _Pool(service.sync, size, config)
+
+    async def acquire(self, token, channel_id, user_id, timeout=10.0):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.sync.acquire, token, channel_id, user_id, timeout)
+
+    def stats(self):
+        return self.sync.stats()
+
+    async def close(self):
+        self.sync.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
 
 
 class AgoraService:

@@ -54,6 +54,12 @@ class PooledConnection:
     def __exit__(self, *exc):
         self.release()
 
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self.release()
+
 
 class ConnectionPool:
     """``size`` connections created at once, none connected. Thread-safe."""
