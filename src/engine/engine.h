@@ -88,6 +88,8 @@ typedef struct remote_member {
   uint64_t received, lost, underruns, overflows;
   pcm_frame* ring[JITTER_RING]; /* receive jitter buffer */
   int head, count, primed;
+  struct outgoing* backlog[JITTER_RING]; /* audio the peer's full socket refused, resent first */
+  int backlog_head, backlog_count;
   struct remote_member* next;
 } remote_member;
 

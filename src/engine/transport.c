@@ -106,9 +106,11 @@ static int send_packet(connection* c, const char* path, pkt_header* h, const voi
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
   snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
-  h->magic = PKT_MAGIC;
-  h->sent_ns = now_ns();
-  strcpy(h->user_id, c->user_id);
+  if (h->magic != PKT_MAGIC) { /* a backlogged packet keeps its header */
+    h->magic = PKT_MAGIC;
+    h->sent_ns = now_ns();
+    strcpy(h->user_id, c->user_id);
+  }
   struct iovec iov[2] = {{h, sizeof *h}, {(void*)payload, len}};
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
@@ -119,6 +121,16 @@ static int send_packet(connection* c, const char* path, pkt_header* h, const voi
   return sendmsg(c->sock, &msg, MSG_DONTWAIT) < 0 ? -errno : 0;
 }
 
+/* An audio packet waiting for room in a peer's socket queue (Linux caps a
+ * Unix datagram queue at net.unix.max_dgram_qlen packets, often 10). */
+typedef struct outgoing {
+  size_t len;
+  union {
+    pkt_header h;
+    char bytes[sizeof(pkt_header) + FRAME_MAX_SAMPLES * sizeof(int16_t)];
+  } u;
+} outgoing;
+
 static remote_member* find_remote(connection* c, const char* path) {
   for (remote_member* m = c->remotes; m; m = m->next)
     if (strcmp(m->path, path) == 0) return m;
@@ -126,7 +138,10 @@ static remote_member* find_remote(connection* c, const char* path) {
 }
 
 static void free_remote(remote_member* m) {
-  for (int i = 0; i < JITTER_RING; i++) free(m->ring[i]);
+  for (int i = 0; i < JITTER_RING; i++) {
+    free(m->ring[i]);
+    free(m->backlog[i]);
+  }
   free(m);
 }
 
@@ -238,12 +253,43 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
       m = next; /* injected loss: this packet never leaves */
       continue;
     }
-    int rc = send_packet(c, m->path, &h, f->data, len);
+    /* Older packets first: a stalled peer gets its audio late, in order. */
+    int rc = 0;
+    while (m->backlog_count) {
+      outgoing* o = m->backlog[m->backlog_head];
+      rc = send_packet(c, m->path, &o->u.h, o->u.bytes + sizeof(pkt_header), o->len);
+      if (rc == -EAGAIN) break;
+      m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
+      m->backlog_count--;
+    }
+    if (rc != -EAGAIN) {
+      h.magic = 0;
+      rc = send_packet(c, m->path, &h, f->data, len);
+    }
     if (rc == -ECONNREFUSED || rc == -ENOENT) {
       unlink(m->path); /* the peer's process is gone: report it now */
       remove_remote(c, m, USER_OFFLINE_DROPPED);
     } else if (rc == -EAGAIN) {
-      c->packets_dropped_send++;
+      if (m->backlog_count == JITTER_RING) { /* the peer stopped reading: oldest goes */
+        m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
+        m->backlog_count--;
+        c->packets_dropped_send++;
+      }
+      int slot = (m->backlog_head + m->backlog_count) % JITTER_RING;
+      if (!m->backlog[slot]) m->backlog[slot] = malloc(sizeof(outgoing));
+      if (m->backlog[slot]) {
+        outgoing* o = m->backlog[slot];
+        h.magic = 0;
+        o->u.h = h;
+        o->u.h.magic = PKT_MAGIC;
+        o->u.h.sent_ns = now_ns();
+        strcpy(o->u.h.user_id, c->user_id);
+        memcpy(o->u.bytes + sizeof(pkt_header), f->data, len);
+        o->len = len;
+        m->backlog_count++;
+      } else {
+        c->packets_dropped_send++;
+      }
     }
     m = next;
   }
