@@ -18,8 +18,8 @@ from peer import tone  # noqa: E402
 
 
 class Peer:
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "peer.py"), *args],
+    def __init__(self, *args, prefix=()):
+        self.proc = subprocess.Popen([*prefix, sys.executable, os.path.join(HERE, "peer.py"), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.events = []
         self._cv = threading.Condition()
@@ -58,6 +58,27 @@ def test_audio_between_processes_arrives_unchanged(tmp_path):
     tx.finish()
     got = np.load(out)
     np.testing.assert_array_equal(got, tone(1.5))  # every sample, in order
+
+
+def _can_unshare_net():
+    try:
+        return subprocess.run(["unshare", "--net", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _can_unshare_net(), reason="creating a network namespace needs CAP_SYS_ADMIN (root)")
+def test_audio_between_network_namespaces(tmp_path):
+    # The rendezvous is in the file system, which network namespaces share:
+    # a bot in its own namespace (its own loopback, no routes) joins as usual.
+    out = tmp_path / "rx.npy"
+    rx = Peer("xp-netns", "isolated", "--record", str(out), "--frames", "100", "--wait-peer", "host-side",
+              prefix=("unshare", "--net"))
+    rx.wait(lambda e: e["event"] == "ready")
+    tx = Peer("xp-netns", "host-side", "--send-tone", "1", "--wait-peer", "isolated", "--stay", "2")
+    rx.finish()
+    tx.finish()
+    np.testing.assert_array_equal(np.load(out), tone(1.0))
 
 
 def test_killed_member_is_reported_dropped_within_3s():
