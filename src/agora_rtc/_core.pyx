@@ -243,6 +243,8 @@ def service_set_parameters(uintptr_t svc, str json_text):
     cdef AGORA_HANDLE h = _ptr(svc, "set_parameters")
     cdef AGORA_HANDLE p
     cdef bytes b = json_text.encode()
+    if b"\0" in b:
+        raise ValueError("parameters JSON must not contain NUL characters")
     cdef const char* s = b
     cdef int rc
     with nogil:
