@@ -1,0 +1,71 @@
+"""Record what a remote user sends to a WAV file.
+
+    python examples/example_audio_pcm_receive.py --appId APP --channelId room --userId 2 \
+        --remoteUserId 1 --sampleRate 16000 --numOfChannels 1 --seconds 5 --output received.wav
+"""
+
+import argparse
+import threading
+import wave
+
+from agora_rtc import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+
+
+class Recorder(IAudioFrameObserver):
+    def __init__(self, remote_user_id, frames_wanted):
+        self.remote_user_id = remote_user_id
+        self.frames_wanted = frames_wanted
+        self.chunks = []
+        self.done = threading.Event()
+
+    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+        if self.remote_user_id in ("", uid) and not self.done.is_set():
+            self.chunks.append(frame.buffer)  # a copy: the frame is only valid during the callback
+            if len(self.chunks) >= self.frames_wanted:
+                self.done.set()
+
+
+def run_receiver(args, service, ready=None):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    user = conn.get_local_user()
+    user.set_playback_audio_frame_before_mixing_parameters(args.numOfChannels, args.sampleRate)
+    recorder = Recorder(args.remoteUserId, int(args.seconds * 100))
+    user.register_audio_frame_observer(recorder)
+    conn.connect(args.token, args.channelId, args.userId)
+    if ready is not None:
+        ready.set()
+    recorder.done.wait(args.seconds + args.timeout)
+    conn.release()
+    with wave.open(args.output, "wb") as w:
+        w.setnchannels(args.numOfChannels)
+        w.setsampwidth(2)
+        w.setframerate(args.sampleRate)
+        w.writeframes(b"".join(recorder.chunks))
+    print(f"recorded {len(recorder.chunks)} frames from {args.remoteUserId or 'everyone'} into {args.output}")
+    return recorder
+
+
+def parser():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--appId", default="loopback-app")
+    p.add_argument("--token", default="")
+    p.add_argument("--channelId", default="demo")
+    p.add_argument("--userId", default="2")
+    p.add_argument("--remoteUserId", default="", help="only this user (default: everyone)")
+    p.add_argument("--sampleRate", type=int, default=16000)
+    p.add_argument("--numOfChannels", type=int, default=1)
+    p.add_argument("--seconds", type=float, default=5.0, help="how much audio to record")
+    p.add_argument("--timeout", type=float, default=10.0, help="extra seconds to wait for the sender")
+    p.add_argument("--output", default="received.wav")
+    return p
+
+
+def main():
+    args = parser().parse_args()
+    with AgoraService() as service:
+        service.initialize(AgoraServiceConfig(appid=args.appId))
+        run_receiver(args, service)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The ``agora-rtc`` command: ``demo`` (two bots on the embedded engine) and
+``doctor`` (what is installed and which engine loads)."""
+
+import argparse
+import logging
+import platform
+import sys
+import threading
+import time
+import wave
+
+import numpy as np
+
+log = logging.getLogger("agora_rtc.cli")
+
+
+class _Progress:
+    """rich's progress bar when rich is installed, else a one-line text bar."""
+
+    def __init__(self, total, label):
+        self.total, self.label = total, label
+        try:
+            from rich.progress import Progress
+            self._rich = Progress()
+            self._task = self._rich.add_task(label, total=total)
+            self._rich.start()
+        except ImportError:
+            self._rich = None
+
+    def update(self, done):
+        if self._rich is not None:
+            self._rich.update(self._task, completed=done)
+        else:
+            width = 30
+            filled = int(width * done / self.total)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+            sys.stderr.flush()
+
+    def close(self):
+        if self._rich is not None:
+            self._rich.stop()
+        else:
+            sys.stderr.write("\n")
+
+
+def _demo(args):
+    from . import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+    from ._speechlike import speechlike
+
+    send_rate, frame_len = 16000, 160
+    speech = speechlike(args.seconds, send_rate)
+    frames = len(speech) // frame_len
+    sent_at = np.zeros(frames + 1)
+    received = {}  # frame number -> (arrival time, samples)
+    lock = threading.Lock()
+
+    class Listener(IAudioFrameObserver):
+        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            if uid == "bot-a" and frame.presentation_ms > 0:
+                with lock:
+                    received[frame.presentation_ms] = (time.perf_counter(), np.frombuffer(frame, np.int16).copy())
+
+    with AgoraService() as service:
+        service.initialize(AgoraServiceConfig(appid="agora-rtc-demo", use_string_uid=1))
+        print(f"engine: {service.engine_path}")
+        bot_b = service.create_rtc_connection(RTCConnConfig())
+        bot_b.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, args.sample_rate)
+        bot_b.get_local_user().register_audio_frame_observer(Listener())
+        bot_b.connect("", "demo", "bot-b")
+        bot_a = service.create_rtc_connection(RTCConnConfig())
+        bot_a.connect("", "demo", "bot-a")
+        sender = service.create_media_node_factory().create_audio_pcm_data_sender()
+        track = service.create_custom_audio_track_pcm(sender)
+        bot_a.get_local_user().publish_audio(track)
+
+        progress = _Progress(frames, "bot A -> bot B")
+        start = time.perf_counter() + 0.05
+        for i in range(frames):  # one 10 ms frame per 10 ms, on absolute deadlines
+            deadline = start + i * 0.01
+            while (wait := deadline - time.perf_counter()) > 0:
+                time.sleep(min(wait, 0.002))
+            sent_at[i + 1] = time.perf_counter()
+            sender.send(speech[i * frame_len:(i + 1) * frame_len], frame_len, send_rate, presentation_ms=i + 1)
+            if i % 10 == 0:
+                progress.update(i)
+        progress.update(frames)
+        progress.close()
+        time.sleep(0.1)  # the last frames are one tick away
+        bot_b.get_local_user().unregister_audio_frame_observer()
+
+    with lock:
+        order = sorted(received)
+    latency_ms = np.array([(received[k][0] - sent_at[k]) * 1000 for k in order])
+    got = np.concatenate([received[k][1] for k in order]) if order else np.zeros(0, np.int16)
+    with wave.open(args.out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(args.sample_rate)
+        w.writeframes(got.tobytes())
+    reference = speech[: len(order) * frame_len].astype(np.float64)
+    if args.sample_rate != send_rate:  # compare at the receiver's rate
+        t_ref = np.arange(len(reference)) / send_rate
+        t_got = np.arange(len(got)) / args.sample_rate
+        reference = np.interp(t_got, t_ref, reference)
+    corr = _aligned_correlation(got.astype(np.float64), reference)
+    print(f"frames sent {frames}, received {len(order)}, in order: {order == list(range(1, len(order) + 1))}")
+    if len(latency_ms):
+        p50, p99 = np.percentile(latency_ms, [50, 99])
+        print(f"send->receive latency: p50 {p50:.1f} ms ({p50 / 10:.2f} frames), p99 {p99:.1f} ms ({p99 / 10:.2f} frames)")
+    print(f"correlation received vs sent: {corr:.4f}")
+    print(f"wrote {args.out} ({len(got) / args.sample_rate:.2f} s at {args.sample_rate} Hz)")
+    ok = len(order) >= 0.95 * frames and corr >= (0.99 if args.sample_rate == send_rate else 0.9)
+    return 0 if ok else 1
+
+
+def _aligned_correlation(got, ref, max_lag=64):
+    """Correlation after the best small shift (a resampler delays by a few samples)."""
+    n = min(len(got), len(ref))
+    if n < 2 * max_lag + 2:
+        return 0.0
+    best = -1.0
+    for lag in range(0, max_lag + 1):
+        a, b = got[lag:n], ref[: n - lag]
+        if np.std(a) > 0 and np.std(b) > 0:
+            best = max(best, float(np.corrcoef(a, b)[0, 1]))
+    return best
+
+
+def _doctor(args):
+    from . import __version__
+    from .engine import ENV_VAR, resolve_engine_path
+    print(f"agora_rtc {__version__}")
+    print(f"python {platform.python_version()} ({sys.executable}) on {platform.platform()}")
+    print(f"numpy {np.__version__}")
+    import os
+    path = resolve_engine_path(args.sdk_path)
+    source = "--sdk-path" if args.sdk_path else f"${ENV_VAR}" if os.environ.get(ENV_VAR) else "bundled loopback engine"
+    print(f"engine library: {path} ({source})")
+    try:
+        from . import AgoraService
+        service = AgoraService(sdk_path=args.sdk_path)
+        print(f"engine loads: yes ({service.engine_path})")
+        service.release()
+    except (ImportError, RuntimeError) as e:
+        print(f"engine loads: NO: {e}")
+        return 1
+    return 0
+
+
+def main(argv=None):
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="agora-rtc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="two bots in one channel on the embedded engine: A talks, B records")
+    demo.add_argument("--seconds", type=float, default=3.0, help="how much speech bot A sends (default 3)")
+    demo.add_argument("--sample-rate", type=int, default=16000, choices=(8000, 16000, 24000, 32000, 44100, 48000),
+                      help="the rate bot B receives at (A sends 16 kHz)")
+    demo.add_argument("--out", default="agora_rtc_demo.wav", help="WAV file bot B writes")
+    demo.set_defaults(run=_demo)
+    doctor = sub.add_parser("doctor", help="versions, and which engine library loads")
+    doctor.add_argument("--sdk-path", help="an engine library to try instead of the default")
+    doctor.set_defaults(run=_doctor)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
