@@ -173,8 +173,10 @@ int transport_join(connection* c) {
   if (transport_disabled()) return ERR_OK;
   char dir[200];
   if (channel_dir(c, dir, sizeof dir) != 0) return -ERR_NO_PERMISSION;
-  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int fd = socket(AF_UNIX, SOCK_DGRAM, 0); /* flags set below: macOS has no SOCK_CLOEXEC */
   if (fd < 0) return -ERR_RESOURCE_LIMITED;
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
