@@ -1,0 +1,35 @@
+# Developer shortcuts. CI runs .ci/run; `make sanitize` is the ASan/UBSan job.
+PY ?= python3
+ASAN_LIB := $(shell gcc -print-file-name=libasan.so)
+UBSAN_LIB := $(shell gcc -print-file-name=libubsan.so)
+
+.PHONY: dev test sanitize valgrind bench clean
+
+dev:
+	$(PY) -m venv .venv && .venv/bin/pip install -e '.[test]'
+
+test: dev
+	.venv/bin/python -m pytest -q tests
+
+# Engine and _core built with AddressSanitizer + UndefinedBehaviorSanitizer;
+# the whole suite runs against them. Leak detection is off: CPython keeps
+# objects alive at exit by design.
+sanitize:
+	$(PY) -m venv .venv-asan
+	.venv-asan/bin/pip install -q 'Cython>=3.0.10' numpy setuptools wheel pytest pytest-timeout soxr hypothesis uvloop
+	# a regular (not editable) install: the source tree's own build stays untouched
+	AGORA_RTC_SANITIZE=address,undefined .venv-asan/bin/pip install -q --no-build-isolation --force-reinstall --no-deps .
+	LD_PRELOAD="$(ASAN_LIB) $(UBSAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 .venv-asan/bin/python -m pytest -q -x tests -p no:cacheprovider
+
+# memcheck of the binding's tests; definite leaks in our code fail the run.
+valgrind: dev
+	PYTHONMALLOC=malloc valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \
+	  --error-exitcode=3 --show-leak-kinds=definite .venv/bin/python -m pytest -q -x -p no:cacheprovider \
+	  tests/test_audio.py tests/test_connection.py tests/test_lifecycle.py
+
+bench: dev
+	.venv/bin/python bench/bench_core.py
+
+clean:
+	rm -rf build .venv .venv-asan src/agora_rtc/*.so src/agora_rtc/_core.c src/*.egg-info
