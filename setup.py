@@ -42,7 +42,7 @@ class BuildWithEngine(build_ext):
             include_dirs=["include"],
             extra_postargs=_c_flags(),
         )
-        link_args = ["-lpthread", "-lm"]
+        link_args = ["-lpthread", "-lm", "-lz"]
         if sys.platform == "darwin":
             link_args += ["-Wl,-install_name,@rpath/" + ENGINE_NAME]
         if SANITIZE:

@@ -65,6 +65,8 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         void (*on_connection_failure)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
         void (*on_user_joined)(AGORA_HANDLE, user_id_t) noexcept nogil
         void (*on_user_left)(AGORA_HANDLE, user_id_t, int) noexcept nogil
+        void (*on_token_privilege_will_expire)(AGORA_HANDLE, const char*) noexcept nogil
+        void (*on_token_privilege_did_expire)(AGORA_HANDLE) noexcept nogil
         # other slots stay NULL (memset) until their features land
 
 cdef extern from "agora_c/agora_media_base.h":

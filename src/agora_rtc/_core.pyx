@@ -16,7 +16,7 @@ from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo
                              PyObject_GetBuffer)
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
 from libc.stdlib cimport free
-from libc.string cimport memset
+from libc.string cimport memset, strlen
 
 import logging
 
@@ -781,6 +781,17 @@ cdef void _tr_user_left(AGORA_HANDLE c, const char* user_id, int reason) noexcep
             _conn_event(c, "_on_user_left", (_text(user_id), reason))
 
 
+cdef void _tr_token_will_expire(AGORA_HANDLE c, const char* token) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_token_privilege_will_expire", (_text(token),))
+
+cdef void _tr_token_did_expire(AGORA_HANDLE c) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_token_privilege_did_expire", ())
+
+
 cdef rtc_conn_observer _conn_observer
 
 
@@ -965,6 +976,8 @@ _conn_observer.on_connection_lost = _tr_connection_lost
 _conn_observer.on_connection_failure = _tr_connection_failure
 _conn_observer.on_user_joined = _tr_user_joined
 _conn_observer.on_user_left = _tr_user_left
+_conn_observer.on_token_privilege_will_expire = _tr_token_will_expire
+_conn_observer.on_token_privilege_did_expire = _tr_token_did_expire
 
 memset(&_user_observer, 0, sizeof(_user_observer))
 _user_observer.on_audio_track_publish_success = _tr_publish_success
@@ -1022,6 +1035,8 @@ cdef enum:
     EV_USER_LEFT
     EV_PUBLISH_SUCCESS
     EV_UNPUBLISHED
+    EV_TOKEN_WILL_EXPIRE
+    EV_TOKEN_DID_EXPIRE
     EV_AUDIO = 100   # + KIND_* of the frame
 
 _CONN_EVENT_NAMES = {
@@ -1061,6 +1076,15 @@ cdef void _dtr_user_joined(AGORA_HANDLE c, const char* user_id) noexcept nogil:
 
 cdef void _dtr_user_left(AGORA_HANDLE c, const char* user_id, int reason) noexcept nogil:
     dq_route_push(FAMILY_CONN, EV_USER_LEFT, <uintptr_t>c, reason, 0, user_id, NULL, NULL)
+
+cdef void _dtr_token_will_expire(AGORA_HANDLE c, const char* token) noexcept nogil:
+    # A token longer than a queue slot's string arrives as "": the connection
+    # façade then reports the token it holds (the same one).
+    dq_route_push(FAMILY_CONN, EV_TOKEN_WILL_EXPIRE, <uintptr_t>c, 0, 0,
+                  token if token != NULL and strlen(token) < 256 else NULL, NULL, NULL)
+
+cdef void _dtr_token_did_expire(AGORA_HANDLE c) noexcept nogil:
+    dq_route_push(FAMILY_CONN, EV_TOKEN_DID_EXPIRE, <uintptr_t>c, 0, 0, NULL, NULL, NULL)
 
 cdef void _dtr_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
     dq_route_push(FAMILY_USER, EV_PUBLISH_SUCCESS, <uintptr_t>u, 0, 0, NULL, NULL, NULL)
@@ -1148,6 +1172,10 @@ cdef class Dispatcher:
             elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
                 _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
                              (_text(it.s1),) if kind == EV_USER_JOINED else (_text(it.s1), it.i1))
+            elif kind == EV_TOKEN_WILL_EXPIRE:
+                _call_target(_conn_targets, it.handle, "_on_token_privilege_will_expire", (_text(it.s1),))
+            elif kind == EV_TOKEN_DID_EXPIRE:
+                _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
             elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
                 _call_target(_user_targets, it.handle,
                              "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
@@ -1211,6 +1239,8 @@ _conn_observer_d.on_connection_lost = _dtr_connection_lost
 _conn_observer_d.on_connection_failure = _dtr_connection_failure
 _conn_observer_d.on_user_joined = _dtr_user_joined
 _conn_observer_d.on_user_left = _dtr_user_left
+_conn_observer_d.on_token_privilege_will_expire = _dtr_token_will_expire
+_conn_observer_d.on_token_privilege_did_expire = _dtr_token_did_expire
 
 memset(&_user_observer_d, 0, sizeof(_user_observer_d))
 _user_observer_d.on_audio_track_publish_success = _dtr_publish_success

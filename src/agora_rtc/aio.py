@@ -14,7 +14,7 @@ on Linux and macOS, and uvloop).
 
 import asyncio
 import collections
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import _core
 from .audio import PcmAudioFrame
@@ -45,6 +45,7 @@ class Event:
     user_id: str = ""
     reason: int = 0
     info: object = None
+    token: str = field(default="", repr=False)  # for "token_privilege_will_expire"; never printed
 
 
 class LoopDispatcher:
@@ -198,6 +199,12 @@ class _EventRouter(IRTCConnectionObserver):
     def on_user_left(self, conn, user_id, reason):
         self._emit(Event("user_left", user_id, reason))
 
+    def on_token_privilege_will_expire(self, conn, token):
+        self._emit(Event("token_privilege_will_expire", token=token))
+
+    def on_token_privilege_did_expire(self, conn):
+        self._emit(Event("token_privilege_did_expire"))
+
 
 class Connection:
     """An RTCConnection driven from asyncio (``self.sync`` is the RTCConnection)."""
@@ -241,6 +248,10 @@ class Connection:
 
     async def disconnect(self):
         return self.sync.disconnect()
+
+    async def renew_token(self, token):
+        """Replace the token (see RTCConnection.renew_token)."""
+        return self.sync.renew_token(token)
 
     async def release(self):
         """Disconnect and free; open frame streams end."""

@@ -81,6 +81,7 @@ class RTCConnection:
         self._service = service
         self.config = config
         self._observers = []
+        self._token = ""
         self._local_user = LocalUser(self, _core.conn_get_local_user(self._h))
         _core.conn_register_observer(self._h, self)
         service._adopt(self)
@@ -116,13 +117,24 @@ class RTCConnection:
             raise TypeError(f"user_id must be str (or int), not {type(user_id).__name__}")
         if token is not None and not isinstance(token, str):
             raise TypeError(f"token must be str or None, not {type(token).__name__}")
-        return _core.conn_connect(self._handle("connect"), token, chan_id, user_id)
+        rc = _core.conn_connect(self._handle("connect"), token, chan_id, user_id)
+        self._token = token or ""
+        return rc
 
     def disconnect(self):
         return _core.conn_disconnect(self._handle("disconnect"))
 
     def renew_token(self, token):
-        return _core.conn_renew_token(self._handle("renew_token"), token)
+        """Replace the token before it expires (on ``on_token_privilege_will_expire``).
+
+        Raises AgoraError ERR_INVALID_TOKEN / ERR_TOKEN_EXPIRED when the engine
+        verifies tokens and refuses this one, ERR_NOT_IN_CHANNEL when not connected.
+        """
+        if not isinstance(token, str):
+            raise TypeError(f"token must be str, not {type(token).__name__}")
+        rc = _core.conn_renew_token(self._handle("renew_token"), token)
+        self._token = token
+        return rc
 
     def get_conn_info(self):
         return _core.conn_get_info(self._handle("get_conn_info"))
@@ -196,3 +208,9 @@ class RTCConnection:
 
     def _on_user_left(self, user_id, reason):
         self._emit("on_user_left", user_id, reason)
+
+    def _on_token_privilege_will_expire(self, token):
+        self._emit("on_token_privilege_will_expire", token or self._token)
+
+    def _on_token_privilege_did_expire(self):
+        self._emit("on_token_privilege_did_expire")

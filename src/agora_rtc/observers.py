@@ -42,6 +42,12 @@ class IRTCConnectionObserver:
     def on_user_left(self, agora_rtc_conn, user_id, reason):
         """A remote user left; ``reason`` is USER_OFFLINE_QUIT (0) or USER_OFFLINE_DROPPED (1)."""
 
+    def on_token_privilege_will_expire(self, agora_rtc_conn, token):
+        """The token expires in 30 s: get a new one and call ``renew_token``."""
+
+    def on_token_privilege_did_expire(self, agora_rtc_conn):
+        """The token expired; ``on_connection_failure`` (TOKEN_EXPIRED) follows."""
+
 
 class IRTCLocalUserObserver:
     """Local user events. ``agora_local_user`` is the LocalUser."""

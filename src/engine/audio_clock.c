@@ -119,6 +119,7 @@ static void* engine_main(void* arg) {
     if (now >= next_deadline) {
       audio_clock_tick();
       g_engine.ticks++;
+      if (g_engine.ticks % 10 == 0) token_check_expiry();
       next_deadline += period;
       if (now - next_deadline > 20 * period) { /* stalled far behind: resync */
         g_engine.late_ticks++;

@@ -60,6 +60,7 @@ void connection_release(connection* c) {
   c->magic = MAGIC_DEAD;
   c->user.magic = MAGIC_DEAD;
   local_user_clear(&c->user);
+  free(c->token);
   free(c);
   if (--s->refs == 0 && s->released) {
     s->magic = MAGIC_DEAD;
@@ -67,7 +68,38 @@ void connection_release(connection* c) {
   }
 }
 
+static void forget_token(connection* c) {
+  free(c->token);
+  c->token = NULL;
+  c->token_expires_at = 0;
+  c->token_warned = 0;
+}
+
+/* Admits (token, channel, user) when an app certificate is configured:
+ * ERR_OK, or the CONNECTION_CHANGED_* reason for the refusal. */
+static int admit_token(connection* c, const char* token, const char* channel, const char* user_id) {
+  if (!g_engine.app_certificate[0]) return ERR_OK;
+  int64_t expires_at = 0;
+  int reason = token_verify(token, g_engine.app_certificate, c->service->app_id, channel, user_id, &expires_at);
+  if (reason != ERR_OK) return reason;
+  char* copy = strdup(token);
+  if (!copy) return CONNECTION_CHANGED_INVALID_TOKEN;
+  forget_token(c);
+  c->token = copy;
+  c->token_expires_at = expires_at;
+  return ERR_OK;
+}
+
+/* Leaves the channel with FAILED and on_connection_failure(reason). */
+void connection_fail(connection* c, int reason) {
+  if (c->channel) channel_leave(c, USER_OFFLINE_DROPPED);
+  forget_token(c);
+  c->state = CONNECTION_STATE_FAILED;
+  event_post(EV_CONNECTION_FAILURE, c, NULL, reason, NULL);
+}
+
 static void conn_disconnect_locked(connection* c) {
+  forget_token(c);
   if (c->channel) channel_leave(c, USER_OFFLINE_QUIT);
   if (c->state != CONNECTION_STATE_DISCONNECTED) {
     c->state = CONNECTION_STATE_DISCONNECTED;
@@ -116,7 +148,6 @@ static int valid_numeric_uid(const char* id) {
 
 AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* token, const char* chan_id,
                                        user_id_t user_id) {
-  (void)token; /* token verification arrives with the channel-features work */
   connection* c = conn_from(agora_rtc_conn);
   if (!c) return -ERR_INVALID_ARGUMENT;
   if (!valid_channel_name(chan_id)) return -ERR_INVALID_CHANNEL_NAME;
@@ -143,6 +174,15 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
     strcpy(c->channel_id, chan_id);
     strcpy(c->user_id, id);
     event_post(EV_CONNECTING, c, NULL, CONNECTION_CHANGED_CONNECTING, NULL);
+    /* As with Agora, a refused token is reported by on_connection_failure, not by the return value. */
+    int refused = admit_token(c, token, chan_id, id);
+    if (refused) {
+      c->state = CONNECTION_STATE_FAILED;
+      event_post(EV_CONNECTION_FAILURE, c, NULL, refused, NULL);
+      engine_wake();
+      pthread_mutex_unlock(&g_engine.lock);
+      return ERR_OK;
+    }
     c->state = CONNECTION_STATE_CONNECTED;
     event_post(EV_CONNECTED, c, NULL, CONNECTION_CHANGED_JOIN_SUCCESS, NULL);
     rc = channel_join(c, chan_id, id);
@@ -170,7 +210,16 @@ AGORA_API_C_INT agora_rtc_conn_disconnect(AGORA_HANDLE agora_rtc_conn) {
 AGORA_API_C_INT agora_rtc_conn_renew_token(AGORA_HANDLE agora_rtc_conn, const char* token) {
   connection* c = conn_from(agora_rtc_conn);
   if (!c || !token) return -ERR_INVALID_ARGUMENT;
-  return ERR_OK;
+  pthread_mutex_lock(&g_engine.lock);
+  int rc = ERR_OK;
+  if (c->state != CONNECTION_STATE_CONNECTED) {
+    rc = -ERR_NOT_IN_CHANNEL;
+  } else {
+    int refused = admit_token(c, token, c->channel_id, c->user_id);
+    if (refused) rc = refused == CONNECTION_CHANGED_TOKEN_EXPIRED ? -ERR_TOKEN_EXPIRED : -ERR_INVALID_TOKEN;
+  }
+  pthread_mutex_unlock(&g_engine.lock);
+  return rc;
 }
 
 AGORA_API_C rtc_conn_info* AGORA_CALL_C agora_rtc_conn_get_conn_info(AGORA_HANDLE agora_rtc_conn) {

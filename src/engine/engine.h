@@ -149,6 +149,9 @@ typedef struct connection {
   int64_t last_heartbeat_ns;
   uint64_t packets_dropped_send;
   uint64_t rx_received, rx_lost, rx_underruns, rx_overflows; /* from other processes, all members ever */
+  char* token;              /* the token admitted with (when verified), for will-expire */
+  int64_t token_expires_at; /* unix seconds on the token clock; 0 = not verified */
+  int token_warned;         /* on_token_privilege_will_expire sent for this token */
 } connection;
 
 int transport_start(void);
@@ -161,6 +164,7 @@ int transport_stat(const char* name, double* value); /* g_engine.lock held */
 
 void connection_retain(connection* c);   /* g_engine.lock held */
 void connection_release(connection* c);  /* g_engine.lock held */
+void connection_fail(connection* c, int reason); /* g_engine.lock held */
 int local_user_is_subscribed(const local_user* u, const char* user_id);
 resampler* local_user_resampler(local_user* u, const char* user_id, int kind, int in_rate, int out_rate, int channels);
 void local_user_forget(local_user* u, const char* user_id);
@@ -187,6 +191,8 @@ enum event_type {
   EV_USER_LEFT,
   EV_AUDIO_PUBLISH_SUCCESS,
   EV_AUDIO_UNPUBLISHED,
+  EV_TOKEN_WILL_EXPIRE,
+  EV_TOKEN_DID_EXPIRE,
 };
 
 typedef struct event {
@@ -232,6 +238,8 @@ typedef struct engine {
   event* events_tail;
   double clock_speed;        /* parameter loopback.clock_speed; 1 = real time */
   double fault_loss_percent; /* parameter loopback.fault.loss_percent (cross-process packets) */
+  char app_certificate[65];  /* parameter loopback.app_certificate; "" = tokens not verified */
+  double time_offset_s;      /* parameter loopback.time_offset_s: shifts the token clock (tests) */
   int64_t ticks;
   uint64_t late_ticks;
   conn_id_t next_conn_id;
@@ -268,5 +276,14 @@ int64_t engine_now_ms(void);
   } while (0)
 
 int params_apply_json(const char* json);
+int params_set_string(const char* key, const char* value);
+
+/* ---- token.c ---- */
+#define TOKEN_WILL_EXPIRE_S 30
+int64_t token_now(void);
+/* ERR_OK with *expires_at set, or CONNECTION_CHANGED_INVALID_TOKEN / _TOKEN_EXPIRED. */
+int token_verify(const char* token, const char* certificate, const char* app_id, const char* channel,
+                 const char* user_id, int64_t* expires_at);
+void token_check_expiry(void); /* engine thread, g_engine.lock held */
 int params_set_number(const char* key, double value);
 int params_get_number(const char* key, double* value);

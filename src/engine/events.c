@@ -66,6 +66,16 @@ static void deliver(event* e) {
     case EV_AUDIO_PUBLISH_SUCCESS:
       if (u) ENGINE_CALLBACK(u->on_audio_track_publish_success, &c->user, e->track);
       break;
+    case EV_TOKEN_WILL_EXPIRE:
+      if (o && c->token) {
+        char* token = strdup(c->token); /* the callback may renew (and free) it */
+        if (token) ENGINE_CALLBACK(o->on_token_privilege_will_expire, c, token);
+        free(token);
+      }
+      break;
+    case EV_TOKEN_DID_EXPIRE:
+      if (o) ENGINE_CALLBACK(o->on_token_privilege_did_expire, c);
+      break;
     case EV_AUDIO_UNPUBLISHED:
       if (u) ENGINE_CALLBACK(u->on_audio_track_unpublished, &c->user, e->track);
       break;

@@ -12,17 +12,52 @@
 #define KEY_CLOCK_SPEED "loopback.clock_speed"
 
 #define KEY_LOSS "loopback.fault.loss_percent"
+#define KEY_CERTIFICATE "loopback.app_certificate"
+#define KEY_TIME_OFFSET "loopback.time_offset_s"
+
+/* Agora's app certificates are 32 hex digits; "" turns verification off. */
+static int valid_certificate(const char* value) {
+  size_t n = strlen(value);
+  if (n != 0 && n != 32) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isxdigit((unsigned char)value[i])) return 0;
+  return 1;
+}
+
+int params_set_string(const char* key, const char* value) {
+  if (strcmp(key, KEY_CERTIFICATE) == 0) {
+    if (!valid_certificate(value)) return -ERR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&g_engine.lock);
+    strcpy(g_engine.app_certificate, value);
+    pthread_mutex_unlock(&g_engine.lock);
+  }
+  return ERR_OK;
+}
+
+/* Range checks, shared by the validating pass of params_apply_json. */
+static int number_in_range(const char* key, double value) {
+  if (strcmp(key, KEY_LOSS) == 0) return value >= 0 && value <= 100;
+  if (strcmp(key, KEY_CLOCK_SPEED) == 0) return value >= 0.1 && value <= 1000.0;
+  if (strcmp(key, KEY_TIME_OFFSET) == 0) return fabs(value) <= 1e9;
+  return 1;
+}
 
 int params_set_number(const char* key, double value) {
+  if (!number_in_range(key, value)) return -ERR_INVALID_ARGUMENT;
+  if (strcmp(key, KEY_TIME_OFFSET) == 0) {
+    pthread_mutex_lock(&g_engine.lock);
+    g_engine.time_offset_s = value;
+    pthread_mutex_unlock(&g_engine.lock);
+    engine_wake();
+    return ERR_OK;
+  }
   if (strcmp(key, KEY_LOSS) == 0) {
-    if (!(value >= 0 && value <= 100)) return -ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&g_engine.lock);
     g_engine.fault_loss_percent = value;
     pthread_mutex_unlock(&g_engine.lock);
     return ERR_OK;
   }
   if (strcmp(key, KEY_CLOCK_SPEED) == 0) {
-    if (!(value >= 0.1 && value <= 1000.0)) return -ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&g_engine.lock);
     g_engine.clock_speed = value;
     pthread_mutex_unlock(&g_engine.lock);
@@ -47,6 +82,10 @@ int params_get_number(const char* key, double* value) {
     *value = g_engine.live_factories;
   else if (strcmp(key, KEY_LOSS) == 0)
     *value = g_engine.fault_loss_percent;
+  else if (strcmp(key, KEY_TIME_OFFSET) == 0)
+    *value = g_engine.time_offset_s;
+  else if (strcmp(key, "loopback.token_verification") == 0) /* the certificate itself is never readable */
+    *value = g_engine.app_certificate[0] != 0;
   else if (strncmp(key, "loopback.stats.remote_", 22) == 0)
     rc = transport_stat(key + 22, value);
   else if (strcmp(key, "loopback.late_ticks") == 0)
@@ -172,20 +211,26 @@ int params_apply_json(const char* json) {
       c.p++;
     } else {
       for (;;) {
-        char key[128];
+        char key[128], text[128];
         double number = 0;
-        int is_number = 0;
+        int is_number = 0, is_text = 0;
         skip_ws(&c);
         if (!parse_string(&c, key, sizeof key)) return -ERR_INVALID_ARGUMENT;
         skip_ws(&c);
         if (*c.p++ != ':') return -ERR_INVALID_ARGUMENT;
-        if (!parse_value(&c, &number, &is_number)) return -ERR_INVALID_ARGUMENT;
-        if (apply && is_number) {
-          int rc = params_set_number(key, number);
-          if (rc != ERR_OK) return rc;
-        } else if (!apply && is_number && ((strcmp(key, KEY_CLOCK_SPEED) == 0 && !(number >= 0.1 && number <= 1000.0)) ||
-                                           (strcmp(key, KEY_LOSS) == 0 && !(number >= 0 && number <= 100)))) {
+        skip_ws(&c);
+        if (*c.p == '"') {
+          is_text = 1;
+          if (!parse_string(&c, text, sizeof text)) return -ERR_INVALID_ARGUMENT;
+        } else if (!parse_value(&c, &number, &is_number)) {
           return -ERR_INVALID_ARGUMENT;
+        }
+        if (is_number && !number_in_range(key, number)) return -ERR_INVALID_ARGUMENT;
+        if (is_text && strcmp(key, KEY_CERTIFICATE) == 0 && (strlen(text) >= sizeof text - 1 || !valid_certificate(text)))
+          return -ERR_INVALID_ARGUMENT;
+        if (apply) {
+          int rc = is_number ? params_set_number(key, number) : is_text ? params_set_string(key, text) : ERR_OK;
+          if (rc != ERR_OK) return rc;
         }
         skip_ws(&c);
         if (*c.p == ',') {

@@ -82,6 +82,8 @@ AGORA_API_C_INT agora_service_release(AGORA_HANDLE agora_svc) {
       if (c->service == s) c->state = CONNECTION_STATE_DISCONNECTED;
     }
     g_engine.active = NULL;
+    g_engine.app_certificate[0] = 0; /* security settings belong to the service */
+    g_engine.time_offset_s = 0;
     engine_stop_thread(); /* drops the lock while joining */
     events_discard();
   }
