@@ -1,14 +1,18 @@
 """Shared fixtures: a fresh service per test on the fast test clock, and
 observers that record what the engine delivers."""
 
+import atexit
 import os
+import shutil
 import tempfile
 import threading
 import time
 
 # Every test session gets its own rendezvous directory, so concurrent test runs
 # on one host never share channels (the engine joins channels across processes).
-os.environ.setdefault("AGORA_RTC_LOOPBACK_DIR", tempfile.mkdtemp(prefix="agora-rtc-test-"))
+if "AGORA_RTC_LOOPBACK_DIR" not in os.environ:
+    os.environ["AGORA_RTC_LOOPBACK_DIR"] = tempfile.mkdtemp(prefix="agora-rtc-test-")
+    atexit.register(shutil.rmtree, os.environ["AGORA_RTC_LOOPBACK_DIR"], ignore_errors=True)
 
 import numpy as np
 import pytest
