@@ -167,3 +167,28 @@ def test_frame_is_a_zero_copy_view_valid_only_in_callback(service):
         memoryview(frame)
     with pytest.raises(ValueError, match="only valid during the callback"):
         frame.buffer
+
+
+def test_publish_and_playback_volume_scale_the_signal(service):
+    _, frames = receiver(service, "volume", "listener", rate=16000, playback=(1, 16000))
+    listener_user = _.get_local_user()
+    pub = Publisher(service, "volume", "talker")
+    assert pub.track.get_publish_volume() == 100
+    pub.track.adjust_publish_volume(50)
+    listener_user.adjust_playback_signal_volume(200)
+    assert (pub.track.get_publish_volume(), listener_user.get_playback_signal_volume()) == (50, 200)
+    sent = tone(16000, 0.3, freqs=(300.0,), amplitude=10000)
+    pub.send(sent, 16000)
+    wait_for(lambda: len(frames.before.get("talker", [])) >= 30, what="0.3 s of audio")
+    half = (sent.astype(np.int32) * 50 // 100).astype(np.int16)  # C division truncates toward zero
+    half = np.where(sent < 0, -((-sent.astype(np.int32)) * 50 // 100), half).astype(np.int16)
+    np.testing.assert_array_equal(frames.samples("talker"), half)
+    by_tick = {f[0]: f[1] for f in frames.before["talker"]}
+    played = [(by_tick[f[0]], f[1]) for f in frames.playback if f[0] in by_tick]
+    assert len(played) >= 25
+    for before, playback in played:  # playback = 2 x the (halved) signal, saturating
+        np.testing.assert_array_equal(playback, np.clip(before.astype(np.int32) * 2, -32768, 32767))
+    with pytest.raises(ValueError, match=r"\[0, 400\]"):
+        pub.track.adjust_publish_volume(401)
+    with pytest.raises(ValueError, match=r"\[0, 400\]"):
+        listener_user.adjust_playback_signal_volume(-1)

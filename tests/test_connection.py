@@ -84,6 +84,24 @@ def test_conn_info(service):
     assert a.get_conn_info().state == ConnectionState.DISCONNECTED
 
 
+def test_every_join_gets_a_new_session_id(service):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    assert conn.get_sid() == ""
+    sids = []
+    for _ in range(3):
+        log = EventLog()
+        conn.register_observer(log)
+        conn.connect("", "sid", "alice")
+        wait_for(lambda: log.of("connected"))
+        sids.append(conn.get_sid())
+        conn.disconnect()
+        conn.unregister_observer(log)
+    other, _ = join(service, "sid", "bob")
+    sids.append(other.get_sid())
+    assert all(len(s) == 32 and int(s, 16) >= 0 for s in sids)
+    assert len(set(sids)) == 4
+
+
 @pytest.mark.parametrize("name", ["", "x" * 65, "bad/slash", "tab\there", "emoji🙂"])
 def test_invalid_channel_names_are_refused(service, name):
     conn = service.create_rtc_connection(RTCConnConfig())

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -120,6 +121,26 @@ typedef struct _remote_video_track_stats remote_video_track_stats;
 typedef struct _video_track_info video_track_info;
 typedef struct _audio_volume_info audio_volume_info;
 typedef struct _remote_video_stream_info remote_video_stream_info;
+
+/* Opaque here: layouts are declared where the engine fills them. */
+typedef struct _encoded_audio_frame_info encoded_audio_frame_info;
+typedef struct _encoded_video_frame_info encoded_video_frame_info;
+typedef struct _external_video_frame external_video_frame;
+typedef struct _audio_encoder_config audio_encoder_config;
+typedef struct _video_encoder_config video_encoder_config;
+typedef struct _simulcast_stream_config simulcast_stream_config;
+typedef struct _encryption_config encryption_config;
+typedef struct _local_audio_detailed_stats local_audio_detailed_stats;
+typedef struct _audio_sink_wants audio_sink_wants;
+typedef struct _capabilities_observer capabilities_observer;
+typedef struct _video_frame_observer2 video_frame_observer2;
+typedef struct _video_encoded_frame_observer video_encoded_frame_observer;
+typedef struct _audio_sink audio_sink;
+
+typedef struct _video_subscription_options {
+  int type;               /* REMOTE_VIDEO_STREAM_TYPE: 0 high, 1 low */
+  int encoded_frame_only;
+} video_subscription_options;
 
 #ifdef __cplusplus
 }

@@ -67,6 +67,34 @@ AGORA_API_C_INT agora_local_user_unregister_observer(AGORA_HANDLE agora_local_us
 AGORA_API_C_INT agora_local_user_set_user_role(AGORA_HANDLE agora_local_user, int user_role);
 AGORA_API_C_INT agora_local_user_get_user_role(AGORA_HANDLE agora_local_user);
 
+AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_user, int scenario);
+AGORA_API_C_INT agora_local_user_set_audio_encoder_config(AGORA_HANDLE agora_local_user, const audio_encoder_config* config);
+AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE agora_local_user);
+AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE agora_local_user, local_audio_detailed_stats* stats);
+AGORA_API_C_INT agora_local_user_adjust_playback_signal_volume(AGORA_HANDLE agora_local_user, int volume);
+AGORA_API_C_INT agora_local_user_get_playback_signal_volume(AGORA_HANDLE agora_local_user, int* volume);
+AGORA_API_C_INT agora_local_user_set_audio_volume_indication_parameters(AGORA_HANDLE agora_local_user, int interval_in_ms, int smooth,
+                                                                        bool report_vad);
+AGORA_API_C_INT agora_local_user_send_audio_meta_data(AGORA_HANDLE agora_local_user, const char* meta_data, size_t length);
+AGORA_API_C_INT agora_local_user_publish_video(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_local_video_track);
+AGORA_API_C_INT agora_local_user_unpublish_video(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_local_video_track);
+AGORA_API_C_INT agora_local_user_subscribe_video(AGORA_HANDLE agora_local_user, user_id_t user_id, const video_subscription_options* options);
+AGORA_API_C_INT agora_local_user_subscribe_all_video(AGORA_HANDLE agora_local_user, const video_subscription_options* options);
+AGORA_API_C_INT agora_local_user_unsubscribe_video(AGORA_HANDLE agora_local_user, user_id_t user_id);
+AGORA_API_C_INT agora_local_user_unsubscribe_all_video(AGORA_HANDLE agora_local_user);
+AGORA_API_C_INT agora_local_user_register_video_frame_observer(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_video_frame_observer2);
+AGORA_API_C_INT agora_local_user_unregister_video_frame_observer(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_video_frame_observer2);
+AGORA_API_C_INT agora_local_user_register_video_encoded_frame_observer(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_video_encoded_frame_observer);
+AGORA_API_C_INT agora_local_user_unregister_video_encoded_frame_observer(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_video_encoded_frame_observer);
+AGORA_API_C_INT agora_local_user_send_intra_request(AGORA_HANDLE agora_local_user, user_id_t user_id);
+AGORA_API_C_HDL agora_local_user_get_media_control_packet_sender(AGORA_HANDLE agora_local_user);
+AGORA_API_C_INT agora_local_user_register_media_control_packet_receiver(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_media_control_packet_receiver);
+AGORA_API_C_INT agora_local_user_unregister_media_control_packet_receiver(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_media_control_packet_receiver);
+AGORA_API_C_HDL agora_local_user_capabilities_observer_create(capabilities_observer* observer);
+AGORA_API_C_VOID agora_local_user_capabilities_observer_destory(AGORA_HANDLE agora_capabilities_observer);
+AGORA_API_C_INT agora_local_user_register_capabilities_observer(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_capabilities_observer);
+AGORA_API_C_INT agora_local_user_unregister_capabilities_observer(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_capabilities_observer);
+
 #ifdef __cplusplus
 }
 #endif

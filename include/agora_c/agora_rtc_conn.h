@@ -87,6 +87,12 @@ AGORA_API_C_INT agora_rtc_conn_register_observer(AGORA_HANDLE agora_rtc_conn, rt
 AGORA_API_C_INT agora_rtc_conn_unregister_observer(AGORA_HANDLE agora_rtc_conn);
 AGORA_API_C_HDL agora_rtc_conn_get_agora_parameter(AGORA_HANDLE agora_rtc_conn);
 
+AGORA_API_C_INT agora_rtc_conn_create_data_stream(AGORA_HANDLE agora_rtc_conn, int* stream_id, int reliable, int ordered);
+AGORA_API_C_INT agora_rtc_conn_send_stream_message(AGORA_HANDLE agora_rtc_conn, int stream_id, const char* data, uint32_t length);
+AGORA_API_C_INT agora_rtc_conn_enable_encryption(AGORA_HANDLE agora_rtc_conn, int enabled, const encryption_config* config);
+/* The session id: valid until the connection is destroyed. */
+AGORA_API_C const char* AGORA_CALL_C agora_rtc_conn_get_sid(AGORA_HANDLE agora_rtc_conn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,15 @@ AGORA_API_C_HDL agora_service_create_media_node_factory(AGORA_HANDLE agora_svc);
 AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_audio_pcm_data_sender);
 AGORA_API_C_HDL agora_service_get_agora_parameter(AGORA_HANDLE agora_svc);
 
+AGORA_API_C_INT agora_service_enable_extension(AGORA_HANDLE agora_svc, const char* provider_name, const char* extension_name,
+                                               const char* track_id, int auto_enable_on_track);
+AGORA_API_C_HDL agora_service_create_direct_custom_audio_track_pcm(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_audio_pcm_data_sender);
+AGORA_API_C_HDL agora_service_create_custom_audio_track_encoded(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_audio_encoded_frame_sender,
+                                                                int mix_mode);
+AGORA_API_C_HDL agora_service_create_custom_video_track_frame(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_video_frame_sender);
+AGORA_API_C_HDL agora_service_create_custom_video_track_encoded(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_video_encoded_image_sender,
+                                                                const sender_options* options);
+
 #ifdef __cplusplus
 }
 #endif

@@ -143,3 +143,8 @@ ctypedef struct AgoraApi:
     int (*local_user_unregister_audio_frame_observer)(AGORA_HANDLE) noexcept nogil
     int (*local_user_register_observer)(AGORA_HANDLE, local_user_observer*) noexcept nogil
     int (*local_user_unregister_observer)(AGORA_HANDLE) noexcept nogil
+    int (*local_audio_track_adjust_publish_volume)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_audio_track_get_publish_volume)(AGORA_HANDLE, int*) noexcept nogil
+    int (*local_user_adjust_playback_signal_volume)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_user_get_playback_signal_volume)(AGORA_HANDLE, int*) noexcept nogil
+    const char* (*rtc_conn_get_sid)(AGORA_HANDLE) noexcept nogil

@@ -92,6 +92,8 @@ _SYMBOLS = (
     "local_user_set_playback_audio_frame_before_mixing_parameters",
     "local_user_register_audio_frame_observer", "local_user_unregister_audio_frame_observer",
     "local_user_register_observer", "local_user_unregister_observer",
+    "local_audio_track_adjust_publish_volume", "local_audio_track_get_publish_volume",
+    "local_user_adjust_playback_signal_volume", "local_user_get_playback_signal_volume", "rtc_conn_get_sid",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -334,6 +336,48 @@ def track_set_max_buffered_frames(uintptr_t track, int frames):
     with nogil:
         rc = api.local_audio_track_set_max_bufferd_frame_number(h, frames)
     return _check(rc, "agora_local_audio_track_set_max_bufferd_frame_number")
+
+
+def track_adjust_publish_volume(uintptr_t track, int volume):
+    cdef AGORA_HANDLE h = _ptr(track, "adjust_publish_volume")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_adjust_publish_volume(h, volume)
+    return _check(rc, "agora_local_audio_track_adjust_publish_volume")
+
+
+def track_get_publish_volume(uintptr_t track):
+    cdef AGORA_HANDLE h = _ptr(track, "get_publish_volume")
+    cdef int volume = 0, rc
+    with nogil:
+        rc = api.local_audio_track_get_publish_volume(h, &volume)
+    _check(rc, "agora_local_audio_track_get_publish_volume")
+    return volume
+
+
+def user_adjust_playback_signal_volume(uintptr_t user, int volume):
+    cdef AGORA_HANDLE h = _ptr(user, "adjust_playback_signal_volume")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_adjust_playback_signal_volume(h, volume)
+    return _check(rc, "agora_local_user_adjust_playback_signal_volume")
+
+
+def user_get_playback_signal_volume(uintptr_t user):
+    cdef AGORA_HANDLE h = _ptr(user, "get_playback_signal_volume")
+    cdef int volume = 0, rc
+    with nogil:
+        rc = api.local_user_get_playback_signal_volume(h, &volume)
+    _check(rc, "agora_local_user_get_playback_signal_volume")
+    return volume
+
+
+def conn_get_sid(uintptr_t conn):
+    cdef AGORA_HANDLE h = _ptr(conn, "get_sid")
+    cdef const char* sid
+    with nogil:
+        sid = api.rtc_conn_get_sid(h)
+    return _text(sid)
 
 
 def track_clear_buffer(uintptr_t track):

@@ -119,3 +119,12 @@ class LocalAudioTrack(_Child):
     def clear_sender_buffer(self):
         """Drop queued audio at once (barge-in)."""
         return _core.track_clear_buffer(self._handle())
+
+    def adjust_publish_volume(self, volume):
+        """Scale what this track publishes: 0 (silent) to 400, 100 = as sent."""
+        if not 0 <= volume <= 400:
+            raise ValueError(f"volume must be in [0, 400], not {volume}")
+        return _core.track_adjust_publish_volume(self._handle(), volume)
+
+    def get_publish_volume(self):
+        return _core.track_get_publish_volume(self._handle())

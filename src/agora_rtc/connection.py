@@ -136,6 +136,10 @@ class RTCConnection:
         self._token = token
         return rc
 
+    def get_sid(self):
+        """The session id of the current (or last) join: 32 hex digits, "" before the first connect."""
+        return _core.conn_get_sid(self._handle("get_sid"))
+
     def get_conn_info(self):
         return _core.conn_get_info(self._handle("get_conn_info"))
 

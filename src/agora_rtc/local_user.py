@@ -62,6 +62,15 @@ class LocalUser:
         return _core.user_subscribe_all_audio(self._handle("unsubscribe_all_audio"), False)
 
     # -- frame formats -----------------------------------------------------------
+    def adjust_playback_signal_volume(self, volume):
+        """Scale the mixed playback signal (on_playback_audio_frame): 0 to 400, 100 = as received."""
+        if not 0 <= volume <= 400:
+            raise ValueError(f"volume must be in [0, 400], not {volume}")
+        return _core.user_adjust_playback_signal_volume(self._handle("adjust_playback_signal_volume"), volume)
+
+    def get_playback_signal_volume(self):
+        return _core.user_get_playback_signal_volume(self._handle("get_playback_signal_volume"))
+
     def set_playback_audio_frame_before_mixing_parameters(self, channels, sample_rate_hz):
         _check_format("set_playback_audio_frame_before_mixing_parameters", channels, sample_rate_hz)
         return _core.user_set_frame_parameters(self._handle("set_playback_audio_frame_before_mixing_parameters"),

@@ -234,6 +234,7 @@ static void plan_receiver(connection* r, source* srcs, int nsrc, source* remote,
     int16_t* out = pool_take((size_t)pb_n);
     if (out) {
       saturate(playback_acc, out, (size_t)pb_n);
+      if (u->playback_volume != 100) audio_apply_volume(out, (size_t)pb_n, u->playback_volume);
       plan_add(SLOT_PLAYBACK, r, NULL, u->playback.channels, u->playback.sample_rate, out, NULL);
     }
   }

@@ -149,6 +149,7 @@ AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_s
   t->magic = MAGIC_AUDIO_TRACK;
   t->refs = 1;
   t->enabled = 1;
+  t->publish_volume = 100;
   t->capacity = DEFAULT_TRACK_FRAMES;
   t->ring = calloc((size_t)t->capacity, sizeof(pcm_frame*));
   pthread_mutex_init(&t->lock, NULL);
@@ -181,6 +182,13 @@ void audio_track_release(audio_track* t) {
   free(t);
 }
 
+void audio_apply_volume(int16_t* samples, size_t count, int volume) {
+  for (size_t i = 0; i < count; i++) {
+    int32_t v = (int32_t)samples[i] * volume / 100;
+    samples[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+  }
+}
+
 int audio_track_pull(audio_track* t, pcm_frame* out) {
   int got = 0;
   pthread_mutex_lock(&t->lock);
@@ -191,6 +199,7 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
     if (t->enabled) {
       size_t used = (size_t)(f->sample_rate / 100 * f->channels);
       memcpy(out, f, offsetof(pcm_frame, data) + sizeof(int16_t) * used);
+      if (t->publish_volume != 100) audio_apply_volume(out->data, used, t->publish_volume);
       got = 1;
     }
     t->frames_played++;
@@ -293,6 +302,59 @@ AGORA_API_C_INT agora_local_audio_track_clear_sender_buffer(AGORA_HANDLE agora_l
   t->head = 0;
   t->count = 0;
   t->staged = 0;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}
+
+/* Agora's "direct" track skips its own send pacing (AI server scenario); the
+ * loopback's tracks are all paced by the 10 ms clock, so it is the same track. */
+AGORA_API_C_HDL agora_service_create_direct_custom_audio_track_pcm(AGORA_HANDLE agora_svc, AGORA_HANDLE agora_audio_pcm_data_sender) {
+  return agora_service_create_custom_audio_track_pcm(agora_svc, agora_audio_pcm_data_sender);
+}
+
+AGORA_API_C_INT agora_local_audio_track_adjust_publish_volume(AGORA_HANDLE agora_local_audio_track, int volume) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t || volume < 0 || volume > 400) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  t->publish_volume = volume;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}
+
+AGORA_API_C_INT agora_local_audio_track_get_publish_volume(AGORA_HANDLE agora_local_audio_track, int* volume) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t || !volume) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  *volume = t->publish_volume;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}
+
+/* A server has no speaker: local playback and in-ear monitoring are refused. */
+AGORA_API_C_INT agora_local_audio_track_enable_local_playback(AGORA_HANDLE agora_local_audio_track, int enable) {
+  (void)enable;
+  return track_from(agora_local_audio_track) ? -ERR_NOT_SUPPORTED : -ERR_INVALID_ARGUMENT;
+}
+
+AGORA_API_C_INT agora_local_audio_track_enable_ear_monitor(AGORA_HANDLE agora_local_audio_track, int enable, int include_audio_filter) {
+  (void)enable;
+  (void)include_audio_filter;
+  return track_from(agora_local_audio_track) ? -ERR_NOT_SUPPORTED : -ERR_INVALID_ARGUMENT;
+}
+
+AGORA_API_C_VOID agora_local_audio_track_set_send_delay_ms(AGORA_HANDLE agora_local_audio_track, int delay_ms) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t || delay_ms < 0) return;
+  pthread_mutex_lock(&t->lock);
+  t->send_delay_ms = delay_ms;
+  pthread_mutex_unlock(&t->lock);
+}
+
+AGORA_API_C_INT agora_local_audio_track_set_total_extra_send_ms(AGORA_HANDLE agora_local_audio_track, uint64_t total_extra_ms) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  t->extra_send_ms = total_extra_ms;
   pthread_mutex_unlock(&t->lock);
   return ERR_OK;
 }

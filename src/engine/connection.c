@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -44,6 +46,7 @@ AGORA_API_C_HDL agora_rtc_conn_create(AGORA_HANDLE agora_svc, const rtc_conn_con
   c->user.conn = c;
   c->user.subscribe_all = c->config.auto_subscribe_audio ? 1 : 0;
   c->user.role = c->config.client_role_type ? c->config.client_role_type : CLIENT_ROLE_BROADCASTER;
+  c->user.playback_volume = 100;
   c->parameter = &s->parameter;
   c->sock = -1;
   g_engine.conns[g_engine.conn_count++] = c;
@@ -146,6 +149,25 @@ static int valid_numeric_uid(const char* id) {
   return strtoull(id, NULL, 10) <= 0xffffffffULL;
 }
 
+static uint64_t splitmix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* Agora gives every join a session id (32 hex digits) for its call records:
+ * unique per process, connection and join. */
+static void new_session_id(connection* c) {
+  static uint64_t joins;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  uint64_t state = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+  state ^= (uint64_t)getpid() << 40 ^ (uint64_t)c->id << 20 ^ ++joins;
+  uint64_t a = splitmix64(&state), b = splitmix64(&state);
+  snprintf(c->sid, sizeof c->sid, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+}
+
 AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* token, const char* chan_id,
                                        user_id_t user_id) {
   connection* c = conn_from(agora_rtc_conn);
@@ -171,6 +193,7 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
   }
   if (rc == ERR_OK) {
     c->state = CONNECTION_STATE_CONNECTING;
+    new_session_id(c);
     strcpy(c->channel_id, chan_id);
     strcpy(c->user_id, id);
     event_post(EV_CONNECTING, c, NULL, CONNECTION_CHANGED_CONNECTING, NULL);
@@ -273,4 +296,9 @@ AGORA_API_C_INT agora_rtc_conn_unregister_observer(AGORA_HANDLE agora_rtc_conn) 
   engine_wait_callbacks();
   pthread_mutex_unlock(&g_engine.lock);
   return ERR_OK;
+}
+
+AGORA_API_C const char* AGORA_CALL_C agora_rtc_conn_get_sid(AGORA_HANDLE agora_rtc_conn) {
+  connection* c = conn_from(agora_rtc_conn);
+  return c ? c->sid : NULL; /* "" until the first connect */
 }

@@ -19,6 +19,7 @@
 #include "agora_c/agora_parameter.h"
 #include "agora_c/agora_rtc_conn.h"
 #include "agora_c/agora_service.h"
+#include "agora_c/agora_video_track.h"
 
 #define ENGINE_VERSION "agora_rtc loopback engine 0.1.0"
 #define MAX_ID_LEN 255
@@ -63,6 +64,9 @@ typedef struct audio_track {
   int capacity, head, count;
   int staged;               /* samples per channel in the partial frame at the tail */
   int enabled;
+  int publish_volume;       /* 0..400, 100 = as sent (adjust_publish_volume) */
+  int send_delay_ms;        /* accepted and reported; the loopback has no send buffer to delay */
+  uint64_t extra_send_ms;
   uint64_t frames_queued, frames_played, frames_dropped;
   struct pcm_sender* sender;
 } audio_track;
@@ -75,6 +79,8 @@ typedef struct pcm_sender {
 
 void audio_track_retain(audio_track* t);   /* g_engine.lock held */
 void audio_track_release(audio_track* t);  /* g_engine.lock held */
+/* Scales samples by volume/100 with saturation (volume 0..400). */
+void audio_apply_volume(int16_t* samples, size_t count, int volume);
 /* Pops the next 10 ms frame into out; returns 1 if there was one. */
 int audio_track_pull(audio_track* t, pcm_frame* out);
 
@@ -122,6 +128,8 @@ typedef struct local_user {
   resampler_slot* resamplers;
   int resampler_count;
   int role;
+  int playback_volume;      /* 0..400, 100 = as received (adjust_playback_signal_volume) */
+  int audio_scenario;
 } local_user;
 
 typedef struct connection {
@@ -152,6 +160,7 @@ typedef struct connection {
   char* token;              /* the token admitted with (when verified), for will-expire */
   int64_t token_expires_at; /* unix seconds on the token clock; 0 = not verified */
   int token_warned;         /* on_token_privilege_will_expire sent for this token */
+  char sid[33];             /* session id, new for every connect */
 } connection;
 
 int transport_start(void);
@@ -277,6 +286,7 @@ int64_t engine_now_ms(void);
 
 int params_apply_json(const char* json);
 int params_set_string(const char* key, const char* value);
+int params_valid_array(const char* json);
 
 /* ---- token.c ---- */
 #define TOKEN_WILL_EXPIRE_S 30

@@ -276,3 +276,35 @@ void local_user_clear(local_user* u) {
   u->resamplers = NULL;
   u->resampler_count = 0;
 }
+
+AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_user, int scenario) {
+  local_user* u = user_from(agora_local_user);
+  if (!u || scenario < 0 || scenario > 10) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&g_engine.lock);
+  u->audio_scenario = scenario; /* the loopback sends PCM as is in every scenario */
+  pthread_mutex_unlock(&g_engine.lock);
+  return ERR_OK;
+}
+
+/* The loopback carries PCM uncompressed: any encoder profile is accepted. */
+AGORA_API_C_INT agora_local_user_set_audio_encoder_config(AGORA_HANDLE agora_local_user, const audio_encoder_config* config) {
+  return user_from(agora_local_user) && config ? ERR_OK : -ERR_INVALID_ARGUMENT;
+}
+
+AGORA_API_C_INT agora_local_user_adjust_playback_signal_volume(AGORA_HANDLE agora_local_user, int volume) {
+  local_user* u = user_from(agora_local_user);
+  if (!u || volume < 0 || volume > 400) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&g_engine.lock);
+  u->playback_volume = volume;
+  pthread_mutex_unlock(&g_engine.lock);
+  return ERR_OK;
+}
+
+AGORA_API_C_INT agora_local_user_get_playback_signal_volume(AGORA_HANDLE agora_local_user, int* volume) {
+  local_user* u = user_from(agora_local_user);
+  if (!u || !volume) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&g_engine.lock);
+  *volume = u->playback_volume;
+  pthread_mutex_unlock(&g_engine.lock);
+  return ERR_OK;
+}

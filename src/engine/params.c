@@ -247,3 +247,11 @@ int params_apply_json(const char* json) {
   }
   return ERR_OK;
 }
+
+int params_valid_array(const char* json) {
+  cursor c = {json, 0};
+  skip_ws(&c);
+  if (*c.p != '[' || !parse_container(&c, '[', ']')) return 0;
+  skip_ws(&c);
+  return *c.p == 0;
+}

@@ -160,3 +160,71 @@ AGORA_API_C_INT agora_parameter_get_number(AGORA_HANDLE agora_parameter, const c
   if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
   return params_get_number(key, value);
 }
+
+AGORA_API_C_INT agora_parameter_set_uint(AGORA_HANDLE agora_parameter, const char* key, unsigned int value) {
+  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  return params_set_number(key, value);
+}
+
+/* An array value: validated as JSON ("[...]") and accepted; no loopback key takes one. */
+AGORA_API_C_INT agora_parameter_set_array(AGORA_HANDLE agora_parameter, const char* key, const char* json_src) {
+  if (!parameter_ok(agora_parameter) || !key || !json_src) return -ERR_INVALID_ARGUMENT;
+  return params_valid_array(json_src) ? ERR_OK : -ERR_INVALID_ARGUMENT;
+}
+
+AGORA_API_C_INT agora_parameter_get_bool(AGORA_HANDLE agora_parameter, const char* key, int* value) {
+  double v;
+  if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
+  int rc = params_get_number(key, &v);
+  if (rc == ERR_OK) *value = v != 0;
+  return rc;
+}
+
+AGORA_API_C_INT agora_parameter_get_uint(AGORA_HANDLE agora_parameter, const char* key, unsigned int* value) {
+  double v;
+  if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
+  int rc = params_get_number(key, &v);
+  if (rc == ERR_OK) *value = v > 0 ? (unsigned int)v : 0;
+  return rc;
+}
+
+/* No loopback key has a string, object or array value to read. */
+static int no_text_value(AGORA_HANDLE h, const char* key, char* value, uint32_t* length) {
+  if (!parameter_ok(h) || !key || !value || !length) return -ERR_INVALID_ARGUMENT;
+  return -ERR_NOT_SUPPORTED;
+}
+
+AGORA_API_C_INT agora_parameter_get_string(AGORA_HANDLE agora_parameter, const char* key, char* value, uint32_t* length) {
+  return no_text_value(agora_parameter, key, value, length);
+}
+
+AGORA_API_C_INT agora_parameter_get_object(AGORA_HANDLE agora_parameter, const char* key, char* value, uint32_t* length) {
+  return no_text_value(agora_parameter, key, value, length);
+}
+
+AGORA_API_C_INT agora_parameter_get_array(AGORA_HANDLE agora_parameter, const char* key, const char* json_src, char* value,
+                                          uint32_t* length) {
+  (void)json_src;
+  return no_text_value(agora_parameter, key, value, length);
+}
+
+/* Paths are used as given on this host; a value buffer too short is refused. */
+AGORA_API_C_INT agora_parameter_convert_path(AGORA_HANDLE agora_parameter, const char* file_path, char* value, uint32_t* length) {
+  if (!parameter_ok(agora_parameter) || !file_path || !value || !length) return -ERR_INVALID_ARGUMENT;
+  size_t n = strlen(file_path);
+  if (n + 1 > *length) return -ERR_INVALID_ARGUMENT;
+  memcpy(value, file_path, n + 1);
+  *length = (uint32_t)n;
+  return ERR_OK;
+}
+
+/* Extensions: the loopback's audio labels are built in, so the official SDK's
+ * "agora.builtin" extensions are accepted; anything else is not available. */
+AGORA_API_C_INT agora_service_enable_extension(AGORA_HANDLE agora_svc, const char* provider_name, const char* extension_name,
+                                               const char* track_id, int auto_enable_on_track) {
+  service* s = agora_svc;
+  (void)track_id;
+  (void)auto_enable_on_track;
+  if (!s || s->magic != MAGIC_SERVICE || !provider_name || !extension_name) return -ERR_INVALID_ARGUMENT;
+  return strcmp(provider_name, "agora.builtin") == 0 ? ERR_OK : -ERR_NOT_SUPPORTED;
+}
