@@ -1,0 +1,176 @@
+"""agora_rtc side by side with Agora's official Python SDK, on the same engine,
+in one run (issue 9). The official SDK is fetched from PyPI and run unmodified
+(see agora_rtc.official); each side runs in its own process (one service per
+process), the same workloads, interleaved, several times.
+
+    python bench/bench_official.py [--reps 5] [--json out.json]
+
+Workloads:
+  send      CPU of the calling thread per 10 ms PCM frame handed to the engine (16 kHz mono):
+            official 2.4 ``RTCConnection.push_audio_pcm_data(bytearray, ...)``
+            vs ours ``AudioPcmDataSender.send(bytes, ...)``.
+  receive   process CPU per remote frame delivered to a Python
+            ``on_playback_audio_frame_before_mixing`` (4 publishers at 16 kHz,
+            test clock 20x), minus the same run with no observer (the engine's
+            own cost), so only the C->Python delivery is compared.
+Figures are the minimum over repetitions (least disturbed by other load).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+from agora_rtc import official
+
+SEND_CALLS = 20000
+RECV_SECONDS = 3.0
+PUBLISHERS = 4
+SPEED = 20
+
+# One program text for both sides: `sdk` selects the API. Each prints JSON.
+CHILD = textwrap.dedent(r"""
+import json, sys, time
+sdk, workload, observe = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+SEND_CALLS, RECV_SECONDS, PUBLISHERS, SPEED = (int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]),
+                                               float(sys.argv[7]))
+RATE = 16000
+FRAME = bytearray(320)  # 10 ms of 16 kHz mono silence
+delivered = 0
+
+if sdk == "official":
+    from agora.rtc.agora_base import RtcConnectionPublishConfig, RTCConnConfig
+    from agora.rtc.agora_service import AgoraService, AgoraServiceConfig
+    from agora.rtc.audio_frame_observer import IAudioFrameObserver
+
+    service = AgoraService()
+    config = AgoraServiceConfig()
+    config.appid = "aab8b8f5a8cd4469a63042fcfafe7063"
+    service.initialize(config)
+    service.get_agora_parameter().set_parameters(json.dumps({"loopback.clock_speed": SPEED}))
+
+    def publisher(channel, uid):
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=0), RtcConnectionPublishConfig())
+        conn.connect("", channel, uid)
+        conn.publish_audio()
+        # clear: the 2.4 API's interrupt_audio() republishes in the AI scenario; use its track's clear
+        return (lambda: conn.push_audio_pcm_data(FRAME, RATE, 1)), conn._audio_track.clear_sender_buffer
+
+    def subscriber(channel, uid, observer):
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1),
+                                             RtcConnectionPublishConfig(is_publish_audio=False))
+        conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, RATE)
+        if observer:
+            conn.register_audio_frame_observer(observer, 0, None)
+        conn.connect("", channel, uid)
+        return conn
+else:
+    from agora_rtc import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+
+    service = AgoraService()
+    service.initialize(AgoraServiceConfig(appid="aab8b8f5a8cd4469a63042fcfafe7063"))
+    service.set_parameters({"loopback.clock_speed": SPEED})
+    factory = service.create_media_node_factory()
+
+    def publisher(channel, uid):
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=0))
+        conn.connect("", channel, uid)
+        sender = factory.create_audio_pcm_data_sender()
+        track = service.create_custom_audio_track_pcm(sender)
+        track.set_max_buffer_audio_frame_number(100000)
+        conn.get_local_user().publish_audio(track)
+        data = bytes(FRAME)
+        return (lambda: sender.send(data, 160, RATE, 1)), track.clear_sender_buffer
+
+    def subscriber(channel, uid, observer):
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
+        user = conn.get_local_user()
+        user.set_playback_audio_frame_before_mixing_parameters(1, RATE)
+        if observer:
+            user.register_audio_frame_observer(observer)
+        conn.connect("", channel, uid)
+        return conn
+
+
+class Count(IAudioFrameObserver):
+    def on_playback_audio_frame_before_mixing(self, *args):
+        global delivered
+        delivered += 1
+        return 1
+
+
+if workload == "send":
+    send, clear = publisher("send", "1")
+    for _ in range(SEND_CALLS):  # warm-up: the engine allocates its queue slots on first use
+        send()
+    clear()
+    t0 = time.thread_time()  # the calling thread only: the engine thread's clock is not the send's cost
+    for _ in range(SEND_CALLS):
+        send()
+    print(json.dumps({"per_call_s": (time.thread_time() - t0) / SEND_CALLS}))
+else:
+    sub = subscriber("recv", "900", Count() if observe else None)
+    sends = [publisher("recv", str(i + 1))[0] for i in range(PUBLISHERS)]
+    frames = int(RECV_SECONDS * SPEED * 100)
+    for send in sends:  # queue everything first: the clock then plays it out
+        for _ in range(frames):
+            send()
+    time.sleep(0.2)
+    t0, w0 = time.process_time(), time.monotonic()
+    time.sleep(RECV_SECONDS)
+    cpu = time.process_time() - t0
+    print(json.dumps({"cpu_s": cpu, "wall_s": time.monotonic() - w0, "delivered": delivered}))
+""")
+
+
+def run(root, sdk, workload, observe=True):
+    env = dict(os.environ)
+    if sdk == "official":
+        env["PYTHONPATH"] = str(root)
+    env["AGORA_RTC_LOOPBACK_TRANSPORT"] = "off"
+    out = subprocess.run([sys.executable, "-c", CHILD, sdk, workload, "1" if observe else "0", str(SEND_CALLS),
+                          str(RECV_SECONDS), str(PUBLISHERS), str(SPEED)], capture_output=True, text=True, env=env,
+                         timeout=300)
+    if out.returncode != 0:
+        raise RuntimeError(f"{sdk} {workload} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+    root = official.prepare()
+    send = {"official": [], "agora_rtc": []}
+    recv = {"official": [], "agora_rtc": []}
+    delivered = {"official": [], "agora_rtc": []}
+    for _ in range(args.reps):  # interleaved, so drift on the machine hits both sides alike
+        for sdk in ("official", "agora_rtc"):
+            send[sdk].append(run(root, sdk, "send")["per_call_s"])
+            with_obs = run(root, sdk, "receive", observe=True)
+            without = run(root, sdk, "receive", observe=False)
+            frames = with_obs["delivered"]
+            delivered[sdk].append(frames)
+            if frames:
+                recv[sdk].append((with_obs["cpu_s"] - without["cpu_s"]) / frames)
+    figures = {
+        "send_us_per_frame": {k: min(v) * 1e6 for k, v in send.items()},
+        "receive_us_per_frame": {k: min(v) * 1e6 for k, v in recv.items() if v},
+        "receive_frames_per_run": delivered,
+    }
+    figures["send_ratio_official_over_ours"] = (figures["send_us_per_frame"]["official"] /
+                                                figures["send_us_per_frame"]["agora_rtc"])
+    r = figures["receive_us_per_frame"]
+    if len(r) == 2:
+        figures["receive_ratio_official_over_ours"] = r["official"] / r["agora_rtc"]
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(figures, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
