@@ -61,7 +61,15 @@ core = Extension(
     extra_link_args=["-ldl"] + (["-fsanitize=" + SANITIZE] if SANITIZE else []),
 )
 
+vad = Extension(
+    "agora_rtc._vad",
+    ["src/agora_rtc/_vad.pyx"],
+    include_dirs=["src/agora_rtc"],
+    extra_compile_args=["-O2"] + (["-fsanitize=" + SANITIZE, "-g"] if SANITIZE else []),
+    extra_link_args=(["-fsanitize=" + SANITIZE] if SANITIZE else []),
+)
+
 setup(
-    ext_modules=cythonize([core], compiler_directives={"language_level": 3}, include_path=["src/agora_rtc"]),
+    ext_modules=cythonize([core, vad], compiler_directives={"language_level": 3}, include_path=["src/agora_rtc"]),
     cmdclass={"build_ext": BuildWithEngine},
 )

@@ -11,11 +11,13 @@ from .connection import (AudioSubscriptionOptions, ConnectionChangedReason, Conn
 from .local_user import LocalUser
 from .observers import IAudioFrameObserver, IRTCConnectionObserver, IRTCLocalUserObserver
 from .service import AgoraService, AgoraServiceConfig
+from .vad import AudioVadConfigV2, AudioVadV2, VadDump
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioFrame", "AudioPcmDataSender",
+    "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioFrame", "AudioPcmDataSender", "AudioVadConfigV2",
+    "AudioVadV2", "VadDump",
     "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",
     "IRTCConnectionObserver", "IRTCLocalUserObserver", "LocalAudioTrack", "LocalUser", "MediaNodeFactory",
     "PcmAudioFrame", "RTCConnConfig", "RTCConnInfo", "RTCConnection", "UserOfflineReason",

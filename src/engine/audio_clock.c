@@ -25,6 +25,7 @@ typedef struct source {
   const char* user_id;
   channel* ch;
   pcm_frame frame;
+  audio_labels labels;   /* zero unless labels are enabled */
 } source;
 
 /* Scratch owned by the engine thread, reused every tick. */
@@ -223,8 +224,15 @@ static void plan_receiver(connection* r, source* srcs, int nsrc, source* remote,
     int ch = u->before_mixing.set ? u->before_mixing.channels : f->channels;
     int rate = u->before_mixing.set ? u->before_mixing.sample_rate : f->sample_rate;
     int16_t* out = pool_take((size_t)(rate / 100 * ch));
-    if (out && convert(u, s->user_id, KIND_BEFORE_MIXING, f, ch, rate, out))
-      plan_add(SLOT_BEFORE_MIXING, r, s->user_id, ch, rate, out, f);
+    if (out && convert(u, s->user_id, KIND_BEFORE_MIXING, f, ch, rate, out)) {
+      delivery* d = plan_add(SLOT_BEFORE_MIXING, r, s->user_id, ch, rate, out, f);
+      if (d) {
+        d->frame.rms = s->labels.rms;
+        d->frame.voice_prob = s->labels.voice_prob;
+        d->frame.music_prob = s->labels.music_prob;
+        d->frame.pitch = s->labels.pitch;
+      }
+    }
     if (pb_n && convert(u, s->user_id, KIND_PLAYBACK, f, u->playback.channels, u->playback.sample_rate, tmp))
       mix_into(playback_acc, tmp, (size_t)pb_n);
     if (mx_n && convert(u, s->user_id, KIND_MIXED_PLAYBACK, f, u->mixed.channels, u->mixed.sample_rate, tmp))
@@ -283,6 +291,13 @@ static void deliver_plan(void) {
   plan_count = 0;
 }
 
+static void label(voice_detector* d, source* s) {
+  if (g_engine.labels_enabled)
+    audio_labels_compute(d, &s->frame, &s->labels);
+  else
+    memset(&s->labels, 0, sizeof s->labels);
+}
+
 void audio_clock_tick(void) {
   int n = g_engine.conn_count;
   if (n > source_capacity) {
@@ -316,6 +331,7 @@ void audio_clock_tick(void) {
       s->conn = c;
       s->user_id = c->user_id;
       s->ch = c->channel;
+      label(&c->voice, s);
       transport_send_audio(c, &s->frame);
       nsrc++;
     }
@@ -342,6 +358,7 @@ void audio_clock_tick(void) {
       s->conn = NULL;
       s->user_id = m->user_id;
       s->ch = r->channel;
+      label(&m->voice, s);
       nremote++;
     }
     if (!r->user.audio_observer_set) continue;

@@ -193,6 +193,7 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
   }
   if (rc == ERR_OK) {
     c->state = CONNECTION_STATE_CONNECTING;
+    voice_detector_reset(&c->voice);
     new_session_id(c);
     strcpy(c->channel_id, chan_id);
     strcpy(c->user_id, id);

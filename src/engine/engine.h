@@ -84,6 +84,27 @@ void audio_apply_volume(int16_t* samples, size_t count, int volume);
 /* Pops the next 10 ms frame into out; returns 1 if there was one. */
 int audio_track_pull(audio_track* t, pcm_frame* out);
 
+/* ---- audio_labels.c: rms / voice_prob / pitch per sender and tick ---- */
+#define VOICE_HISTORY 120        /* 30 ms at 4 kHz */
+#define VOICE_HISTORY_FRAMES 3
+#define FLOOR_SUB_FRAMES 15      /* noise floor: minima of 150 ms sub-windows... */
+#define FLOOR_SUBWINDOWS 10      /* ...over the last 1.5 s */
+typedef struct voice_detector {
+  float history[VOICE_HISTORY];
+  double noise_floor_db;
+  double minima[FLOOR_SUBWINDOWS], sub_min;
+  int minima_used, minima_next, sub_count;
+  int hangover;
+  int frames;
+} voice_detector;
+
+typedef struct audio_labels {
+  int rms, voice_prob, music_prob, pitch;
+} audio_labels;
+
+void voice_detector_reset(voice_detector* d);
+void audio_labels_compute(voice_detector* d, const pcm_frame* f, audio_labels* out);
+
 /* ---- transport.c: members in other processes ---- */
 #define JITTER_RING 64
 typedef struct remote_member {
@@ -96,6 +117,7 @@ typedef struct remote_member {
   int head, count, primed;
   struct outgoing* backlog[JITTER_RING]; /* audio the peer's full socket refused, resent first */
   int backlog_head, backlog_count;
+  voice_detector voice;
   struct remote_member* next;
 } remote_member;
 
@@ -161,6 +183,7 @@ typedef struct connection {
   int64_t token_expires_at; /* unix seconds on the token clock; 0 = not verified */
   int token_warned;         /* on_token_privilege_will_expire sent for this token */
   char sid[33];             /* session id, new for every connect */
+  voice_detector voice;     /* labels of what this connection publishes */
 } connection;
 
 int transport_start(void);
@@ -249,6 +272,7 @@ typedef struct engine {
   double fault_loss_percent; /* parameter loopback.fault.loss_percent (cross-process packets) */
   char app_certificate[65];  /* parameter loopback.app_certificate; "" = tokens not verified */
   double time_offset_s;      /* parameter loopback.time_offset_s: shifts the token clock (tests) */
+  int labels_enabled;        /* parameter che.audio.label.enable: label received frames */
   int64_t ticks;
   uint64_t late_ticks;
   conn_id_t next_conn_id;

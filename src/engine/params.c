@@ -14,6 +14,7 @@
 #define KEY_LOSS "loopback.fault.loss_percent"
 #define KEY_CERTIFICATE "loopback.app_certificate"
 #define KEY_TIME_OFFSET "loopback.time_offset_s"
+#define KEY_LABELS "che.audio.label.enable" /* Agora's key: the official SDK sets it true */
 
 /* Agora's app certificates are 32 hex digits; "" turns verification off. */
 static int valid_certificate(const char* value) {
@@ -44,6 +45,12 @@ static int number_in_range(const char* key, double value) {
 
 int params_set_number(const char* key, double value) {
   if (!number_in_range(key, value)) return -ERR_INVALID_ARGUMENT;
+  if (strcmp(key, KEY_LABELS) == 0) {
+    pthread_mutex_lock(&g_engine.lock);
+    g_engine.labels_enabled = value != 0;
+    pthread_mutex_unlock(&g_engine.lock);
+    return ERR_OK;
+  }
   if (strcmp(key, KEY_TIME_OFFSET) == 0) {
     pthread_mutex_lock(&g_engine.lock);
     g_engine.time_offset_s = value;
@@ -84,6 +91,8 @@ int params_get_number(const char* key, double* value) {
     *value = g_engine.fault_loss_percent;
   else if (strcmp(key, KEY_TIME_OFFSET) == 0)
     *value = g_engine.time_offset_s;
+  else if (strcmp(key, KEY_LABELS) == 0)
+    *value = g_engine.labels_enabled;
   else if (strcmp(key, "loopback.token_verification") == 0) /* the certificate itself is never readable */
     *value = g_engine.app_certificate[0] != 0;
   else if (strncmp(key, "loopback.stats.remote_", 22) == 0)

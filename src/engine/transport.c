@@ -160,6 +160,7 @@ static void remove_remote(connection* c, remote_member* m, int reason) {
 static remote_member* add_remote(connection* c, const char* path, const char* user_id) {
   remote_member* m = calloc(1, sizeof *m);
   if (!m) return NULL;
+  voice_detector_reset(&m->voice);
   snprintf(m->path, sizeof m->path, "%s", path);
   snprintf(m->user_id, sizeof m->user_id, "%s", user_id);
   m->last_heard_ns = now_ns();

@@ -1,0 +1,98 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""VAD v2 in C (_vad.h); the Python names live in agora_rtc.vad."""
+
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer, PyObject_CheckBuffer
+from libc.stdint cimport int64_t, uint8_t
+from libc.stdlib cimport free
+
+
+cdef extern from "_vad.h" nogil:
+    ctypedef struct vad_config:
+        int pre_start_count, start_count, stop_count
+        int rms_threshold
+        int adaptive
+        double adaptive_factor
+        int preroll_from_onset
+    ctypedef struct vad:
+        int speaking
+        size_t frame_bytes
+        int64_t frames
+        int64_t start_frame, stop_frame
+        int ref_rms
+    vad* vad_new(const vad_config* cfg)
+    void vad_free(vad* v)
+    int vad_process(vad* v, const uint8_t* data, size_t length, int rms, int voice_prob, const uint8_t** out,
+                    size_t* out_len, uint8_t** scratch, size_t* scratch_cap)
+
+
+cdef class NativeVad:
+    """One VAD v2 stream. ``process(frame)`` takes a labelled 10 ms frame (an
+    AudioFrame, or anything with ``buffer``, ``rms`` and ``voice_prob``)."""
+
+    cdef vad* _v
+    cdef uint8_t* _scratch
+    cdef size_t _scratch_cap
+
+    def __cinit__(self, int pre_start_count, int start_count, int stop_count, int rms_threshold, bint adaptive,
+                  double adaptive_factor, bint preroll_from_onset):
+        cdef vad_config cfg
+        cfg.pre_start_count = pre_start_count
+        cfg.start_count = start_count
+        cfg.stop_count = stop_count
+        cfg.rms_threshold = rms_threshold
+        cfg.adaptive = adaptive
+        cfg.adaptive_factor = adaptive_factor
+        cfg.preroll_from_onset = preroll_from_onset
+        self._v = vad_new(&cfg)
+        if self._v == NULL:
+            raise MemoryError("cannot allocate the VAD")
+
+    def __dealloc__(self):
+        vad_free(self._v)
+        free(self._scratch)
+
+    def process(self, frame):
+        cdef Py_buffer view
+        cdef const uint8_t* out
+        cdef size_t out_len
+        cdef int state
+        source = frame if PyObject_CheckBuffer(frame) else getattr(frame, "buffer", None)
+        if source is None:
+            raise TypeError(f"process() takes an audio frame (with buffer, rms and voice_prob), "
+                            f"not {type(frame).__name__}")
+        cdef int rms = frame.rms
+        cdef int voice_prob = frame.voice_prob
+        PyObject_GetBuffer(source, &view, PyBUF_SIMPLE)
+        try:
+            if view.len == 0:
+                raise ValueError("process() got an empty frame")
+            state = vad_process(self._v, <const uint8_t*>view.buf, <size_t>view.len, rms, voice_prob, &out, &out_len,
+                                &self._scratch, &self._scratch_cap)
+            if state == -1:
+                raise ValueError(f"frame of {view.len} bytes: this VAD runs on {self._v.frame_bytes}-byte frames "
+                                 f"(the first frame's size); use one VAD per stream format")
+            if state == -2:
+                raise MemoryError("VAD out of memory")
+            return state, bytearray((<const char*>out)[:out_len]) if out_len else bytearray()
+        finally:
+            PyBuffer_Release(&view)
+
+    @property
+    def speaking(self):
+        return bool(self._v.speaking)
+
+    @property
+    def frames(self):
+        return self._v.frames
+
+    @property
+    def start_frame(self):
+        return None if self._v.start_frame < 0 else self._v.start_frame
+
+    @property
+    def stop_frame(self):
+        return None if self._v.stop_frame < 0 else self._v.stop_frame
+
+    @property
+    def reference_rms(self):
+        return self._v.ref_rms
