@@ -33,6 +33,7 @@ valgrind: dev
 bench: dev
 	.venv/bin/python bench/bench_core.py
 	.venv/bin/python bench/bench_official.py
+	.venv/bin/python bench/bench_vad.py
 
 clean:
 	rm -rf build .venv .venv-asan src/agora_rtc/*.so src/agora_rtc/_core.c src/*.egg-info

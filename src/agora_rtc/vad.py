@@ -112,13 +112,14 @@ class AudioVadV2:
         self._native = NativeVad(config.pre_start_recognize_count, config.start_recognize_count,
                                  config.stop_recognize_count, 127 + int(config.start_rms),
                                  bool(config.enable_adaptive_rms_threshold), factor, bool(config.preroll_from_onset))
+        self.process = self._native.process  # no Python frame between the caller and C
 
     def process(self, frame):
         """One labelled frame in; ``(state, bytearray)`` out: NONE with nothing,
         START_SPEAKING with the pre-roll and the first words, SPEAKING and
         STOP_SPEAKING with this frame's bytes. Raises ValueError when the frame
         size changes (one VAD per stream format)."""
-        return self._native.process(frame)
+        return self._native.process(frame)  # replaced per instance in __init__
 
     @property
     def speaking(self):
