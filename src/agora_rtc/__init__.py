@@ -6,6 +6,7 @@ loopback engine that exports Agora's C API.
 
 from ._core import AgoraError, AudioFrame, RTCConnInfo
 from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory, PcmAudioFrame
+from .consumer import AudioConsumer
 from .connection import (AudioSubscriptionOptions, ConnectionChangedReason, ConnectionState, RTCConnConfig,
                          RTCConnection, UserOfflineReason)
 from .local_user import LocalUser
@@ -16,7 +17,8 @@ from .vad import AudioVadConfigV2, AudioVadV2, VadDump
 __version__ = "0.1.0"
 
 __all__ = [
-    "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioFrame", "AudioPcmDataSender", "AudioVadConfigV2",
+    "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioConsumer", "AudioFrame", "AudioPcmDataSender",
+    "AudioVadConfigV2",
     "AudioVadV2", "VadDump",
     "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",
     "IRTCConnectionObserver", "IRTCLocalUserObserver", "LocalAudioTrack", "LocalUser", "MediaNodeFactory",

@@ -71,6 +71,14 @@ cdef extern from *:
 
 cdef AgoraApi api
 cdef void* _lib = NULL
+
+cdef extern from "agora_c/agora_loopback.h":
+    ctypedef struct loopback_audio_track_stats:
+        unsigned long long queued_frames, staged_samples, queued_total, played_frames, dropped_frames
+        unsigned long long underruns, starved_ticks
+
+ctypedef int (*loopback_track_stats_fn)(AGORA_HANDLE, loopback_audio_track_stats*) noexcept nogil
+cdef loopback_track_stats_fn _loopback_track_stats = NULL
 _lib_path = None
 
 # The table's field order, each prefixed with "agora_" to give the symbol.
@@ -105,7 +113,7 @@ def load(path):
     same path again is a no-op; a different path in the same process is refused
     (the engine's threads and handles belong to the first library).
     """
-    global _lib, _lib_path
+    global _lib, _lib_path, _loopback_track_stats
     path = str(path)
     if _lib != NULL:
         if path != _lib_path:
@@ -127,6 +135,8 @@ def load(path):
     if missing:
         memset(&api, 0, sizeof(api))
         raise ImportError(f"engine library {path!r} lacks symbol(s): {', '.join(missing)}")
+    # Optional: only the loopback engine has them (NULL with Agora's library).
+    _loopback_track_stats = <loopback_track_stats_fn>dlsym(lib, b"agora_loopback_audio_track_get_stats")
     _lib = lib
     _lib_path = path
     return path
@@ -378,6 +388,22 @@ def conn_get_sid(uintptr_t conn):
     with nogil:
         sid = api.rtc_conn_get_sid(h)
     return _text(sid)
+
+
+def track_stats(uintptr_t track):
+    """The loopback engine's queue counters of a custom PCM track (a dict), or
+    None with an engine that does not report them (Agora's library)."""
+    cdef AGORA_HANDLE h = _ptr(track, "stats")
+    cdef loopback_audio_track_stats st
+    cdef int rc
+    if _loopback_track_stats == NULL:
+        return None
+    with nogil:
+        rc = _loopback_track_stats(h, &st)
+    _check(rc, "agora_loopback_audio_track_get_stats")
+    return {"queued_frames": st.queued_frames, "staged_samples": st.staged_samples, "queued_total": st.queued_total,
+            "played_frames": st.played_frames, "dropped_frames": st.dropped_frames, "underruns": st.underruns,
+            "starved_ticks": st.starved_ticks}
 
 
 def track_clear_buffer(uintptr_t track):

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 
 from . import _core
 from .audio import PcmAudioFrame
+from .consumer import AudioConsumer as _SyncConsumer
 from .connection import RTCConnConfig
 from .observers import IAudioFrameObserver, IRTCConnectionObserver
 from .service import AgoraService as _SyncService
 from .service import AgoraServiceConfig
 
-__all__ = ["AgoraService", "AgoraServiceConfig", "Connection", "ConnectionFailed", "ConnectionPool", "Event",
+__all__ = ["AgoraService", "AgoraServiceConfig", "AudioConsumer", "Connection", "ConnectionFailed", "ConnectionPool",
+           "Event",
            "LoopDispatcher", "RTCConnConfig", "Stream"]
 
 
@@ -265,6 +267,13 @@ class Connection:
 
     async def __aexit__(self, *exc):
         await self.release()
+
+
+class AudioConsumer(_SyncConsumer):
+    """AudioConsumer whose wait_for_playout() is awaited."""
+
+    async def wait_for_playout(self, timeout=None):
+        return await self.wait_for_playout_async(timeout)
 
 
 class PcmSender:

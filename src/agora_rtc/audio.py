@@ -75,6 +75,7 @@ class AudioPcmDataSender(_core.PcmSender):
 
     def __init__(self, service, handle):
         self._service = service
+        self._track = None  # set by create_custom_audio_track_pcm
         self._set_handle(handle)
         service._adopt(self)
 
@@ -119,6 +120,12 @@ class LocalAudioTrack(_Child):
     def clear_sender_buffer(self):
         """Drop queued audio at once (barge-in)."""
         return _core.track_clear_buffer(self._handle())
+
+    def queue_stats(self):
+        """Queue counters (loopback engine): queued_frames, staged_samples,
+        queued_total, played_frames, dropped_frames, underruns, starved_ticks.
+        None with Agora's library, which does not report them."""
+        return _core.track_stats(self._handle())
 
     def adjust_publish_volume(self, volume):
         """Scale what this track publishes: 0 (silent) to 400, 100 = as sent."""

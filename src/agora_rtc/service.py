@@ -167,4 +167,6 @@ class AgoraService:
             raise ValueError("create_custom_audio_track_pcm(): the AudioPcmDataSender was released")
         h = _core.service_create_pcm_track(self._need_initialized("create_custom_audio_track_pcm"),
                                            audio_pcm_data_sender.handle)
-        return LocalAudioTrack(self, h)
+        track = LocalAudioTrack(self, h)
+        audio_pcm_data_sender._track = track  # the newest track takes the sender's audio (as in the engine)
+        return track

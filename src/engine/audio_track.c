@@ -77,6 +77,13 @@ AGORA_API_C_VOID agora_audio_pcm_data_sender_destroy(AGORA_HANDLE agora_audio_pc
 static int track_push(audio_track* t, const int16_t* pcm, int samples, int channels, int rate,
                       uint32_t capture_ts, int64_t pts) {
   int frame_len = rate / 100;
+  if (t->gap_ticks) { /* the queue ran dry mid-stream: the audio came late */
+    if (t->gap_ticks <= UNDERRUN_MAX_GAP) {
+      t->underruns++;
+      t->starved_ticks += (uint64_t)t->gap_ticks;
+    }
+    t->gap_ticks = 0;
+  }
   int tail = (t->head + t->count) % t->capacity;
   if (t->staged && (t->ring[tail]->sample_rate != rate || t->ring[tail]->channels != channels)) {
     t->staged = 0; /* a format change drops the unfinished partial frame */
@@ -203,6 +210,10 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
       got = 1;
     }
     t->frames_played++;
+    t->playing = 1;
+    t->gap_ticks = 0;
+  } else if (t->playing && t->gap_ticks <= UNDERRUN_MAX_GAP) {
+    t->gap_ticks++;
   }
   pthread_mutex_unlock(&t->lock);
   return got;
@@ -302,6 +313,8 @@ AGORA_API_C_INT agora_local_audio_track_clear_sender_buffer(AGORA_HANDLE agora_l
   t->head = 0;
   t->count = 0;
   t->staged = 0;
+  t->playing = 0; /* a cleared track starts a new stream */
+  t->gap_ticks = 0;
   pthread_mutex_unlock(&t->lock);
   return ERR_OK;
 }
@@ -355,6 +368,23 @@ AGORA_API_C_INT agora_local_audio_track_set_total_extra_send_ms(AGORA_HANDLE ago
   if (!t) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   t->extra_send_ms = total_extra_ms;
+  pthread_mutex_unlock(&t->lock);
+  return ERR_OK;
+}
+
+/* Loopback extension (agora_loopback.h): what AudioConsumer needs to pace,
+ * wait for playout and count underruns. Not part of Agora's API. */
+AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats) {
+  audio_track* t = track_from(agora_local_audio_track);
+  if (!t || !stats) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&t->lock);
+  stats->queued_frames = (uint64_t)t->count;
+  stats->staged_samples = (uint64_t)t->staged;
+  stats->queued_total = t->frames_queued;
+  stats->played_frames = t->frames_played;
+  stats->dropped_frames = t->frames_dropped;
+  stats->underruns = t->underruns;
+  stats->starved_ticks = t->starved_ticks;
   pthread_mutex_unlock(&t->lock);
   return ERR_OK;
 }

@@ -14,6 +14,7 @@
 #include "agora_c/agora_base.h"
 #include "agora_c/agora_local_track.h"
 #include "agora_c/agora_local_user.h"
+#include "agora_c/agora_loopback.h"
 #include "agora_c/agora_media_base.h"
 #include "agora_c/agora_media_node_factory.h"
 #include "agora_c/agora_parameter.h"
@@ -68,6 +69,9 @@ typedef struct audio_track {
   int send_delay_ms;        /* accepted and reported; the loopback has no send buffer to delay */
   uint64_t extra_send_ms;
   uint64_t frames_queued, frames_played, frames_dropped;
+  int playing;              /* a frame was played and the queue has not been cleared since */
+  int gap_ticks;            /* ticks the queue was empty while playing */
+  uint64_t underruns, starved_ticks; /* gaps of <= UNDERRUN_MAX_GAP ticks that more audio followed */
   struct pcm_sender* sender;
 } audio_track;
 
@@ -77,6 +81,7 @@ typedef struct pcm_sender {
   audio_track* track;
 } pcm_sender;
 
+#define UNDERRUN_MAX_GAP 50 /* a longer silence before more audio is a new stream, not an underrun */
 void audio_track_retain(audio_track* t);   /* g_engine.lock held */
 void audio_track_release(audio_track* t);  /* g_engine.lock held */
 /* Scales samples by volume/100 with saturation (volume 0..400). */

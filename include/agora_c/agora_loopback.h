@@ -1,0 +1,26 @@
+/* agora_loopback.h -- functions only the loopback engine exports (not part of
+ * Agora's C API). Bindings must treat them as optional: Agora's library lacks
+ * them. */
+#pragma once
+
+#include "agora_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct _loopback_audio_track_stats {
+  uint64_t queued_frames;   /* whole 10 ms frames waiting to be played */
+  uint64_t staged_samples;  /* samples per channel of the unfinished frame */
+  uint64_t queued_total;    /* frames ever queued */
+  uint64_t played_frames;   /* frames ever played out (one per 10 ms tick) */
+  uint64_t dropped_frames;  /* refused: queue full or format change */
+  uint64_t underruns;       /* the queue ran dry mid-stream and more audio came within 500 ms */
+  uint64_t starved_ticks;   /* 10 ms ticks lost to those underruns */
+} loopback_audio_track_stats;
+
+AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,176 @@
+"""AudioConsumer: push TTS audio into a channel at exactly real-time pace,
+interruptibly (official name and methods, plus what a voice bot needs).
+
+The pacer is native: pushed audio goes (GIL released, copied once) into the
+custom track's queue, and the engine's 10 ms clock plays one frame per tick.
+No Python timer, so nothing drifts when the bot's event loop is busy;
+``consume()`` exists for code written for the official class and does nothing.
+
+    consumer = AudioConsumer(sender, 16000, 1)
+    consumer.push_pcm_data(tts_chunk)      # any size, bytes / bytearray / numpy int16
+    consumer.clear()                       # barge-in: silent from the next 10 ms frame
+    consumer.wait_for_playout()            # blocks until everything was played
+"""
+
+import threading
+import time
+
+import numpy as np
+
+__all__ = ["AudioConsumer"]
+
+_POLL_S = 0.002  # wait_for_playout's polling period
+
+
+class AudioConsumer:
+    def __init__(self, pcm_sender, sample_rate, channels=1):
+        from .audio import AudioPcmDataSender
+
+        if not isinstance(pcm_sender, AudioPcmDataSender):
+            raise TypeError(f"AudioConsumer needs an AudioPcmDataSender, not {type(pcm_sender).__name__}")
+        if pcm_sender._track is None:
+            raise ValueError("make the sender's track first: service.create_custom_audio_track_pcm(sender)")
+        if sample_rate not in (8000, 16000, 22050, 24000, 32000, 44100, 48000):
+            raise ValueError(f"sample_rate must be one of 8000..48000 Hz, not {sample_rate!r}")
+        if channels not in (1, 2):
+            raise ValueError(f"channels must be 1 or 2, not {channels!r}")
+        self._sender = pcm_sender
+        self._track = pcm_sender._track
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self._frame_bytes = sample_rate // 100 * channels * 2
+        self._sample_bytes = channels * 2
+        self._remainder = b""          # an incomplete sample (odd byte count) carried to the next push
+        self._lock = threading.Lock()
+        self._released = False
+        self._pushed_bytes = 0
+        self._cleared_frames = 0
+        if self._track.queue_stats() is None:
+            raise RuntimeError("AudioConsumer paces through the loopback engine's track queue; "
+                               "this engine does not report it")
+        # The queue holds what a TTS engine may produce ahead of playout: 10 minutes.
+        self._track.set_max_buffer_audio_frame_number(60000)
+
+    def _need_live(self, what):
+        if self._released:
+            raise ValueError(f"AudioConsumer.{what}(): the consumer was released")
+
+    def push_pcm_data(self, data):
+        """Queue 16-bit PCM (interleaved when stereo) of any length; played from
+        the next free 10 ms tick. Raises ValueError on released consumers and
+        non-int16 arrays, AgoraError if the queue is full."""
+        self._need_live("push_pcm_data")
+        if isinstance(data, np.ndarray):
+            if data.dtype != np.int16:
+                raise ValueError(f"numpy audio must be int16, not {data.dtype}")
+            data = np.ascontiguousarray(data).view(np.uint8).reshape(-1)
+        view = memoryview(data).cast("B")
+        with self._lock:
+            if self._remainder:
+                view = memoryview(self._remainder + view.tobytes())
+            whole = len(view) // self._sample_bytes * self._sample_bytes
+            self._remainder = view[whole:].tobytes()
+            if whole:
+                samples = whole // self._sample_bytes
+                # the engine stages partial frames itself, so any sample count goes in
+                self._sender.send(view[:whole], samples, self.sample_rate, self.channels)
+                self._pushed_bytes += whole
+        return 0
+
+    def consume(self):
+        """Kept for code written for the official class, whose consume() had to
+        be called from a 40-80 ms timer; here the engine paces. Returns the
+        number of whole frames still queued."""
+        self._need_live("consume")
+        return self.stats()["queued_frames"]
+
+    def len(self):
+        """Bytes pushed and not yet played (official: bytes in its buffer)."""
+        if self._released:
+            return 0
+        st = self._track.queue_stats()
+        return (st["queued_frames"] * self._frame_bytes + st["staged_samples"] * self._sample_bytes +
+                len(self._remainder))
+
+    __len__ = len
+
+    def is_push_to_rtc_completed(self):
+        """1 when everything pushed has been played (a trailing partial frame
+        counts as pending until flush()), else 0; -1 after release."""
+        if self._released:
+            return -1
+        return int(self.len() == 0)
+
+    def flush(self):
+        """Pad a trailing partial frame with silence so it is played too."""
+        self._need_live("flush")
+        with self._lock:
+            st = self._track.queue_stats()
+            staged = st["staged_samples"]
+            pad_samples = (self.sample_rate // 100 - staged) % (self.sample_rate // 100) if staged else 0
+            if self._remainder:
+                self._remainder = b""  # half a sample cannot be played
+            if pad_samples:
+                self._sender.send(bytes(pad_samples * self._sample_bytes), pad_samples, self.sample_rate,
+                                  self.channels)
+
+    def clear(self):
+        """Barge-in: drop everything queued; the next 10 ms frame is silent.
+        Returns how many whole frames were dropped."""
+        self._need_live("clear")
+        with self._lock:
+            before = self._track.queue_stats()["queued_frames"]
+            self._track.clear_sender_buffer()
+            self._remainder = b""
+            self._cleared_frames += before
+        return before
+
+    def wait_for_playout(self, timeout=None):
+        """Flush, then block until everything pushed has been played. Returns
+        True, or False when *timeout* seconds passed first."""
+        self._need_live("wait_for_playout")
+        self.flush()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.len():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(_POLL_S)
+        return True
+
+    async def wait_for_playout_async(self, timeout=None):
+        """``await``-able wait_for_playout (cancellation-safe: nothing to undo)."""
+        import asyncio
+
+        self._need_live("wait_for_playout")
+        self.flush()
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while self.len():
+            if deadline is not None and loop.time() >= deadline:
+                return False
+            await asyncio.sleep(_POLL_S)
+        return True
+
+    def stats(self):
+        """Counters: pushed_bytes, queued_frames, played_frames, underruns (the
+        queue ran dry mid-stream), starved_ticks, cleared_frames, dropped_frames."""
+        st = self._track.queue_stats() if not self._released else {}
+        return {"pushed_bytes": self._pushed_bytes, "queued_frames": st.get("queued_frames", 0),
+                "played_frames": st.get("played_frames", 0), "underruns": st.get("underruns", 0),
+                "starved_ticks": st.get("starved_ticks", 0), "cleared_frames": self._cleared_frames,
+                "dropped_frames": st.get("dropped_frames", 0)}
+
+    def release(self):
+        """Drop queued audio and detach from the sender. Idempotent."""
+        if self._released:
+            return
+        if not self._track.released:
+            self._track.clear_sender_buffer()
+        self._released = True
+        self._remainder = b""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
