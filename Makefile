@@ -34,6 +34,7 @@ bench: dev
 	.venv/bin/python bench/bench_core.py
 	.venv/bin/python bench/bench_official.py
 	.venv/bin/python bench/bench_vad.py
+	.venv/bin/python bench/bench_consumer.py
 
 clean:
 	rm -rf build .venv .venv-asan src/agora_rtc/*.so src/agora_rtc/_core.c src/*.egg-info
