@@ -11,6 +11,8 @@ from .connection import (AudioSubscriptionOptions, ConnectionChangedReason, Conn
                          RTCConnection, UserOfflineReason)
 from .local_user import LocalUser
 from .observers import IAudioFrameObserver, IRTCConnectionObserver, IRTCLocalUserObserver
+from .publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
+                      VideoPublishType)
 from .service import AgoraService, AgoraServiceConfig
 from .vad import AudioVadConfigV2, AudioVadV2, VadDump
 
@@ -23,4 +25,5 @@ __all__ = [
     "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",
     "IRTCConnectionObserver", "IRTCLocalUserObserver", "LocalAudioTrack", "LocalUser", "MediaNodeFactory",
     "PcmAudioFrame", "RTCConnConfig", "RTCConnInfo", "RTCConnection", "UserOfflineReason",
+    "AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig", "VideoPublishType",
 ]

@@ -148,3 +148,4 @@ ctypedef struct AgoraApi:
     int (*local_user_adjust_playback_signal_volume)(AGORA_HANDLE, int) noexcept nogil
     int (*local_user_get_playback_signal_volume)(AGORA_HANDLE, int*) noexcept nogil
     const char* (*rtc_conn_get_sid)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_set_audio_scenario)(AGORA_HANDLE, int) noexcept nogil

@@ -102,6 +102,7 @@ _SYMBOLS = (
     "local_user_register_observer", "local_user_unregister_observer",
     "local_audio_track_adjust_publish_volume", "local_audio_track_get_publish_volume",
     "local_user_adjust_playback_signal_volume", "local_user_get_playback_signal_volume", "rtc_conn_get_sid",
+    "local_user_set_audio_scenario",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -380,6 +381,14 @@ def user_get_playback_signal_volume(uintptr_t user):
         rc = api.local_user_get_playback_signal_volume(h, &volume)
     _check(rc, "agora_local_user_get_playback_signal_volume")
     return volume
+
+
+def user_set_audio_scenario(uintptr_t user, int scenario):
+    cdef AGORA_HANDLE h = _ptr(user, "set_audio_scenario")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_set_audio_scenario(h, scenario)
+    return _check(rc, "agora_local_user_set_audio_scenario")
 
 
 def conn_get_sid(uintptr_t conn):

@@ -65,7 +65,7 @@ class RTCConnection:
     """A connection to one channel (official name). Create with
     ``AgoraService.create_rtc_connection(config)``; usable as a context manager."""
 
-    def __init__(self, service, config: RTCConnConfig):
+    def __init__(self, service, config: RTCConnConfig, publish_config=None):
         if not isinstance(config, RTCConnConfig):
             raise TypeError(f"create_rtc_connection() takes an RTCConnConfig, not {type(config).__name__}")
         svc = service._need_initialized("create_rtc_connection")
@@ -85,6 +85,15 @@ class RTCConnection:
         self._local_user = LocalUser(self, _core.conn_get_local_user(self._h))
         _core.conn_register_observer(self._h, self)
         service._adopt(self)
+        self._publisher = None
+        self._vad_observer = None
+        if publish_config is not None:
+            from .publish import ConnectionPublisher
+            try:
+                self._publisher = ConnectionPublisher(service, self, publish_config)
+            except BaseException:
+                self.release()
+                raise
 
     def set_event_dispatcher(self, dispatcher):
         """Deliver this connection's (and its local user's) events through
@@ -163,13 +172,74 @@ class RTCConnection:
         self._observers = [o for o in self._observers if conn_observer is not None and o is not conn_observer]
         return 0
 
+    # -- the 2.4 connection-level API (with an RtcConnectionPublishConfig) ----------
+    def _publishing(self, what):
+        self._handle(what)
+        if self._publisher is None:
+            raise ValueError(f"RTCConnection.{what}(): create the connection with an RtcConnectionPublishConfig "
+                             f"(service.create_rtc_connection(config, publish_config))")
+        return self._publisher
+
+    def publish_audio(self):
+        return self._publishing("publish_audio").publish_audio()
+
+    def unpublish_audio(self):
+        return self._publishing("unpublish_audio").unpublish_audio()
+
+    def push_audio_pcm_data(self, data, sample_rate, channels, start_pts=0):
+        """Queue 16-bit PCM of any length (bytes, bytearray, numpy int16); it is
+        played at real-time pace. Unlike the official method, any length is
+        accepted (a trailing partial 10 ms frame waits for the next push)."""
+        return self._publishing("push_audio_pcm_data").push_audio_pcm_data(data, sample_rate, channels, start_pts)
+
+    def interrupt_audio(self):
+        """Barge-in: queued audio stops within one 10 ms frame."""
+        return self._publishing("interrupt_audio").interrupt_audio()
+
+    def is_push_to_rtc_completed(self):
+        """True when everything pushed has been played out."""
+        return self._publishing("is_push_to_rtc_completed").is_push_to_rtc_completed()
+
+    def update_audio_scenario(self, scenario):
+        publisher = self._publishing("update_audio_scenario")
+        _core.user_set_audio_scenario(self._local_user._handle("update_audio_scenario"), int(scenario))
+        publisher.config.audio_scenario = scenario
+        return 0
+
+    def register_audio_frame_observer(self, observer, enable_vad=0, vad_configure=None, dispatcher=None):
+        """2.4 form: ``observer.on_playback_audio_frame_before_mixing(local_user,
+        channel_id, uid, frame, vad_result_state, vad_result_bytearray)``, with
+        VAD v2 per remote user when *enable_vad* (labels are switched on)."""
+        from .vad import VadAudioFrameObserver
+        adapter = VadAudioFrameObserver(observer, enable_vad, vad_configure)
+        if adapter.enable_vad:
+            self._service.set_parameters({"che.audio.label.enable": True})
+        self._vad_observer = adapter
+        return self._local_user.register_audio_frame_observer(adapter, dispatcher)
+
+    def unregister_audio_frame_observer(self):
+        self._vad_observer = None
+        return self._local_user.unregister_audio_frame_observer()
+
+    def register_local_user_observer(self, observer):
+        return self._local_user.register_local_user_observer(observer)
+
+    def publish_video(self):
+        raise NotImplementedError("video publishing is not available yet in agora_rtc (issue 4)")
+
+    unpublish_video = push_video_frame = push_video_encoded_data = publish_video
+
     def release(self):
         """Disconnect and free the connection, its local user's observers and
-        subscriptions. Callbacks have stopped when it returns. Idempotent."""
+        subscriptions (and, 2.4 style, its own sender and track). Callbacks
+        have stopped when it returns. Idempotent."""
         h, self._h = self._h, 0
         if not h:
             return
         self._local_user._detach()
+        if self._publisher is not None:
+            self._publisher.release()
+            self._publisher = None
         _core.conn_unregister_observer(h)
         _core.conn_destroy(h)
         self._observers = []

@@ -155,9 +155,12 @@ class AgoraService:
         from .audio import MediaNodeFactory
         return MediaNodeFactory(self, _core.factory_create(self._need_initialized("create_media_node_factory")))
 
-    def create_rtc_connection(self, con_config=None):
+    def create_rtc_connection(self, con_config=None, publish_config=None):
+        """A connection (2.1 style), or with an RtcConnectionPublishConfig one
+        that owns its sender and track (2.4 style: publish_audio(),
+        push_audio_pcm_data(), interrupt_audio())."""
         from .connection import RTCConnConfig, RTCConnection
-        return RTCConnection(self, con_config if con_config is not None else RTCConnConfig())
+        return RTCConnection(self, con_config if con_config is not None else RTCConnConfig(), publish_config)
 
     def create_custom_audio_track_pcm(self, audio_pcm_data_sender):
         from .audio import AudioPcmDataSender, LocalAudioTrack

@@ -1,0 +1,121 @@
+"""The 2.4 connection-level API's publishing side: with an
+RtcConnectionPublishConfig, a connection owns its sender and track, and
+``publish_audio()`` / ``push_audio_pcm_data()`` / ``interrupt_audio()`` replace
+the 2.1 object plumbing. Audio is paced natively (an AudioConsumer)."""
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+__all__ = ["AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig",
+           "VideoPublishType"]
+
+
+class AudioScenarioType(IntEnum):
+    AUDIO_SCENARIO_DEFAULT = 0
+    AUDIO_SCENARIO_GAME_STREAMING = 3
+    AUDIO_SCENARIO_CHATROOM = 5
+    AUDIO_SCENARIO_CHORUS = 7
+    AUDIO_SCENARIO_MEETING = 8
+    AUDIO_SCENARIO_AI_SERVER = 9
+    AUDIO_SCENARIO_AI_CLIENT = 10
+
+
+class AudioProfileType(IntEnum):
+    AUDIO_PROFILE_DEFAULT = 0
+    AUDIO_PROFILE_SPEECH_STANDARD = 1
+    AUDIO_PROFILE_MUSIC_STANDARD = 2
+    AUDIO_PROFILE_MUSIC_STANDARD_STEREO = 3
+    AUDIO_PROFILE_MUSIC_HIGH_QUALITY = 4
+    AUDIO_PROFILE_MUSIC_HIGH_QUALITY_STEREO = 5
+    AUDIO_PROFILE_IOT = 6
+
+
+class AudioPublishType(IntEnum):
+    AUDIO_PUBLISH_TYPE_NONE = 0
+    AUDIO_PUBLISH_TYPE_PCM = 1
+    AUDIO_PUBLISH_TYPE_ENCODED_PCM = 2
+
+
+class VideoPublishType(IntEnum):
+    VIDEO_PUBLISH_TYPE_NONE = 0
+    VIDEO_PUBLISH_TYPE_YUV = 1
+    VIDEO_PUBLISH_TYPE_ENCODED_IMAGE = 2
+
+
+@dataclass(kw_only=True)
+class RtcConnectionPublishConfig:
+    """What a 2.4-style connection publishes (official fields and defaults)."""
+
+    audio_profile: AudioProfileType = AudioProfileType.AUDIO_PROFILE_DEFAULT
+    audio_scenario: AudioScenarioType = AudioScenarioType.AUDIO_SCENARIO_AI_SERVER
+    is_publish_audio: bool = True
+    is_publish_video: bool = False
+    audio_publish_type: AudioPublishType = AudioPublishType.AUDIO_PUBLISH_TYPE_PCM
+    video_publish_type: VideoPublishType = VideoPublishType.VIDEO_PUBLISH_TYPE_NONE
+
+
+class ConnectionPublisher:
+    """The sender, track and consumer a 2.4-style connection owns."""
+
+    def __init__(self, service, connection, config):
+        if not isinstance(config, RtcConnectionPublishConfig):
+            raise TypeError(f"publish_config must be an RtcConnectionPublishConfig, not {type(config).__name__}")
+        if config.is_publish_video and config.video_publish_type != VideoPublishType.VIDEO_PUBLISH_TYPE_NONE:
+            raise NotImplementedError("video publishing is not available yet in agora_rtc (issue 4)")
+        if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_ENCODED_PCM:
+            raise NotImplementedError("encoded audio publishing is not available yet in agora_rtc (issue 7)")
+        self.config = config
+        self._connection = connection
+        self.factory = self.sender = self.track = self.consumer = None
+        self._consumer_format = None
+        if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_PCM:
+            self.factory = service.create_media_node_factory()
+            self.sender = self.factory.create_audio_pcm_data_sender()
+            self.track = service.create_custom_audio_track_pcm(self.sender)
+        from . import _core
+        _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
+                                      int(config.audio_scenario))
+
+    def _need_audio(self, what):
+        if self.track is None:
+            raise ValueError(f"RTCConnection.{what}(): this connection's publish config does not publish PCM audio")
+
+    def publish_audio(self):
+        self._need_audio("publish_audio")
+        return self._connection.get_local_user().publish_audio(self.track)
+
+    def unpublish_audio(self):
+        self._need_audio("unpublish_audio")
+        return self._connection.get_local_user().unpublish_audio(self.track)
+
+    def push_audio_pcm_data(self, data, sample_rate, channels, start_pts=0):
+        """Queue PCM of any length; played at real-time pace by the engine."""
+        self._need_audio("push_audio_pcm_data")
+        from .consumer import AudioConsumer
+        if self._consumer_format != (sample_rate, channels):
+            if self.consumer is not None:
+                self.consumer.wait_for_playout()  # a format change starts after what is queued
+                self.consumer.release()
+            self.consumer = AudioConsumer(self.sender, sample_rate, channels)
+            self._consumer_format = (sample_rate, channels)
+        return self.consumer.push_pcm_data(data)
+
+    def interrupt_audio(self):
+        """Barge-in: drop queued audio; silent from the next 10 ms frame."""
+        self._need_audio("interrupt_audio")
+        if self.consumer is not None:
+            self.consumer.clear()
+        else:
+            self.track.clear_sender_buffer()
+        return 0
+
+    def is_push_to_rtc_completed(self):
+        return self.consumer is None or self.consumer.is_push_to_rtc_completed() == 1
+
+    def release(self):
+        if self.consumer is not None:
+            self.consumer.release()
+        for obj in (self.track, self.sender, self.factory):
+            if obj is not None:
+                obj.release()
+        self.consumer = self.track = self.sender = self.factory = None
