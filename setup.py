@@ -24,12 +24,45 @@ def _c_flags():
     return flags
 
 
+def _without_rpath(command):
+    """A link command without -rpath flags: some Pythons (pyenv) put their own
+    lib dir there, which must not leak into wheels."""
+    out, skip = [], False
+    for arg in command:
+        if skip:
+            skip = False
+            continue
+        if arg in ("-rpath", "-Wl,-rpath"):
+            skip = True
+            continue
+        if arg.startswith(("-Wl,-rpath", "-Wl,-R", "-Wl,--enable-new-dtags")):
+            continue
+        out.append(arg)
+    return out
+
+
 class BuildWithEngine(build_ext):
     """Builds the engine library next to the extension modules."""
+
+    def build_extensions(self):
+        self.compiler.linker_so = _without_rpath(self.compiler.linker_so)
+        if getattr(self.compiler, "linker_so_cxx", None):
+            self.compiler.linker_so_cxx = _without_rpath(self.compiler.linker_so_cxx)
+        super().build_extensions()
 
     def run(self):
         super().run()
         self.build_engine()
+        self.copy_headers()
+
+    def copy_headers(self):
+        """Ship the C headers (agora_rtc.get_include()) for C extensions and ABI checks."""
+        if self.inplace:
+            return  # editable: get_include() finds include/ in the source tree
+        out_dir = os.path.join(self.build_lib, "agora_rtc", "include", "agora_c")
+        os.makedirs(out_dir, exist_ok=True)
+        for header in glob("include/agora_c/*.h"):
+            self.copy_file(header, out_dir)
 
     def build_engine(self):
         out_dir = os.path.join(self.build_lib, "agora_rtc")

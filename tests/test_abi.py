@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import agora_rtc
+
 P = C.c_void_p
 FN = C.c_void_p  # every observer slot is one function pointer
 
@@ -91,7 +92,7 @@ def c_layouts(tmp_path_factory):
     src.append("  return 0;\n}")
     tmp = tmp_path_factory.mktemp("abi")
     (tmp / "layout.c").write_text("\n".join(src))
-    subprocess.run([cc, "-std=c11", "-Wall", "-Werror", f"-I{ROOT}/include", "-o", str(tmp / "layout"),
+    subprocess.run([cc, "-std=c11", "-Wall", "-Werror", f"-I{agora_rtc.get_include()}", "-o", str(tmp / "layout"),
                     str(tmp / "layout.c")], check=True)
     out = subprocess.run([str(tmp / "layout")], check=True, capture_output=True, text=True).stdout
     table = {}

@@ -1,5 +1,6 @@
 """Audio labels and VAD v2 on real speech (espeak-ng), through the engine."""
 
+import os
 import random
 import shutil
 import subprocess
@@ -32,8 +33,9 @@ VOICES = ["en-us", "en-gb", "en-us+f3", "en-gb+m3"]
 def say(text, voice):
     if shutil.which("espeak-ng") is None:
         raise RuntimeError("espeak-ng is needed for the real-speech VAD tests (apt-get install espeak-ng)")
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}  # no sanitizer runtime in espeak-ng
     raw = subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "--stdout", text], capture_output=True,
-                         check=True).stdout
+                         check=True, env=env).stdout
     rate = int.from_bytes(raw[24:28], "little")
     x = np.frombuffer(raw[44:], np.int16).astype(np.float32)
     return soxr.resample(x, rate, RATE).astype(np.int16)

@@ -18,8 +18,19 @@ from .vad import AudioVadConfigV2, AudioVadV2, VadDump
 
 __version__ = "0.1.0"
 
+
+def get_include():
+    """The folder holding ``agora_c/*.h``, the C API headers this package's
+    engine and binding are built from (for C extensions and ABI checks)."""
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    shipped = os.path.join(here, "include")
+    if os.path.isdir(shipped):
+        return shipped
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "include")  # editable install
+
 __all__ = [
-    "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioConsumer", "AudioFrame", "AudioPcmDataSender",
+    "get_include", "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioConsumer", "AudioFrame", "AudioPcmDataSender",
     "AudioVadConfigV2",
     "AudioVadV2", "VadDump",
     "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",
