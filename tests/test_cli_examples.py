@@ -25,6 +25,17 @@ def test_doctor_names_the_engine():
     run = subprocess.run([sys.executable, "-m", "agora_rtc", "doctor"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "engine loads: yes" in run.stdout and "libagora_rtc_loopback" in run.stdout
+    assert "C API functions bound, 1 loopback-only" in run.stdout and "free-threaded build:" in run.stdout
+
+
+def test_doctor_fails_cleanly_on_a_bogus_engine(tmp_path):
+    bogus = tmp_path / "libagora_rtc_sdk.so"
+    bogus.write_bytes(b"not an ELF file")
+    for path in (str(tmp_path / "missing.so"), str(bogus)):
+        run = subprocess.run([sys.executable, "-m", "agora_rtc", "doctor", "--sdk-path", path], capture_output=True,
+                             text=True, timeout=60)
+        assert run.returncode == 1 and "Traceback" not in run.stderr
+        assert "engine loads: NO" in run.stdout and path in run.stdout
 
 
 def test_send_and_receive_examples_in_separate_processes(tmp_path):

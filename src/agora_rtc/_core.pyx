@@ -155,6 +155,13 @@ def api_address(str name):
     return <uintptr_t>(<void**>&api)[index]
 
 
+def symbols_resolved():
+    """(required functions resolved, optional loopback-only functions resolved)."""
+    if _lib == NULL:
+        return 0, 0
+    return len(_SYMBOLS), int(_loopback_track_stats != NULL)
+
+
 def loaded_path():
     """Path of the loaded engine library, or None."""
     return _lib_path

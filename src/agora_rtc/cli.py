@@ -136,10 +136,19 @@ def _doctor(args):
     path = resolve_engine_path(args.sdk_path)
     source = "--sdk-path" if args.sdk_path else f"${ENV_VAR}" if os.environ.get(ENV_VAR) else "bundled loopback engine"
     print(f"engine library: {path} ({source})")
+    import importlib.util
+    extras = {name: importlib.util.find_spec(name) is not None
+              for name in ("Cython", "soxr", "uvloop", "rich", "matplotlib")}
+    print("optional packages: " + ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in extras.items()))
+    gil = getattr(sys, "_is_gil_enabled", None)
+    state = "" if gil is None else " (GIL on)" if gil() else " (GIL off)"
+    print(f"free-threaded build: {'yes' if gil is not None else 'no'}{state}")
     try:
-        from . import AgoraService
+        from . import AgoraService, _core
         service = AgoraService(sdk_path=args.sdk_path)
-        print(f"engine loads: yes ({service.engine_path})")
+        required, optional = _core.symbols_resolved()
+        print(f"engine loads: yes ({service.engine_path}); {required} C API functions bound, "
+              f"{optional} loopback-only extension(s)")
         service.release()
     except (ImportError, RuntimeError) as e:
         print(f"engine loads: NO: {e}")
