@@ -119,7 +119,13 @@ typedef struct _remote_audio_track_stats remote_audio_track_stats;
 typedef struct _local_video_track_stats local_video_track_stats;
 typedef struct _remote_video_track_stats remote_video_track_stats;
 typedef struct _video_track_info video_track_info;
-typedef struct _audio_volume_info audio_volume_info;
+/* One speaker of on_audio_volume_indication. */
+typedef struct _audio_volume_info {
+  user_id_t user_id;
+  unsigned int volume;  /* 0-255, linear in amplitude */
+  unsigned int vad;     /* 1: the speaker's voice detected (report_vad) */
+  double voice_pitch;   /* Hz, 0 when unvoiced */
+} audio_volume_info;
 typedef struct _remote_video_stream_info remote_video_stream_info;
 
 /* Opaque here: layouts are declared where the engine fills them. */

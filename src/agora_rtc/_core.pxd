@@ -94,10 +94,22 @@ cdef extern from "agora_c/agora_media_base.h":
         int (*on_mixed_audio_frame)(AGORA_HANDLE, const char*, const audio_frame*) noexcept nogil
         int (*on_playback_audio_frame_before_mixing)(AGORA_HANDLE, const char*, user_id_t, const audio_frame*) noexcept nogil
 
+cdef extern from "<stdbool.h>":
+    ctypedef bint c_bool "bool"  # C's bool (one byte), not Python's
+
+cdef extern from "agora_c/agora_base.h":
+    ctypedef struct audio_volume_info:
+        user_id_t user_id
+        unsigned int volume
+        unsigned int vad
+        double voice_pitch
+
 cdef extern from "agora_c/agora_local_user.h":
     ctypedef struct local_user_observer:
         void (*on_audio_track_publish_success)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
         void (*on_audio_track_unpublished)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+        void (*on_audio_volume_indication)(AGORA_HANDLE, const audio_volume_info*, unsigned int, int) noexcept nogil
+        void (*on_active_speaker)(AGORA_HANDLE, user_id_t) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.
@@ -149,3 +161,4 @@ ctypedef struct AgoraApi:
     int (*local_user_get_playback_signal_volume)(AGORA_HANDLE, int*) noexcept nogil
     const char* (*rtc_conn_get_sid)(AGORA_HANDLE) noexcept nogil
     int (*local_user_set_audio_scenario)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_user_set_audio_volume_indication_parameters)(AGORA_HANDLE, int, int, c_bool) noexcept nogil

@@ -15,8 +15,8 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SI
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
-from libc.stdlib cimport free
-from libc.string cimport memset, strlen
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy, memset, strlen
 
 import logging
 
@@ -102,7 +102,7 @@ _SYMBOLS = (
     "local_user_register_observer", "local_user_unregister_observer",
     "local_audio_track_adjust_publish_volume", "local_audio_track_get_publish_volume",
     "local_user_adjust_playback_signal_volume", "local_user_get_playback_signal_volume", "rtc_conn_get_sid",
-    "local_user_set_audio_scenario",
+    "local_user_set_audio_scenario", "local_user_set_audio_volume_indication_parameters",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -396,6 +396,14 @@ def user_set_audio_scenario(uintptr_t user, int scenario):
     with nogil:
         rc = api.local_user_set_audio_scenario(h, scenario)
     return _check(rc, "agora_local_user_set_audio_scenario")
+
+
+def user_set_volume_indication(uintptr_t user, int interval_ms, int smooth, bint report_vad):
+    cdef AGORA_HANDLE h = _ptr(user, "set_audio_volume_indication_parameters")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_set_audio_volume_indication_parameters(h, interval_ms, smooth, report_vad)
+    return _check(rc, "agora_local_user_set_audio_volume_indication_parameters")
 
 
 def conn_get_sid(uintptr_t conn):
@@ -928,6 +936,25 @@ cdef void _tr_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
             _user_event(u, "_on_audio_track_unpublished", (<uintptr_t>track,))
 
 
+cdef list _speakers(const audio_volume_info* speakers, unsigned int n):
+    from .observers import AudioVolumeInfo
+    return [AudioVolumeInfo(_text(speakers[i].user_id), speakers[i].volume, speakers[i].vad, speakers[i].voice_pitch)
+            for i in range(n)]
+
+cdef void _tr_volume(AGORA_HANDLE u, const audio_volume_info* speakers, unsigned int n, int total) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            try:
+                _user_event(u, "_on_audio_volume_indication", (_speakers(speakers, n), n, total))
+            except BaseException:
+                _report("volume indication")
+
+cdef void _tr_active_speaker(AGORA_HANDLE u, const char* user_id) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_active_speaker", (_text(user_id),))
+
+
 cdef local_user_observer _user_observer
 
 
@@ -1068,6 +1095,8 @@ _conn_observer.on_token_privilege_did_expire = _tr_token_did_expire
 memset(&_user_observer, 0, sizeof(_user_observer))
 _user_observer.on_audio_track_publish_success = _tr_publish_success
 _user_observer.on_audio_track_unpublished = _tr_unpublished
+_user_observer.on_audio_volume_indication = _tr_volume
+_user_observer.on_active_speaker = _tr_active_speaker
 
 memset(&_audio_observer, 0, sizeof(_audio_observer))
 _audio_observer.on_playback_audio_frame_before_mixing = _tr_before_mixing
@@ -1123,6 +1152,8 @@ cdef enum:
     EV_UNPUBLISHED
     EV_TOKEN_WILL_EXPIRE
     EV_TOKEN_DID_EXPIRE
+    EV_VOLUME
+    EV_ACTIVE_SPEAKER
     EV_AUDIO = 100   # + KIND_* of the frame
 
 _CONN_EVENT_NAMES = {
@@ -1171,6 +1202,39 @@ cdef void _dtr_token_will_expire(AGORA_HANDLE c, const char* token) noexcept nog
 
 cdef void _dtr_token_did_expire(AGORA_HANDLE c) noexcept nogil:
     dq_route_push(FAMILY_CONN, EV_TOKEN_DID_EXPIRE, <uintptr_t>c, 0, 0, NULL, NULL, NULL)
+
+ctypedef struct packed_speaker:  # a dispatched volume indication's entries, copied once
+    char user_id[256]
+    unsigned int volume
+    unsigned int vad
+    double voice_pitch
+
+cdef void _dtr_volume(AGORA_HANDLE u, const audio_volume_info* speakers, unsigned int n, int total) noexcept nogil:
+    cdef audio_frame blob
+    cdef packed_speaker* packed = <packed_speaker*>malloc(sizeof(packed_speaker) * (n if n else 1))
+    cdef unsigned int i
+    cdef size_t length
+    if packed == NULL:
+        return
+    for i in range(n):
+        length = strlen(speakers[i].user_id) if speakers[i].user_id != NULL else 0
+        if length > 255:
+            length = 255
+        memcpy(packed[i].user_id, speakers[i].user_id, length)
+        packed[i].user_id[length] = 0
+        packed[i].volume = speakers[i].volume
+        packed[i].vad = speakers[i].vad
+        packed[i].voice_pitch = speakers[i].voice_pitch
+    memset(&blob, 0, sizeof(blob))
+    blob.buffer = packed
+    blob.samples_per_channel = <int>(sizeof(packed_speaker) * n)
+    blob.channels = 1
+    blob.bytes_per_sample = 1
+    dq_route_push(FAMILY_USER, EV_VOLUME, <uintptr_t>u, <int>n, total, NULL, NULL, &blob)  # copies the blob
+    free(packed)
+
+cdef void _dtr_active_speaker(AGORA_HANDLE u, const char* user_id) noexcept nogil:
+    dq_route_push(FAMILY_USER, EV_ACTIVE_SPEAKER, <uintptr_t>u, 0, 0, user_id, NULL, NULL)
 
 cdef void _dtr_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
     dq_route_push(FAMILY_USER, EV_PUBLISH_SUCCESS, <uintptr_t>u, 0, 0, NULL, NULL, NULL)
@@ -1262,6 +1326,10 @@ cdef class Dispatcher:
                 _call_target(_conn_targets, it.handle, "_on_token_privilege_will_expire", (_text(it.s1),))
             elif kind == EV_TOKEN_DID_EXPIRE:
                 _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
+            elif kind == EV_VOLUME:
+                _deliver_volume(&it)
+            elif kind == EV_ACTIVE_SPEAKER:
+                _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
             elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
                 _call_target(_user_targets, it.handle,
                              "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
@@ -1272,6 +1340,18 @@ cdef class Dispatcher:
                 _call_target(_conn_targets, it.handle, name,
                              (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))
         return n
+
+
+cdef void _deliver_volume(dq_item* it):
+    from .observers import AudioVolumeInfo
+    cdef packed_speaker* packed = <packed_speaker*>it.frame.buffer
+    try:
+        speakers = [AudioVolumeInfo(_text(packed[i].user_id), packed[i].volume, packed[i].vad, packed[i].voice_pitch)
+                    for i in range(it.i1)]
+    finally:
+        free(it.frame.buffer)
+        it.frame.buffer = NULL
+    _call_target(_user_targets, it.handle, "_on_audio_volume_indication", (speakers, it.i1, it.i2))
 
 
 cdef void _call_target(dict targets, uintptr_t handle, str name, tuple args):
@@ -1331,6 +1411,8 @@ _conn_observer_d.on_token_privilege_did_expire = _dtr_token_did_expire
 memset(&_user_observer_d, 0, sizeof(_user_observer_d))
 _user_observer_d.on_audio_track_publish_success = _dtr_publish_success
 _user_observer_d.on_audio_track_unpublished = _dtr_unpublished
+_user_observer_d.on_audio_volume_indication = _dtr_volume
+_user_observer_d.on_active_speaker = _dtr_active_speaker
 
 memset(&_audio_observer_d, 0, sizeof(_audio_observer_d))
 _audio_observer_d.on_playback_audio_frame_before_mixing = _dtr_before_mixing

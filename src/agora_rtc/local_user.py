@@ -71,6 +71,17 @@ class LocalUser:
     def get_playback_signal_volume(self):
         return _core.user_get_playback_signal_volume(self._handle("get_playback_signal_volume"))
 
+    def set_audio_volume_indication_parameters(self, interval_in_ms, smooth=3, report_vad=False):
+        """Report speakers' volumes every *interval_in_ms* (>= 10; <= 0 turns
+        it off) to on_audio_volume_indication; *smooth* 0-10 (Agora's
+        recommended 3); *report_vad* fills each speaker's vad flag."""
+        if interval_in_ms > 0 and interval_in_ms < 10:
+            raise ValueError(f"interval_in_ms must be >= 10 (or <= 0 to turn off), not {interval_in_ms}")
+        if not 0 <= smooth <= 10:
+            raise ValueError(f"smooth must be in [0, 10], not {smooth}")
+        return _core.user_set_volume_indication(self._handle("set_audio_volume_indication_parameters"),
+                                                int(interval_in_ms), int(smooth), bool(report_vad))
+
     def set_playback_audio_frame_before_mixing_parameters(self, channels, sample_rate_hz):
         _check_format("set_playback_audio_frame_before_mixing_parameters", channels, sample_rate_hz)
         return _core.user_set_frame_parameters(self._handle("set_playback_audio_frame_before_mixing_parameters"),
@@ -150,3 +161,11 @@ class LocalUser:
     def _on_audio_track_unpublished(self, track_handle):
         for o in self._observers:
             o.on_audio_track_unpublished(self, self._track(track_handle))
+
+    def _on_audio_volume_indication(self, speakers, speaker_number, total_volume):
+        for o in self._observers:
+            o.on_audio_volume_indication(self, speakers, speaker_number, total_volume)
+
+    def _on_active_speaker(self, user_id):
+        for o in self._observers:
+            o.on_active_speaker(self, user_id)

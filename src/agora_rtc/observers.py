@@ -10,6 +10,8 @@ behind; hand heavy work to another thread. An exception raised in a callback
 is logged on the ``agora_rtc`` logger and the engine keeps delivering.
 """
 
+from dataclasses import dataclass
+
 
 class IRTCConnectionObserver:
     """Connection events. ``agora_rtc_conn`` is the RTCConnection; ``conn_info``
@@ -49,6 +51,16 @@ class IRTCConnectionObserver:
         """The token expired; ``on_connection_failure`` (TOKEN_EXPIRED) follows."""
 
 
+@dataclass(frozen=True)
+class AudioVolumeInfo:
+    """One speaker of on_audio_volume_indication (official field names)."""
+
+    user_id: str
+    volume: int          # 0-255, linear in amplitude
+    vad: int             # 1 when the speaker's voice was detected (report_vad)
+    voice_pitch: float   # Hz, 0 when unvoiced
+
+
 class IRTCLocalUserObserver:
     """Local user events. ``agora_local_user`` is the LocalUser."""
 
@@ -57,6 +69,13 @@ class IRTCLocalUserObserver:
 
     def on_audio_track_unpublished(self, agora_local_user, agora_local_audio_track):
         pass
+
+    def on_audio_volume_indication(self, agora_local_user, speakers, speaker_number, total_volume):
+        """Every interval set by ``set_audio_volume_indication_parameters``:
+        ``speakers`` lists an AudioVolumeInfo per remote user heard in it."""
+
+    def on_active_speaker(self, agora_local_user, user_id):
+        """The loudest remote speaker changed."""
 
 
 class IAudioFrameObserver:

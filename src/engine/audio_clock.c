@@ -292,7 +292,7 @@ static void deliver_plan(void) {
 }
 
 static void label(voice_detector* d, source* s) {
-  if (g_engine.labels_enabled)
+  if (g_engine.labels_enabled || volume_indication_active()) /* volume indication reports vad */
     audio_labels_compute(d, &s->frame, &s->labels);
   else
     memset(&s->labels, 0, sizeof s->labels);
@@ -360,6 +360,14 @@ void audio_clock_tick(void) {
       s->ch = r->channel;
       label(&m->voice, s);
       nremote++;
+    }
+    if (r->user.volume.interval_ms) {
+      for (int k = 0; k < nsrc + nremote; k++) {
+        source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
+        if (s->conn != r && s->ch == r->channel && local_user_is_subscribed(&r->user, s->user_id))
+          volume_observe(&r->user, s->user_id, &s->frame, &s->labels);
+      }
+      volume_tick(r);
     }
     if (!r->user.audio_observer_set) continue;
     const source* own = NULL;

@@ -133,6 +133,24 @@ typedef struct resampler_slot {
   resampler* r;
 } resampler_slot;
 
+/* Volume indication (agora_local_user_set_audio_volume_indication_parameters). */
+typedef struct speaker_level {
+  char user_id[MAX_ID_LEN + 1];
+  int peak;                 /* loudest sample this interval, 0..32767 */
+  int voiced, pitch;        /* voice seen this interval (labels), last pitch */
+  double smoothed;          /* volume after smoothing, 0..255 */
+} speaker_level;
+
+typedef struct volume_indication {
+  int interval_ms;          /* 0 = off */
+  int smooth;
+  int report_vad;
+  int64_t next_ms;          /* engine time of the next report */
+  speaker_level* levels;
+  int count, capacity;
+  char active_speaker[MAX_ID_LEN + 1];
+} volume_indication;
+
 typedef struct frame_params {
   int set;
   int channels;
@@ -156,6 +174,7 @@ typedef struct local_user {
   int resampler_count;
   int role;
   int playback_volume;      /* 0..400, 100 = as received (adjust_playback_signal_volume) */
+  volume_indication volume;
   int audio_scenario;
 } local_user;
 
@@ -230,6 +249,8 @@ enum event_type {
   EV_AUDIO_UNPUBLISHED,
   EV_TOKEN_WILL_EXPIRE,
   EV_TOKEN_DID_EXPIRE,
+  EV_VOLUME_INDICATION,     /* payload: a volume_report */
+  EV_ACTIVE_SPEAKER,
 };
 
 typedef struct event {
@@ -239,10 +260,24 @@ typedef struct event {
   int reason;
   int state;
   char user_id[MAX_ID_LEN + 1];
+  void* payload;            /* owned (free) */
   struct event* next;
 } event;
 
 void event_post(int type, connection* c, const char* user_id, int reason, void* track);
+/* As event_post, handing over a malloc'd payload (freed after delivery, or at once on failure). */
+void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload);
+
+/* ---- volume.c ---- */
+typedef struct volume_report { /* the payload of EV_VOLUME_INDICATION */
+  int total_volume;
+  unsigned int count;
+  audio_volume_info speakers[]; /* followed by count user ids of MAX_ID_LEN + 1 bytes */
+} volume_report;
+int volume_indication_active(void);  /* any user asked for it: the clock measures peaks */
+void volume_observe(local_user* u, const char* user_id, const pcm_frame* f, const audio_labels* labels);
+void volume_tick(connection* c);     /* reports when an interval ended */
+void volume_clear(local_user* u);
 void events_deliver(void);   /* engine thread, g_engine.lock held */
 void events_discard(void);   /* g_engine.lock held */
 
@@ -278,6 +313,7 @@ typedef struct engine {
   char app_certificate[65];  /* parameter loopback.app_certificate; "" = tokens not verified */
   double time_offset_s;      /* parameter loopback.time_offset_s: shifts the token clock (tests) */
   int labels_enabled;        /* parameter che.audio.label.enable: label received frames */
+  int volume_users;          /* local users with volume indication on */
   int64_t ticks;
   uint64_t late_ticks;
   conn_id_t next_conn_id;

@@ -7,18 +7,20 @@
 
 #include "engine.h"
 
-void event_post(int type, connection* c, const char* user_id, int reason, void* track) {
-  if (!g_engine.running) return; /* no thread to deliver it: nobody can observe it */
-  event* e = calloc(1, sizeof *e);
-  if (!e) return;
+/* Queues an event; takes ownership of payload (freed if the event cannot be queued). */
+static event* post(int type, connection* c, const char* user_id, int reason, void* track, void* payload) {
+  event* e = g_engine.running ? calloc(1, sizeof *e) : NULL; /* no thread to deliver it: nobody can observe it */
+  if (!e) {
+    free(payload);
+    return NULL;
+  }
   e->type = type;
   e->conn = c;
   e->reason = reason;
   e->track = track;
+  e->payload = payload;
   e->state = c->state;
-  if (user_id) {
-    strncpy(e->user_id, user_id, MAX_ID_LEN);
-  }
+  if (user_id) strncpy(e->user_id, user_id, MAX_ID_LEN);
   connection_retain(c);
   if (g_engine.events_tail)
     g_engine.events_tail->next = e;
@@ -26,6 +28,15 @@ void event_post(int type, connection* c, const char* user_id, int reason, void* 
     g_engine.events_head = e;
   g_engine.events_tail = e;
   pthread_cond_signal(&g_engine.wake);
+  return e;
+}
+
+void event_post(int type, connection* c, const char* user_id, int reason, void* track) {
+  post(type, c, user_id, reason, track, NULL);
+}
+
+void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload) {
+  post(type, c, user_id, reason, NULL, payload);
 }
 
 static void deliver(event* e) {
@@ -76,6 +87,15 @@ static void deliver(event* e) {
     case EV_TOKEN_DID_EXPIRE:
       if (o) ENGINE_CALLBACK(o->on_token_privilege_did_expire, c);
       break;
+    case EV_VOLUME_INDICATION:
+      if (u) {
+        const volume_report* r = e->payload;
+        ENGINE_CALLBACK(u->on_audio_volume_indication, &c->user, r->speakers, r->count, r->total_volume);
+      }
+      break;
+    case EV_ACTIVE_SPEAKER:
+      if (u) ENGINE_CALLBACK(u->on_active_speaker, &c->user, e->user_id);
+      break;
     case EV_AUDIO_UNPUBLISHED:
       if (u) ENGINE_CALLBACK(u->on_audio_track_unpublished, &c->user, e->track);
       break;
@@ -89,6 +109,7 @@ void events_deliver(void) {
     if (!g_engine.events_head) g_engine.events_tail = NULL;
     deliver(e);
     connection_release(e->conn);
+    free(e->payload);
     free(e);
   }
 }
@@ -98,6 +119,7 @@ void events_discard(void) {
     event* e = g_engine.events_head;
     g_engine.events_head = e->next;
     connection_release(e->conn);
+    free(e->payload);
     free(e);
   }
   g_engine.events_tail = NULL;

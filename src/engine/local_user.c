@@ -275,6 +275,7 @@ void local_user_clear(local_user* u) {
   free(u->resamplers);
   u->resamplers = NULL;
   u->resampler_count = 0;
+  volume_clear(u);
 }
 
 AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_user, int scenario) {

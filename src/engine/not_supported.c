@@ -3,7 +3,7 @@
  * and runs its audio paths on the loopback engine. Each call here refuses with
  * -ERR_NOT_SUPPORTED (or returns NULL for a handle, does nothing for a destroy)
  * until its feature lands: video (issue 4), data streams, encryption, encoded
- * audio, statistics and volume indication (issue 7), the 2.4 connection API
+ * audio and statistics (issue 7), the 2.4 connection API
  * extras (issue 11). Arguments are never dereferenced here. */
 #include "engine.h"
 
@@ -73,9 +73,6 @@ AGORA_API_C_INT agora_audio_encoded_frame_sender_send(AGORA_HANDLE s, const uint
 }
 AGORA_API_C_HDL agora_service_create_custom_audio_track_encoded(AGORA_HANDLE svc, AGORA_HANDLE s, int mix_mode) {
   return NULL;
-}
-AGORA_API_C_INT agora_local_user_set_audio_volume_indication_parameters(AGORA_HANDLE u, int interval_ms, int smooth, bool report_vad) {
-  REFUSED;
 }
 AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE u) { return NULL; }
 AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE u, local_audio_detailed_stats* s) {}
