@@ -67,6 +67,7 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         void (*on_user_left)(AGORA_HANDLE, user_id_t, int) noexcept nogil
         void (*on_token_privilege_will_expire)(AGORA_HANDLE, const char*) noexcept nogil
         void (*on_token_privilege_did_expire)(AGORA_HANDLE) noexcept nogil
+        void (*on_stream_message_error)(AGORA_HANDLE, user_id_t, int, int, int, int) noexcept nogil
         # other slots stay NULL (memset) until their features land
 
 cdef extern from "agora_c/agora_media_base.h":
@@ -110,6 +111,7 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_audio_track_unpublished)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
         void (*on_audio_volume_indication)(AGORA_HANDLE, const audio_volume_info*, unsigned int, int) noexcept nogil
         void (*on_active_speaker)(AGORA_HANDLE, user_id_t) noexcept nogil
+        void (*on_stream_message)(AGORA_HANDLE, user_id_t, int, const char*, size_t) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.
@@ -162,3 +164,5 @@ ctypedef struct AgoraApi:
     const char* (*rtc_conn_get_sid)(AGORA_HANDLE) noexcept nogil
     int (*local_user_set_audio_scenario)(AGORA_HANDLE, int) noexcept nogil
     int (*local_user_set_audio_volume_indication_parameters)(AGORA_HANDLE, int, int, c_bool) noexcept nogil
+    int (*rtc_conn_create_data_stream)(AGORA_HANDLE, int*, int, int) noexcept nogil
+    int (*rtc_conn_send_stream_message)(AGORA_HANDLE, int, const char*, uint32_t) noexcept nogil

@@ -15,6 +15,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SI
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
+from libc.stdio cimport snprintf
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset, strlen
 
@@ -103,6 +104,7 @@ _SYMBOLS = (
     "local_audio_track_adjust_publish_volume", "local_audio_track_get_publish_volume",
     "local_user_adjust_playback_signal_volume", "local_user_get_playback_signal_volume", "rtc_conn_get_sid",
     "local_user_set_audio_scenario", "local_user_set_audio_volume_indication_parameters",
+    "rtc_conn_create_data_stream", "rtc_conn_send_stream_message",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -184,10 +186,11 @@ def shutdown_callbacks():
 ERROR_NAMES = {
     1: "ERR_FAILED", 2: "ERR_INVALID_ARGUMENT", 3: "ERR_NOT_READY", 4: "ERR_NOT_SUPPORTED",
     5: "ERR_REFUSED", 6: "ERR_BUFFER_TOO_SMALL", 7: "ERR_NOT_INITIALIZED", 8: "ERR_INVALID_STATE",
-    9: "ERR_NO_PERMISSION", 10: "ERR_TIMEDOUT", 17: "ERR_JOIN_CHANNEL_REJECTED",
+    9: "ERR_NO_PERMISSION", 10: "ERR_TIMEDOUT", 12: "ERR_TOO_OFTEN", 17: "ERR_JOIN_CHANNEL_REJECTED",
     19: "ERR_ALREADY_IN_USE", 22: "ERR_RESOURCE_LIMITED", 101: "ERR_INVALID_APP_ID",
     102: "ERR_INVALID_CHANNEL_NAME", 109: "ERR_TOKEN_EXPIRED", 110: "ERR_INVALID_TOKEN",
-    113: "ERR_NOT_IN_CHANNEL", 114: "ERR_SIZE_TOO_LARGE", 121: "ERR_INVALID_USER_ID",
+    113: "ERR_NOT_IN_CHANNEL", 114: "ERR_SIZE_TOO_LARGE", 116: "ERR_TOO_MANY_DATA_STREAMS",
+    117: "ERR_STREAM_MESSAGE_TIMEOUT", 121: "ERR_INVALID_USER_ID",
 }
 
 
@@ -404,6 +407,31 @@ def user_set_volume_indication(uintptr_t user, int interval_ms, int smooth, bint
     with nogil:
         rc = api.local_user_set_audio_volume_indication_parameters(h, interval_ms, smooth, report_vad)
     return _check(rc, "agora_local_user_set_audio_volume_indication_parameters")
+
+
+def conn_create_data_stream(uintptr_t conn, bint reliable, bint ordered):
+    cdef AGORA_HANDLE h = _ptr(conn, "create_data_stream")
+    cdef int stream_id = 0, rc
+    with nogil:
+        rc = api.rtc_conn_create_data_stream(h, &stream_id, reliable, ordered)
+    _check(rc, "agora_rtc_conn_create_data_stream")
+    return stream_id
+
+
+def conn_send_stream_message(uintptr_t conn, int stream_id, data):
+    """Send *data* (any bytes-like buffer, binary-safe) on a data stream."""
+    cdef AGORA_HANDLE h = _ptr(conn, "send_stream_message")
+    cdef Py_buffer view
+    cdef int rc
+    PyObject_GetBuffer(data, &view, PyBUF_C_CONTIGUOUS)
+    try:
+        if view.len > 0xffffffff:
+            raise ValueError("a stream message is at most 1024 bytes")
+        with nogil:
+            rc = api.rtc_conn_send_stream_message(h, stream_id, <const char*>view.buf, <uint32_t>view.len)
+    finally:
+        PyBuffer_Release(&view)
+    return _check(rc, "agora_rtc_conn_send_stream_message")
 
 
 def conn_get_sid(uintptr_t conn):
@@ -886,6 +914,13 @@ cdef void _tr_token_did_expire(AGORA_HANDLE c) noexcept nogil:
             _conn_event(c, "_on_token_privilege_did_expire", ())
 
 
+cdef void _tr_stream_error(AGORA_HANDLE c, const char* user_id, int stream_id, int code, int missed,
+                           int cached) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _conn_event(c, "_on_stream_message_error", (_text(user_id), stream_id, code, missed, cached))
+
+
 cdef rtc_conn_observer _conn_observer
 
 
@@ -953,6 +988,13 @@ cdef void _tr_active_speaker(AGORA_HANDLE u, const char* user_id) noexcept nogil
     if agora_python_ready():
         with gil:
             _user_event(u, "_on_active_speaker", (_text(user_id),))
+
+
+cdef void _tr_stream_message(AGORA_HANDLE u, const char* user_id, int stream_id, const char* data,
+                             size_t length) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_stream_message", (_text(user_id), stream_id, data[:length], length))
 
 
 cdef local_user_observer _user_observer
@@ -1091,12 +1133,14 @@ _conn_observer.on_user_joined = _tr_user_joined
 _conn_observer.on_user_left = _tr_user_left
 _conn_observer.on_token_privilege_will_expire = _tr_token_will_expire
 _conn_observer.on_token_privilege_did_expire = _tr_token_did_expire
+_conn_observer.on_stream_message_error = _tr_stream_error
 
 memset(&_user_observer, 0, sizeof(_user_observer))
 _user_observer.on_audio_track_publish_success = _tr_publish_success
 _user_observer.on_audio_track_unpublished = _tr_unpublished
 _user_observer.on_audio_volume_indication = _tr_volume
 _user_observer.on_active_speaker = _tr_active_speaker
+_user_observer.on_stream_message = _tr_stream_message
 
 memset(&_audio_observer, 0, sizeof(_audio_observer))
 _audio_observer.on_playback_audio_frame_before_mixing = _tr_before_mixing
@@ -1154,6 +1198,8 @@ cdef enum:
     EV_TOKEN_DID_EXPIRE
     EV_VOLUME
     EV_ACTIVE_SPEAKER
+    EV_STREAM_MESSAGE
+    EV_STREAM_ERROR
     EV_AUDIO = 100   # + KIND_* of the frame
 
 _CONN_EVENT_NAMES = {
@@ -1232,6 +1278,22 @@ cdef void _dtr_volume(AGORA_HANDLE u, const audio_volume_info* speakers, unsigne
     blob.bytes_per_sample = 1
     dq_route_push(FAMILY_USER, EV_VOLUME, <uintptr_t>u, <int>n, total, NULL, NULL, &blob)  # copies the blob
     free(packed)
+
+cdef void _dtr_stream_message(AGORA_HANDLE u, const char* user_id, int stream_id, const char* data,
+                              size_t length) noexcept nogil:
+    cdef audio_frame blob
+    memset(&blob, 0, sizeof(blob))
+    blob.buffer = <void*>data
+    blob.samples_per_channel = <int>length
+    blob.channels = 1
+    blob.bytes_per_sample = 1
+    dq_route_push(FAMILY_USER, EV_STREAM_MESSAGE, <uintptr_t>u, stream_id, <int>length, user_id, NULL, &blob)
+
+cdef void _dtr_stream_error(AGORA_HANDLE c, const char* user_id, int stream_id, int code, int missed,
+                            int cached) noexcept nogil:
+    cdef char codes[64]
+    snprintf(codes, 64, "%d %d %d", code, missed, cached)
+    dq_route_push(FAMILY_CONN, EV_STREAM_ERROR, <uintptr_t>c, stream_id, 0, user_id, codes, NULL)
 
 cdef void _dtr_active_speaker(AGORA_HANDLE u, const char* user_id) noexcept nogil:
     dq_route_push(FAMILY_USER, EV_ACTIVE_SPEAKER, <uintptr_t>u, 0, 0, user_id, NULL, NULL)
@@ -1328,6 +1390,17 @@ cdef class Dispatcher:
                 _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
             elif kind == EV_VOLUME:
                 _deliver_volume(&it)
+            elif kind == EV_STREAM_MESSAGE:
+                try:
+                    payload = (<const char*>it.frame.buffer)[:it.i2]
+                finally:
+                    free(it.frame.buffer)
+                    it.frame.buffer = NULL
+                _call_target(_user_targets, it.handle, "_on_stream_message", (_text(it.s1), it.i1, payload, it.i2))
+            elif kind == EV_STREAM_ERROR:
+                code, missed, cached = (int(v) for v in _text(it.s2).split())
+                _call_target(_conn_targets, it.handle, "_on_stream_message_error",
+                             (_text(it.s1), it.i1, code, missed, cached))
             elif kind == EV_ACTIVE_SPEAKER:
                 _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
             elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
@@ -1407,12 +1480,14 @@ _conn_observer_d.on_user_joined = _dtr_user_joined
 _conn_observer_d.on_user_left = _dtr_user_left
 _conn_observer_d.on_token_privilege_will_expire = _dtr_token_will_expire
 _conn_observer_d.on_token_privilege_did_expire = _dtr_token_did_expire
+_conn_observer_d.on_stream_message_error = _dtr_stream_error
 
 memset(&_user_observer_d, 0, sizeof(_user_observer_d))
 _user_observer_d.on_audio_track_publish_success = _dtr_publish_success
 _user_observer_d.on_audio_track_unpublished = _dtr_unpublished
 _user_observer_d.on_audio_volume_indication = _dtr_volume
 _user_observer_d.on_active_speaker = _dtr_active_speaker
+_user_observer_d.on_stream_message = _dtr_stream_message
 
 memset(&_audio_observer_d, 0, sizeof(_audio_observer_d))
 _audio_observer_d.on_playback_audio_frame_before_mixing = _dtr_before_mixing

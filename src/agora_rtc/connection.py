@@ -82,6 +82,7 @@ class RTCConnection:
         self.config = config
         self._observers = []
         self._token = ""
+        self._default_stream_id = None
         self._local_user = LocalUser(self, _core.conn_get_local_user(self._h))
         _core.conn_register_observer(self._h, self)
         service._adopt(self)
@@ -144,6 +145,32 @@ class RTCConnection:
         rc = _core.conn_renew_token(self._handle("renew_token"), token)
         self._token = token
         return rc
+
+    # -- data streams ------------------------------------------------------------------
+    def create_data_stream(self, reliable=True, ordered=True):
+        """A data stream id (1-5 per connection). Reliable streams resend lost
+        messages until acknowledged; ordered ones deliver in send order."""
+        return _core.conn_create_data_stream(self._handle("create_data_stream"), bool(reliable), bool(ordered))
+
+    def send_stream_message(self, stream_id, data=None):
+        """Send a message (bytes-like or str, 1-1024 bytes, binary-safe) to
+        every other member: ``send_stream_message(stream_id, data)``, or 2.4
+        style ``send_stream_message(data)`` on the connection's default stream
+        (unreliable, unordered, as the official one). Raises AgoraError
+        ERR_SIZE_TOO_LARGE (> 1 KB), ERR_TOO_OFTEN (> 30 KB/s on the stream),
+        ERR_NOT_IN_CHANNEL."""
+        if data is None:
+            stream_id, data = self._default_stream(), stream_id
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if not isinstance(stream_id, int):
+            raise TypeError(f"stream_id must be an int from create_data_stream(), not {type(stream_id).__name__}")
+        return _core.conn_send_stream_message(self._handle("send_stream_message"), stream_id, data)
+
+    def _default_stream(self):
+        if self._default_stream_id is None:
+            self._default_stream_id = self.create_data_stream(False, False)
+        return self._default_stream_id
 
     def get_sid(self):
         """The session id of the current (or last) join: 32 hex digits, "" before the first connect."""
@@ -282,6 +309,9 @@ class RTCConnection:
 
     def _on_user_left(self, user_id, reason):
         self._emit("on_user_left", user_id, reason)
+
+    def _on_stream_message_error(self, user_id, stream_id, code, missed, cached):
+        self._emit("on_stream_message_error", user_id, stream_id, code, missed, cached)
 
     def _on_token_privilege_will_expire(self, token):
         self._emit("on_token_privilege_will_expire", token or self._token)

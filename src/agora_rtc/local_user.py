@@ -166,6 +166,10 @@ class LocalUser:
         for o in self._observers:
             o.on_audio_volume_indication(self, speakers, speaker_number, total_volume)
 
+    def _on_stream_message(self, user_id, stream_id, data, length):
+        for o in self._observers:
+            o.on_stream_message(self, user_id, stream_id, data, length)
+
     def _on_active_speaker(self, user_id):
         for o in self._observers:
             o.on_active_speaker(self, user_id)

@@ -44,6 +44,10 @@ class IRTCConnectionObserver:
     def on_user_left(self, agora_rtc_conn, user_id, reason):
         """A remote user left; ``reason`` is USER_OFFLINE_QUIT (0) or USER_OFFLINE_DROPPED (1)."""
 
+    def on_stream_message_error(self, agora_rtc_conn, user_id, stream_id, code, missed, cached):
+        """Messages of an unreliable stream were lost: *missed* of them
+        (``code`` ERR_STREAM_MESSAGE_TIMEOUT, 117)."""
+
     def on_token_privilege_will_expire(self, agora_rtc_conn, token):
         """The token expires in 30 s: get a new one and call ``renew_token``."""
 
@@ -73,6 +77,9 @@ class IRTCLocalUserObserver:
     def on_audio_volume_indication(self, agora_local_user, speakers, speaker_number, total_volume):
         """Every interval set by ``set_audio_volume_indication_parameters``:
         ``speakers`` lists an AudioVolumeInfo per remote user heard in it."""
+
+    def on_stream_message(self, agora_local_user, user_id, stream_id, data, length):
+        """A data stream message (``bytes``, binary-safe) from a remote user."""
 
     def on_active_speaker(self, agora_local_user, user_id):
         """The loudest remote speaker changed."""

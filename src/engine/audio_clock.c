@@ -336,6 +336,9 @@ void audio_clock_tick(void) {
       nsrc++;
     }
   }
+  /* Reliable data stream messages not yet acknowledged go again. */
+  for (int i = 0; i < n; i++)
+    if (g_engine.conns[i]->channel) ds_tick(g_engine.conns[i]);
   /* 2. Every receiver with an audio frame observer gets its frames. */
   pool_block = 0;
   pool_used = 0;

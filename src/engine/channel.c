@@ -58,6 +58,7 @@ int channel_join(connection* c, const char* channel_name, const char* user_id) {
 
 void channel_leave(connection* c, int reason) {
   transport_leave(c);
+  ds_reset(c);
   channel* ch = c->channel;
   if (!ch) return;
   for (connection** p = &ch->members; *p; p = &(*p)->next_in_channel) {
@@ -71,6 +72,7 @@ void channel_leave(connection* c, int reason) {
   for (connection* m = ch->members; m; m = m->next_in_channel) {
     event_post(EV_USER_LEFT, m, c->user_id, reason, NULL);
     local_user_forget(&m->user, c->user_id);
+    ds_forget_sender(m, c->user_id);
   }
   channel_free_if_empty(ch);
 }

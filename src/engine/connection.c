@@ -63,6 +63,7 @@ void connection_release(connection* c) {
   c->magic = MAGIC_DEAD;
   c->user.magic = MAGIC_DEAD;
   local_user_clear(&c->user);
+  ds_reset(c);
   free(c->token);
   free(c);
   if (--s->refs == 0 && s->released) {

@@ -126,6 +126,56 @@ typedef struct remote_member {
   struct remote_member* next;
 } remote_member;
 
+/* ---- data_stream.c ---- */
+#define DS_MAX_STREAMS 5
+#define DS_MAX_MESSAGE 1024
+#define DS_WINDOW 256            /* reliable messages in flight per member */
+
+typedef struct ds_packet {       /* a message or an ACK, between members */
+  uint32_t seq;                  /* message: its number; ACK: every message below it arrived */
+  uint8_t stream_id, reliable, ordered, is_ack;
+  uint16_t len;
+  char from[MAX_ID_LEN + 1];     /* the sending user */
+  uint8_t data[DS_MAX_MESSAGE];
+} ds_packet;
+
+typedef struct ds_peer {         /* one stream's messages to one member */
+  char key[120];                 /* "local:<connection id>" or the member's socket path */
+  uint32_t next_seq, acked;
+  ds_packet* unacked[DS_WINDOW];
+  int64_t sent_ms[DS_WINDOW];
+  struct ds_peer* next;
+} ds_peer;
+
+typedef struct data_stream {
+  int used, reliable, ordered;
+  double tokens;                 /* rate limit: bytes that may be sent now */
+  int64_t refill_ms;
+  uint64_t sent, resent;
+  ds_peer* peers;
+} data_stream;
+
+typedef struct ds_rx {           /* one member's stream, as received */
+  char from[MAX_ID_LEN + 1];
+  int stream_id;
+  uint32_t expected;
+  uint8_t have[DS_WINDOW];
+  ds_packet* held[DS_WINDOW];    /* ordered: arrived early, waiting for the gap */
+  struct ds_rx* next;
+} ds_rx;
+
+typedef struct stream_payload {  /* the payload of EV_STREAM_MESSAGE */
+  size_t length;
+  uint8_t data[];
+} stream_payload;
+
+struct connection;
+void ds_receive(struct connection* r, const ds_packet* p, const char* reply_path, struct connection* sender);
+void ds_ack(struct connection* s, const ds_packet* ack, const char* key);
+void ds_tick(struct connection* c);   /* engine thread: resends */
+void ds_reset(struct connection* c);  /* leaving the channel: messages in flight go (streams stay) */
+void ds_forget_sender(struct connection* r, const char* user_id); /* that member left */
+
 /* ---- connection.c / local_user.c ---- */
 typedef struct resampler_slot {
   char user_id[MAX_ID_LEN + 1];
@@ -208,6 +258,8 @@ typedef struct connection {
   int token_warned;         /* on_token_privilege_will_expire sent for this token */
   char sid[33];             /* session id, new for every connect */
   voice_detector voice;     /* labels of what this connection publishes */
+  data_stream streams[DS_MAX_STREAMS];
+  ds_rx* rx;
 } connection;
 
 int transport_start(void);
@@ -217,6 +269,7 @@ void transport_leave(connection* c);
 void transport_send_audio(connection* c, const pcm_frame* f);
 int transport_pull(connection* c, remote_member* m, pcm_frame* out);
 int transport_stat(const char* name, double* value); /* g_engine.lock held */
+void transport_send_data(connection* c, const char* path, const ds_packet* p);
 
 void connection_retain(connection* c);   /* g_engine.lock held */
 void connection_release(connection* c);  /* g_engine.lock held */
@@ -251,6 +304,8 @@ enum event_type {
   EV_TOKEN_DID_EXPIRE,
   EV_VOLUME_INDICATION,     /* payload: a volume_report */
   EV_ACTIVE_SPEAKER,
+  EV_STREAM_MESSAGE,        /* payload: a stream_payload; reason: stream id */
+  EV_STREAM_ERROR,          /* reason: stream id; payload: int missed */
 };
 
 typedef struct event {

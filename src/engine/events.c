@@ -93,6 +93,16 @@ static void deliver(event* e) {
         ENGINE_CALLBACK(u->on_audio_volume_indication, &c->user, r->speakers, r->count, r->total_volume);
       }
       break;
+    case EV_STREAM_MESSAGE:
+      if (u) {
+        const stream_payload* m = e->payload;
+        ENGINE_CALLBACK(u->on_stream_message, &c->user, e->user_id, e->reason, (const char*)m->data, m->length);
+      }
+      break;
+    case EV_STREAM_ERROR:
+      if (o) ENGINE_CALLBACK(o->on_stream_message_error, c, e->user_id, e->reason, ERR_STREAM_MESSAGE_TIMEOUT,
+                             e->payload ? *(const int*)e->payload : 0, 0);
+      break;
     case EV_ACTIVE_SPEAKER:
       if (u) ENGINE_CALLBACK(u->on_active_speaker, &c->user, e->user_id);
       break;

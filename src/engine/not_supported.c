@@ -2,7 +2,7 @@
  * written against it (the official Python SDK binds all of it at import) loads
  * and runs its audio paths on the loopback engine. Each call here refuses with
  * -ERR_NOT_SUPPORTED (or returns NULL for a handle, does nothing for a destroy)
- * until its feature lands: video (issue 4), data streams, encryption, encoded
+ * until its feature lands: video (issue 4), encryption, encoded
  * audio and statistics (issue 7), the 2.4 connection API
  * extras (issue 11). Arguments are never dereferenced here. */
 #include "engine.h"
@@ -61,10 +61,6 @@ AGORA_API_C_INT agora_local_user_unregister_video_encoded_frame_observer(AGORA_H
 AGORA_API_C_INT agora_local_user_send_intra_request(AGORA_HANDLE u, user_id_t id) { REFUSED; }
 
 /* ---- channel features (issue 7) ---- */
-AGORA_API_C_INT agora_rtc_conn_create_data_stream(AGORA_HANDLE c, int* id, int reliable, int ordered) {
-  REFUSED;
-}
-AGORA_API_C_INT agora_rtc_conn_send_stream_message(AGORA_HANDLE c, int id, const char* d, uint32_t n) { REFUSED; }
 AGORA_API_C_INT agora_rtc_conn_enable_encryption(AGORA_HANDLE c, int e, const encryption_config* cfg) { REFUSED; }
 AGORA_API_C_HDL agora_media_node_factory_create_audio_encoded_frame_sender(AGORA_HANDLE f) { return NULL; }
 AGORA_API_C_VOID agora_audio_encoded_frame_sender_destroy(AGORA_HANDLE s) {}

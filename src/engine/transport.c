@@ -34,7 +34,7 @@
 #define JITTER_TARGET 2        /* frames buffered before playing a remote user */
 #define JITTER_MAX 50          /* more than this: drop the oldest, counted */
 
-enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO };
+enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA };
 
 typedef struct pkt_header {
   uint32_t magic;
@@ -131,6 +131,15 @@ typedef struct outgoing {
   } u;
 } outgoing;
 
+void transport_send_data(connection* c, const char* path, const ds_packet* p) {
+  if (c->sock < 0) return;
+  pkt_header h;
+  memset(&h, 0, sizeof h);
+  h.type = PKT_DATA;
+  /* A full peer queue drops it: reliable streams resend, unreliable ones report the gap. */
+  send_packet(c, path, &h, p, offsetof(ds_packet, data) + p->len);
+}
+
 static remote_member* find_remote(connection* c, const char* path) {
   for (remote_member* m = c->remotes; m; m = m->next)
     if (strcmp(m->path, path) == 0) return m;
@@ -154,6 +163,7 @@ static void remove_remote(connection* c, remote_member* m, int reason) {
   }
   event_post(EV_USER_LEFT, c, m->user_id, reason, NULL);
   local_user_forget(&c->user, m->user_id);
+  ds_forget_sender(c, m->user_id);
   free_remote(m);
 }
 
@@ -334,6 +344,19 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
     case PKT_BYE:
       if (m) remove_remote(c, m, USER_OFFLINE_QUIT);
       break;
+    case PKT_DATA: {
+      const ds_packet* p = (const ds_packet*)(const void*)payload;
+      if (!m || len < offsetof(ds_packet, data) || len < offsetof(ds_packet, data) + p->len || p->len > DS_MAX_MESSAGE)
+        break;
+      ds_packet copy; /* aligned, NUL-terminated sender */
+      memcpy(&copy, p, len);
+      copy.from[MAX_ID_LEN] = 0;
+      if (copy.is_ack)
+        ds_ack(c, &copy, from);
+      else
+        ds_receive(c, &copy, from, NULL);
+      break;
+    }
     case PKT_AUDIO: {
       if (!m) break;
       size_t need = sizeof(int16_t) * (size_t)h->samples * h->channels;

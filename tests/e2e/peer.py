@@ -1,6 +1,7 @@
 """A bot in its own process, for cross-process tests.
 
     python peer.py CHANNEL USER_ID [--send-tone SECONDS] [--record FILE.npy --frames N] [--stay SECONDS]
+                   [--send-messages N [--unreliable]] [--expect-messages N]
 
 Prints one JSON line per connection event and "ready" once connected, then
 "done" before exiting.
@@ -14,7 +15,8 @@ import time
 
 import numpy as np
 
-from agora_rtc import AgoraService, AgoraServiceConfig, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig
+from agora_rtc import (AgoraError, AgoraService, AgoraServiceConfig, IAudioFrameObserver, IRTCConnectionObserver,
+                       IRTCLocalUserObserver, RTCConnConfig)
 
 
 _print_lock = threading.Lock()
@@ -49,6 +51,18 @@ class Recorder(IAudioFrameObserver):
                 self.done.set()
 
 
+class Inbox(IRTCLocalUserObserver):
+    def __init__(self, want):
+        self.want = want
+        self.messages = []
+        self.done = threading.Event()
+
+    def on_stream_message(self, local_user, user_id, stream_id, data, length):
+        self.messages.append(data.decode())
+        if len(self.messages) >= self.want:
+            self.done.set()
+
+
 def tone(seconds, rate=16000):
     t = np.arange(int(rate * seconds)) / rate
     return (np.sin(2 * np.pi * 440 * t) * 6000 + np.sin(2 * np.pi * 1234 * t) * 3000).astype(np.int16)
@@ -64,6 +78,9 @@ def main():
     p.add_argument("--stay", type=float, default=0)
     p.add_argument("--wait-peer", default="")
     p.add_argument("--loss", type=float, default=0, help="percent of outgoing packets to drop")
+    p.add_argument("--send-messages", type=int, default=0)
+    p.add_argument("--unreliable", action="store_true")
+    p.add_argument("--expect-messages", type=int, default=0)
     args = p.parse_args()
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
@@ -83,6 +100,10 @@ def main():
             recorder = Recorder(args.frames)
             conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
             conn.get_local_user().register_audio_frame_observer(recorder)
+        inbox = None
+        if args.expect_messages:
+            inbox = Inbox(args.expect_messages)
+            conn.get_local_user().register_local_user_observer(inbox)
         conn.connect("", args.channel, args.user_id)
         say(event="ready")
         if args.wait_peer and not joined.wait(10):
@@ -97,6 +118,21 @@ def main():
             for start in range(0, len(x), 16000):  # queue it all; the engine paces it
                 chunk = x[start:start + 16000]
                 sender.send(chunk, len(chunk), 16000)
+        if args.send_messages:
+            stream = conn.create_data_stream(reliable=not args.unreliable, ordered=not args.unreliable)
+            for i in range(args.send_messages):
+                while True:
+                    try:
+                        conn.send_stream_message(stream, f"m{i}")
+                        break
+                    except AgoraError as e:
+                        if e.code != 12:  # ERR_TOO_OFTEN: wait for acknowledgements
+                            raise
+                        time.sleep(0.005)
+            say(event="sent", count=args.send_messages)
+        if inbox is not None:
+            inbox.done.wait(30)
+            say(event="messages", messages=inbox.messages)
         if recorder is not None:
             if not recorder.done.wait(30):
                 say(event="error", message=f"only {len(recorder.chunks)} frames")

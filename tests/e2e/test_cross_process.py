@@ -126,3 +126,14 @@ def test_injected_loss_shows_in_receiver_stats():
         tx.finish()
     assert received + lost >= 250  # ~300 frames sent
     assert 0.05 < lost / (received + lost) < 0.15, (received, lost)
+
+
+def test_reliable_data_stream_across_processes_under_loss():
+    channel = f"data-{os.getpid()}"
+    rx = Peer(channel, "rx", "--expect-messages", "300", "--loss", "10", "--wait-peer", "tx")
+    rx.wait(lambda e: e.get("event") == "ready")
+    tx = Peer(channel, "tx", "--send-messages", "300", "--loss", "10", "--wait-peer", "rx", "--stay", "3")
+    got = rx.wait(lambda e: e.get("event") == "messages", timeout=40)["messages"]
+    assert got == [f"m{i}" for i in range(300)]  # data and ACKs both lose 10%: all arrive, in order
+    rx.finish()
+    tx.finish()
