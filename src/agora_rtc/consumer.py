@@ -70,11 +70,13 @@ class AudioConsumer:
                 view = memoryview(self._remainder + view.tobytes())
             whole = len(view) // self._sample_bytes * self._sample_bytes
             self._remainder = view[whole:].tobytes()
-            if whole:
-                samples = whole // self._sample_bytes
-                # the engine stages partial frames itself, so any sample count goes in
-                self._sender.send(view[:whole], samples, self.sample_rate, self.channels)
-                self._pushed_bytes += whole
+            # The engine stages partial frames itself, so any sample count goes in;
+            # one send carries at most 10 s, so long pushes go in 5 s pieces.
+            piece = self.sample_rate * 5 * self._sample_bytes
+            for at in range(0, whole, piece):
+                chunk = view[at: min(at + piece, whole)]
+                self._sender.send(chunk, len(chunk) // self._sample_bytes, self.sample_rate, self.channels)
+                self._pushed_bytes += len(chunk)
         return 0
 
     def consume(self):

@@ -1,0 +1,80 @@
+"""Churn: connect -> publish -> send -> unpublish -> disconnect -> release, many
+times, plain and pooled; memory, file descriptors and engine objects must come
+back to where they started. Short in CI; AGORA_RTC_STRESS_CYCLES=10000 for the
+long form."""
+
+import os
+import resource
+import sys
+
+import numpy as np
+import pytest
+
+from agora_rtc import RTCConnConfig
+from agora_rtc.pool import ConnectionPool
+
+CYCLES = int(os.environ.get("AGORA_RTC_STRESS_CYCLES", "1000"))
+pytestmark = pytest.mark.stress
+
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def open_fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+def one_cycle(service, factory, i, frame):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    conn.connect("", f"churn{i % 7}", f"u{i}")
+    sender = factory.create_audio_pcm_data_sender()
+    track = service.create_custom_audio_track_pcm(sender)
+    user = conn.get_local_user()
+    user.publish_audio(track)
+    sender.send(frame, 160, 16000, 1)
+    user.unpublish_audio(track)
+    conn.disconnect()
+    track.release()
+    sender.release()
+    conn.release()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_churn_returns_to_baseline(service):
+    factory = service.create_media_node_factory()
+    frame = np.zeros(160, np.int16)
+    for i in range(50):  # warm up allocators and caches
+        one_cycle(service, factory, i, frame)
+    objects, fds, rss = service.engine_objects(), open_fds(), rss_mb()
+    for i in range(CYCLES):
+        one_cycle(service, factory, i, frame)
+    grown = rss_mb() - rss
+    print(f"churn: {CYCLES} cycles, RSS {rss:.1f} -> {rss + grown:.1f} MB, fds {fds} -> {open_fds()}")
+    assert service.engine_objects() == objects
+    assert open_fds() == fds
+    assert grown < 5.0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_pool_churn_returns_to_baseline(service):
+    pool = ConnectionPool(service, 8)
+    frame = np.zeros(160, np.int16)
+
+    def cycle(i):
+        use = pool.acquire("", f"pool{i % 3}", f"p{i}", timeout=10)
+        sender, _ = use.create_pcm_sender()
+        sender.send(frame, 160, 16000, 1)
+        pool.release(use)
+
+    for i in range(50):
+        cycle(i)
+    objects, fds, rss = service.engine_objects(), open_fds(), rss_mb()
+    for i in range(CYCLES):
+        cycle(i)
+    grown = rss_mb() - rss
+    print(f"pool churn: {CYCLES} cycles, RSS {rss:.1f} -> {rss + grown:.1f} MB")
+    assert service.engine_objects() == objects and open_fds() == fds
+    assert grown < 5.0
+    pool.close()
