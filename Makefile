@@ -3,7 +3,7 @@ PY ?= python3
 ASAN_LIB := $(shell gcc -print-file-name=libasan.so)
 UBSAN_LIB := $(shell gcc -print-file-name=libubsan.so)
 
-.PHONY: dev test sanitize valgrind bench wheel-check lint-workflows clean
+.PHONY: dev test sanitize valgrind bench wheel-check lint-workflows fuzz clean
 
 dev:
 	$(PY) -m venv .venv && .venv/bin/pip install -e '.[test]'
@@ -35,6 +35,17 @@ bench: dev
 	.venv/bin/python bench/bench_official.py
 	.venv/bin/python bench/bench_vad.py
 	.venv/bin/python bench/bench_consumer.py
+
+# libFuzzer (clang) with ASan+UBSan over the engine's parsers: parameters JSON
+# and AccessToken2. FUZZ_RUNS cases per target, from the seed corpus in fuzz/.
+FUZZ_RUNS ?= 100000
+fuzz:
+	rm -rf build/fuzz && mkdir -p build/fuzz && cp -r fuzz/corpus build/fuzz/corpus
+	for t in params token; do \
+	  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Iinclude \
+	    fuzz/fuzz_$$t.c src/engine/*.c -lz -lm -lpthread -o build/fuzz/fuzz_$$t && \
+	  build/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -max_len=4096 build/fuzz/corpus/$$t || exit 1; \
+	done
 
 # pip wheel -> auditwheel repair -> fresh venv -> the whole suite against the installed wheel
 wheel-check:
