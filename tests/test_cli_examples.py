@@ -53,3 +53,35 @@ def test_send_and_receive_examples_in_separate_processes(tmp_path):
     with wave.open(str(out)) as w:
         got = np.frombuffer(w.readframes(w.getnframes()), np.int16)
     assert len(got) == 16000 and np.abs(got).max() > 1000  # a second of real audio, not silence
+
+
+def test_vad_example_writes_each_utterance(tmp_path):
+    out = tmp_path / "utterances"
+    vad = subprocess.Popen([sys.executable, os.path.join(ROOT, "examples", "example_vad.py"), "--channelId", "vadex",
+                            "--seconds", "20", "--utterances", "1", "--output", str(out)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert vad.stdout.readline().strip() == "listening"
+    tx = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "example_audio_pcm_send.py"),
+                         "--channelId", "vadex", "--userId", "7", "--seconds", "1.4"],
+                        capture_output=True, text=True, timeout=60)
+    assert tx.returncode == 0, tx.stderr
+    stdout, stderr = vad.communicate(timeout=60)
+    assert vad.returncode == 0, stderr
+    assert "7: start speaking" in stdout and "1 utterance(s) written" in stdout
+    with wave.open(str(out / "7_0.wav")) as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert 1.0 <= seconds <= 1.4 + 0.16 + 0.1  # the speech and its pre-roll, ended when the sender left
+
+
+def test_tts_barge_in_example_stops_when_a_user_talks():
+    bot = subprocess.Popen([sys.executable, os.path.join(ROOT, "examples", "example_tts_barge_in.py"),
+                            "--channelId", "barge", "--seconds", "30"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert bot.stdout.readline().startswith("bot talking")
+    user = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "example_audio_pcm_send.py"),
+                           "--channelId", "barge", "--userId", "42", "--seconds", "1"],
+                          capture_output=True, text=True, timeout=60)
+    assert user.returncode == 0, user.stderr
+    stdout, stderr = bot.communicate(timeout=60)
+    assert bot.returncode == 0, stderr
+    assert "barge-in: 42 started talking" in stdout and stdout.strip().endswith("interrupted")
