@@ -57,14 +57,15 @@ class VadLog(IAudioFrameObserver):
         self.calls.append((uid, vad_state, None if vad_bytes is None else bytes(vad_bytes), bytes(frame)))
 
 
-@pytest.mark.parametrize("enable_vad", [1, 0])
-def test_vad_results_arrive_in_the_callback(service, enable_vad):
+@pytest.mark.parametrize("enable_vad, dispatched", [(1, False), (1, True), (0, False)])
+def test_vad_results_arrive_in_the_callback(service, enable_vad, dispatched):
     listener = service.create_rtc_connection(RTCConnConfig())
     log = VadLog()
     listener.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, RATE)
-    listener.register_audio_frame_observer(log, enable_vad, AudioVadConfigV2.low_latency() if enable_vad else None)
-    listener.connect("", f"vad24-{enable_vad}", "human")
-    conn = bot(service, f"vad24-{enable_vad}")
+    listener.register_audio_frame_observer(log, enable_vad, AudioVadConfigV2.low_latency() if enable_vad else None,
+                                           dispatcher=service.dispatcher if dispatched else None)
+    listener.connect("", f"vad24-{enable_vad}{dispatched}", "human")
+    conn = bot(service, f"vad24-{enable_vad}{dispatched}")
     conn.publish_audio()
     silence = np.zeros(RATE, np.int16)
     burst = tone(RATE, 1.0, freqs=(180.0, 360.0), amplitude=6000)

@@ -16,7 +16,7 @@ from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo
                              PyObject_GetBuffer)
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
 from libc.stdio cimport snprintf
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset, strlen
 
 import logging
@@ -1025,19 +1025,102 @@ def user_unregister_observer(uintptr_t user):
     return _check(rc, "agora_local_user_unregister_observer")
 
 
+cdef extern from "_vad.h" nogil:
+    ctypedef struct vad_config:
+        int pre_start_count, start_count, stop_count
+        int rms_threshold
+        int adaptive
+        double adaptive_factor
+        int preroll_from_onset
+    ctypedef struct vad:
+        pass
+    vad* vad_new(const vad_config* cfg)
+    void vad_free(vad* v)
+    int vad_process(vad* v, const unsigned char* data, size_t length, int rms, int voice_prob,
+                    const unsigned char** out, size_t* out_len, unsigned char** scratch, size_t* scratch_cap)
+
+
 cdef class AudioTarget:
     """Where a local user's audio frames go: the user-facing object passed as the
-    first argument, and the observer's bound methods (looked up once)."""
+    first argument, and the observer's bound methods (looked up once).
+
+    With ``vad`` (the 2.4 API's enable_vad), the before-mixing callback gets two
+    more arguments, the VAD v2 state and bytes, computed here in C for each
+    remote user before Python is entered; with ``six_args`` and no VAD they are
+    (-1, None), as the official SDK passes them."""
 
     cdef object local_user
     cdef object before_mixing, playback, record, mixed
+    cdef bint six_args, vad_on
+    cdef vad_config vcfg
+    cdef dict vad_slots            # uid (bytes) -> index into vads
+    cdef vad** vads
+    cdef int nvads
+    cdef unsigned char* scratch
+    cdef size_t scratch_cap
 
-    def __init__(self, local_user, observer):
+    def __init__(self, local_user, observer, vad=None, bint six_args=False):
         self.local_user = local_user
         self.before_mixing = getattr(observer, "on_playback_audio_frame_before_mixing", None)
         self.playback = getattr(observer, "on_playback_audio_frame", None)
         self.record = getattr(observer, "on_record_audio_frame", None)
         self.mixed = getattr(observer, "on_mixed_audio_frame", None)
+        self.six_args = six_args or vad is not None
+        self.vad_slots = {}
+        if vad is not None:  # (pre, start, stop, rms label threshold, adaptive, factor, preroll_from_onset)
+            (self.vcfg.pre_start_count, self.vcfg.start_count, self.vcfg.stop_count, self.vcfg.rms_threshold,
+             self.vcfg.adaptive, self.vcfg.adaptive_factor, self.vcfg.preroll_from_onset) = vad
+            self.vad_on = True
+
+    def __dealloc__(self):
+        for i in range(self.nvads):
+            vad_free(self.vads[i])
+        free(self.vads)
+        free(self.scratch)
+
+    cdef tuple vad_step(self, bytes uid, const audio_frame* f):
+        """(state, bytearray) for one remote user's frame."""
+        cdef const unsigned char* out
+        cdef size_t out_len
+        cdef int state
+        cdef vad** grown
+        index = self.vad_slots.get(uid)
+        if index is None:
+            grown = <vad**>realloc(self.vads, sizeof(vad*) * (self.nvads + 1))
+            if grown == NULL:
+                raise MemoryError("VAD state")
+            self.vads = grown
+            self.vads[self.nvads] = vad_new(&self.vcfg)
+            if self.vads[self.nvads] == NULL:
+                raise MemoryError("VAD state")
+            index = self.vad_slots[uid] = self.nvads
+            self.nvads += 1
+        state = vad_process(self.vads[<int>index], <const unsigned char*>f.buffer,
+                            <size_t>f.samples_per_channel * f.channels * f.bytes_per_sample, f.rms, f.voice_prob,
+                            &out, &out_len, &self.scratch, &self.scratch_cap)
+        if state == -1:
+            raise ValueError("a remote user's frame format changed under the VAD")
+        if state == -2:
+            raise MemoryError("VAD out of memory")
+        return state, bytearray((<const char*>out)[:out_len]) if out_len else bytearray()
+
+    def forget(self, uid):
+        """Drop a remote user's VAD state (the user left)."""
+        index = self.vad_slots.pop(uid.encode() if isinstance(uid, str) else uid, None)
+        if index is not None:
+            vad_free(self.vads[<int>index])
+            self.vads[<int>index] = vad_new(&self.vcfg)  # the slot stays valid for a future user
+
+
+cdef inline void _call_before_mixing(AudioTarget target, fn, str channel_id, bytes uid, AudioFrame fr,
+                                     const audio_frame* f):
+    if not target.six_args:
+        fn(target.local_user, channel_id, uid.decode("utf-8", "replace"), fr)
+    elif target.vad_on:
+        state, data = target.vad_step(uid, f)
+        fn(target.local_user, channel_id, uid.decode("utf-8", "replace"), fr, state, data)
+    else:
+        fn(target.local_user, channel_id, uid.decode("utf-8", "replace"), fr, -1, None)
 
 
 cdef int _audio_event(AGORA_HANDLE user, int which, const char* channel_id, const char* user_id,
@@ -1054,7 +1137,7 @@ cdef int _audio_event(AGORA_HANDLE user, int which, const char* channel_id, cons
             return 0
         fr = _frame_view(f)
         if which == KIND_BEFORE_MIXING:
-            fn(target.local_user, _text(channel_id), _text(user_id), fr)
+            _call_before_mixing(target, fn, _text(channel_id), user_id if user_id != NULL else b"", fr, f)
         else:
             fn(target.local_user, _text(channel_id), fr)
     except BaseException:
@@ -1450,7 +1533,11 @@ cdef void _deliver_owned_audio(dq_item* it, int which):
             return
         if which == KIND_BEFORE_MIXING:
             fr.user_id = _text(it.s1)
-            fn(target.local_user, _text(it.s2), fr.user_id, fr)
+            it.frame.buffer = fr._malloced  # the owned copy, for the VAD (still owned by fr)
+            try:
+                _call_before_mixing(target, fn, _text(it.s2), <bytes>it.s1, fr, &it.frame)
+            finally:
+                it.frame.buffer = NULL
         else:
             fn(target.local_user, _text(it.s2), fr)
     except BaseException:

@@ -87,7 +87,6 @@ class RTCConnection:
         _core.conn_register_observer(self._h, self)
         service._adopt(self)
         self._publisher = None
-        self._vad_observer = None
         if publish_config is not None:
             from .publish import ConnectionPublisher
             try:
@@ -235,17 +234,19 @@ class RTCConnection:
 
     def register_audio_frame_observer(self, observer, enable_vad=0, vad_configure=None, dispatcher=None):
         """2.4 form: ``observer.on_playback_audio_frame_before_mixing(local_user,
-        channel_id, uid, frame, vad_result_state, vad_result_bytearray)``, with
-        VAD v2 per remote user when *enable_vad* (labels are switched on)."""
-        from .vad import VadAudioFrameObserver
-        adapter = VadAudioFrameObserver(observer, enable_vad, vad_configure)
-        if adapter.enable_vad:
+        channel_id, uid, frame, vad_result_state, vad_result_bytearray)``; with
+        *enable_vad*, VAD v2 runs natively per remote user in the delivery
+        path (labels are switched on), else the state is -1 and bytes None."""
+        from .vad import AudioVadConfigV2
+        config = None
+        if enable_vad:
+            config = vad_configure if vad_configure is not None else AudioVadConfigV2()
+            if not isinstance(config, AudioVadConfigV2):
+                raise TypeError(f"vad_configure must be an AudioVadConfigV2, not {type(config).__name__}")
             self._service.set_parameters({"che.audio.label.enable": True})
-        self._vad_observer = adapter
-        return self._local_user.register_audio_frame_observer(adapter, dispatcher)
+        return self._local_user.register_audio_frame_observer(observer, dispatcher, vad=config, six_args=True)
 
     def unregister_audio_frame_observer(self):
-        self._vad_observer = None
         return self._local_user.unregister_audio_frame_observer()
 
     def register_local_user_observer(self, observer):
@@ -308,6 +309,9 @@ class RTCConnection:
         self._emit("on_user_joined", user_id)
 
     def _on_user_left(self, user_id, reason):
+        target = self._local_user._audio_target
+        if target is not None:
+            target.forget(user_id)  # a user who comes back starts a fresh VAD
         self._emit("on_user_left", user_id, reason)
 
     def _on_stream_message_error(self, user_id, stream_id, code, missed, cached):

@@ -23,6 +23,7 @@ class LocalUser:
         self._h = handle
         self._observers = []
         self._audio_observer = None
+        self._audio_target = None
         self._tracks = {}
         _core.user_register_observer(handle, self)
 
@@ -103,7 +104,7 @@ class LocalUser:
                                                _core.MIXED, channels, sample_rate_hz, samples_per_call)
 
     # -- observers ---------------------------------------------------------------
-    def register_audio_frame_observer(self, observer, dispatcher=None):
+    def register_audio_frame_observer(self, observer, dispatcher=None, *, vad=None, six_args=False):
         """Receive audio frames (an IAudioFrameObserver); replaces any earlier one.
 
         With ``dispatcher=None`` callbacks run on the engine thread and frames
@@ -115,8 +116,10 @@ class LocalUser:
         if observer is None:
             raise TypeError("register_audio_frame_observer() needs an observer, not None")
         from .connection import _queue_of
-        _core.user_register_audio_frame_observer(self._handle("register_audio_frame_observer"),
-                                                 _core.AudioTarget(self, observer), _queue_of(dispatcher))
+        target = _core.AudioTarget(self, observer, vad._native_args() if vad is not None else None, six_args)
+        _core.user_register_audio_frame_observer(self._handle("register_audio_frame_observer"), target,
+                                                 _queue_of(dispatcher))
+        self._audio_target = target
         self._audio_observer = observer
         return 0
 

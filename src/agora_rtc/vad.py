@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ._vad import NativeVad
 
-__all__ = ["AudioVadConfigV2", "AudioVadV2", "VadDump", "VadState", "VadAudioFrameObserver"]
+__all__ = ["AudioVadConfigV2", "AudioVadV2", "VadDump", "VadState"]
 
 
 class VadState:
@@ -78,6 +78,15 @@ class AudioVadConfigV2:
         self.adaptive_rms_threshold_factor = 0.67
         self.preroll_from_onset = True
 
+    def _native_args(self):
+        """The settings as the native VAD takes them (validated)."""
+        factor = float(self.adaptive_rms_threshold_factor)
+        if not 0.0 < factor <= 1.0:
+            raise ValueError(f"adaptive_rms_threshold_factor must be in (0, 1], not {factor!r}")
+        return (self.pre_start_recognize_count, self.start_recognize_count, self.stop_recognize_count,
+                127 + int(self.start_rms), int(bool(self.enable_adaptive_rms_threshold)), factor,
+                int(bool(self.preroll_from_onset)))
+
     @classmethod
     def low_latency(cls, **overrides):
         """Starts after 100 ms of speech (not 300) and ends after 300 ms of
@@ -105,13 +114,8 @@ class AudioVadV2:
         config = config if config is not None else AudioVadConfigV2()
         if not isinstance(config, AudioVadConfigV2):
             raise TypeError(f"config must be an AudioVadConfigV2, not {type(config).__name__}")
-        factor = float(config.adaptive_rms_threshold_factor)
-        if not 0.0 < factor <= 1.0:
-            raise ValueError(f"adaptive_rms_threshold_factor must be in (0, 1], not {factor!r}")
         self.config = config
-        self._native = NativeVad(config.pre_start_recognize_count, config.start_recognize_count,
-                                 config.stop_recognize_count, 127 + int(config.start_rms),
-                                 bool(config.enable_adaptive_rms_threshold), factor, bool(config.preroll_from_onset))
+        self._native = NativeVad(*config._native_args())
         self.process = self._native.process  # no Python frame between the caller and C
 
     def process(self, frame):
@@ -140,41 +144,6 @@ class AudioVadV2:
         """Where the last utterance's speech ended (ms of audio processed); None while speaking."""
         f = self._native.stop_frame
         return None if f is None else f * 10
-
-
-class VadAudioFrameObserver:
-    """The 2.4 API's audio observer with VAD: its
-    ``on_playback_audio_frame_before_mixing(local_user, channel_id, uid, frame,
-    vad_result_state, vad_result_bytearray)`` gets each frame with the state
-    and bytes of one AudioVadV2 per (channel, user) -- or (-1, None) when VAD is
-    off. The other callbacks pass through."""
-
-    def __init__(self, observer, enable_vad=0, vad_configure=None):
-        self.observer = observer
-        self.enable_vad = bool(enable_vad)
-        self.config = vad_configure if vad_configure is not None else AudioVadConfigV2()
-        if not isinstance(self.config, AudioVadConfigV2):
-            raise TypeError(f"vad_configure must be an AudioVadConfigV2, not {type(self.config).__name__}")
-        self._vads = {}
-        for name in ("on_playback_audio_frame", "on_record_audio_frame", "on_mixed_audio_frame"):
-            setattr(self, name, getattr(observer, name, None))
-
-    def vad_of(self, channel_id, uid):
-        vad = self._vads.get((channel_id, uid))
-        if vad is None:
-            vad = self._vads[(channel_id, uid)] = AudioVadV2(self.config)
-        return vad
-
-    def forget(self, channel_id, uid):
-        """Drop a user's VAD state (e.g. when the user left)."""
-        self._vads.pop((channel_id, uid), None)
-
-    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
-        if self.enable_vad:
-            state, data = self.vad_of(channel_id, uid).process(frame)
-        else:
-            state, data = -1, None
-        return self.observer.on_playback_audio_frame_before_mixing(local_user, channel_id, uid, frame, state, data)
 
 
 class VadDump:
