@@ -121,6 +121,26 @@ typedef struct _remote_audio_track_stats remote_audio_track_stats;
 typedef struct _local_video_track_stats local_video_track_stats;
 typedef struct _remote_video_track_stats remote_video_track_stats;
 typedef struct _video_track_info video_track_info;
+/* A remote user's audio as this user receives it (on_user_audio_track_state_changed). */
+typedef enum _REMOTE_AUDIO_STATE {
+  REMOTE_AUDIO_STATE_STOPPED = 0,
+  REMOTE_AUDIO_STATE_STARTING = 1,
+  REMOTE_AUDIO_STATE_DECODING = 2,
+  REMOTE_AUDIO_STATE_FROZEN = 3,
+  REMOTE_AUDIO_STATE_FAILED = 4,
+} REMOTE_AUDIO_STATE;
+
+typedef enum _REMOTE_AUDIO_STATE_REASON {
+  REMOTE_AUDIO_REASON_INTERNAL = 0,
+  REMOTE_AUDIO_REASON_NETWORK_CONGESTION = 1,
+  REMOTE_AUDIO_REASON_NETWORK_RECOVERY = 2,
+  REMOTE_AUDIO_REASON_LOCAL_MUTED = 3,
+  REMOTE_AUDIO_REASON_LOCAL_UNMUTED = 4,
+  REMOTE_AUDIO_REASON_REMOTE_MUTED = 5,
+  REMOTE_AUDIO_REASON_REMOTE_UNMUTED = 6,
+  REMOTE_AUDIO_REASON_REMOTE_OFFLINE = 7,
+} REMOTE_AUDIO_STATE_REASON;
+
 /* One speaker of on_audio_volume_indication. */
 typedef struct _audio_volume_info {
   user_id_t user_id;

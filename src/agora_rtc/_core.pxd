@@ -112,6 +112,10 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_audio_volume_indication)(AGORA_HANDLE, const audio_volume_info*, unsigned int, int) noexcept nogil
         void (*on_active_speaker)(AGORA_HANDLE, user_id_t) noexcept nogil
         void (*on_stream_message)(AGORA_HANDLE, user_id_t, int, const char*, size_t) noexcept nogil
+        void (*on_user_audio_track_subscribed)(AGORA_HANDLE, user_id_t, AGORA_HANDLE) noexcept nogil
+        void (*on_user_audio_track_state_changed)(AGORA_HANDLE, user_id_t, AGORA_HANDLE, int, int, int) noexcept nogil
+        void (*on_first_remote_audio_frame)(AGORA_HANDLE, user_id_t, int) noexcept nogil
+        void (*on_first_remote_audio_decoded)(AGORA_HANDLE, user_id_t, int) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.
@@ -166,3 +170,4 @@ ctypedef struct AgoraApi:
     int (*local_user_set_audio_volume_indication_parameters)(AGORA_HANDLE, int, int, c_bool) noexcept nogil
     int (*rtc_conn_create_data_stream)(AGORA_HANDLE, int*, int, int) noexcept nogil
     int (*rtc_conn_send_stream_message)(AGORA_HANDLE, int, const char*, uint32_t) noexcept nogil
+    int (*remote_audio_track_get_state)(AGORA_HANDLE) noexcept nogil

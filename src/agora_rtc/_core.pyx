@@ -104,7 +104,7 @@ _SYMBOLS = (
     "local_audio_track_adjust_publish_volume", "local_audio_track_get_publish_volume",
     "local_user_adjust_playback_signal_volume", "local_user_get_playback_signal_volume", "rtc_conn_get_sid",
     "local_user_set_audio_scenario", "local_user_set_audio_volume_indication_parameters",
-    "rtc_conn_create_data_stream", "rtc_conn_send_stream_message",
+    "rtc_conn_create_data_stream", "rtc_conn_send_stream_message", "remote_audio_track_get_state",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -432,6 +432,14 @@ def conn_send_stream_message(uintptr_t conn, int stream_id, data):
     finally:
         PyBuffer_Release(&view)
     return _check(rc, "agora_rtc_conn_send_stream_message")
+
+
+def remote_audio_get_state(uintptr_t track):
+    cdef AGORA_HANDLE h = _ptr(track, "get_state")
+    cdef int rc
+    with nogil:
+        rc = api.remote_audio_track_get_state(h)
+    return _check(rc, "agora_remote_audio_track_get_state")
 
 
 def conn_get_sid(uintptr_t conn):
@@ -997,6 +1005,29 @@ cdef void _tr_stream_message(AGORA_HANDLE u, const char* user_id, int stream_id,
             _user_event(u, "_on_stream_message", (_text(user_id), stream_id, data[:length], length))
 
 
+cdef void _tr_audio_subscribed(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_user_audio_track_subscribed", (_text(user_id), <uintptr_t>track))
+
+cdef void _tr_audio_state(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track, int state, int reason,
+                          int elapsed) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_user_audio_track_state_changed", (_text(user_id), <uintptr_t>track, state, reason,
+                                                                  elapsed))
+
+cdef void _tr_first_frame(AGORA_HANDLE u, const char* user_id, int elapsed) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_first_remote_audio_frame", (_text(user_id), elapsed))
+
+cdef void _tr_first_decoded(AGORA_HANDLE u, const char* user_id, int elapsed) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_first_remote_audio_decoded", (_text(user_id), elapsed))
+
+
 cdef local_user_observer _user_observer
 
 
@@ -1224,6 +1255,10 @@ _user_observer.on_audio_track_unpublished = _tr_unpublished
 _user_observer.on_audio_volume_indication = _tr_volume
 _user_observer.on_active_speaker = _tr_active_speaker
 _user_observer.on_stream_message = _tr_stream_message
+_user_observer.on_user_audio_track_subscribed = _tr_audio_subscribed
+_user_observer.on_user_audio_track_state_changed = _tr_audio_state
+_user_observer.on_first_remote_audio_frame = _tr_first_frame
+_user_observer.on_first_remote_audio_decoded = _tr_first_decoded
 
 memset(&_audio_observer, 0, sizeof(_audio_observer))
 _audio_observer.on_playback_audio_frame_before_mixing = _tr_before_mixing
@@ -1283,6 +1318,10 @@ cdef enum:
     EV_ACTIVE_SPEAKER
     EV_STREAM_MESSAGE
     EV_STREAM_ERROR
+    EV_AUDIO_SUBSCRIBED
+    EV_AUDIO_STATE
+    EV_FIRST_FRAME
+    EV_FIRST_DECODED
     EV_AUDIO = 100   # + KIND_* of the frame
 
 _CONN_EVENT_NAMES = {
@@ -1377,6 +1416,23 @@ cdef void _dtr_stream_error(AGORA_HANDLE c, const char* user_id, int stream_id, 
     cdef char codes[64]
     snprintf(codes, 64, "%d %d %d", code, missed, cached)
     dq_route_push(FAMILY_CONN, EV_STREAM_ERROR, <uintptr_t>c, stream_id, 0, user_id, codes, NULL)
+
+cdef void _dtr_audio_subscribed(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track) noexcept nogil:
+    cdef char args[64]
+    snprintf(args, 64, "%llu", <unsigned long long><uintptr_t>track)
+    dq_route_push(FAMILY_USER, EV_AUDIO_SUBSCRIBED, <uintptr_t>u, 0, 0, user_id, args, NULL)
+
+cdef void _dtr_audio_state(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track, int state, int reason,
+                           int elapsed) noexcept nogil:
+    cdef char args[64]
+    snprintf(args, 64, "%llu %d", <unsigned long long><uintptr_t>track, elapsed)
+    dq_route_push(FAMILY_USER, EV_AUDIO_STATE, <uintptr_t>u, state, reason, user_id, args, NULL)
+
+cdef void _dtr_first_frame(AGORA_HANDLE u, const char* user_id, int elapsed) noexcept nogil:
+    dq_route_push(FAMILY_USER, EV_FIRST_FRAME, <uintptr_t>u, elapsed, 0, user_id, NULL, NULL)
+
+cdef void _dtr_first_decoded(AGORA_HANDLE u, const char* user_id, int elapsed) noexcept nogil:
+    dq_route_push(FAMILY_USER, EV_FIRST_DECODED, <uintptr_t>u, elapsed, 0, user_id, NULL, NULL)
 
 cdef void _dtr_active_speaker(AGORA_HANDLE u, const char* user_id) noexcept nogil:
     dq_route_push(FAMILY_USER, EV_ACTIVE_SPEAKER, <uintptr_t>u, 0, 0, user_id, NULL, NULL)
@@ -1484,6 +1540,17 @@ cdef class Dispatcher:
                 code, missed, cached = (int(v) for v in _text(it.s2).split())
                 _call_target(_conn_targets, it.handle, "_on_stream_message_error",
                              (_text(it.s1), it.i1, code, missed, cached))
+            elif kind == EV_AUDIO_SUBSCRIBED:
+                _call_target(_user_targets, it.handle, "_on_user_audio_track_subscribed",
+                             (_text(it.s1), int(_text(it.s2))))
+            elif kind == EV_AUDIO_STATE:
+                track, elapsed = (int(v) for v in _text(it.s2).split())
+                _call_target(_user_targets, it.handle, "_on_user_audio_track_state_changed",
+                             (_text(it.s1), track, it.i1, it.i2, elapsed))
+            elif kind == EV_FIRST_FRAME or kind == EV_FIRST_DECODED:
+                _call_target(_user_targets, it.handle,
+                             "_on_first_remote_audio_frame" if kind == EV_FIRST_FRAME else "_on_first_remote_audio_decoded",
+                             (_text(it.s1), it.i1))
             elif kind == EV_ACTIVE_SPEAKER:
                 _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
             elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
@@ -1575,6 +1642,10 @@ _user_observer_d.on_audio_track_unpublished = _dtr_unpublished
 _user_observer_d.on_audio_volume_indication = _dtr_volume
 _user_observer_d.on_active_speaker = _dtr_active_speaker
 _user_observer_d.on_stream_message = _dtr_stream_message
+_user_observer_d.on_user_audio_track_subscribed = _dtr_audio_subscribed
+_user_observer_d.on_user_audio_track_state_changed = _dtr_audio_state
+_user_observer_d.on_first_remote_audio_frame = _dtr_first_frame
+_user_observer_d.on_first_remote_audio_decoded = _dtr_first_decoded
 
 memset(&_audio_observer_d, 0, sizeof(_audio_observer_d))
 _audio_observer_d.on_playback_audio_frame_before_mixing = _dtr_before_mixing

@@ -5,7 +5,36 @@ from dataclasses import dataclass
 from . import _core
 from ._core import AudioFrame
 
-__all__ = ["AudioFrame", "AudioPcmDataSender", "LocalAudioTrack", "MediaNodeFactory", "PcmAudioFrame"]
+__all__ = ["AudioFrame", "AudioPcmDataSender", "LocalAudioTrack", "MediaNodeFactory", "PcmAudioFrame",
+           "RemoteAudioTrack", "RemoteAudioState", "RemoteAudioStateReason"]
+
+
+class RemoteAudioState:
+    STOPPED, STARTING, DECODING, FROZEN, FAILED = range(5)
+
+
+class RemoteAudioStateReason:
+    INTERNAL, NETWORK_CONGESTION, NETWORK_RECOVERY, LOCAL_MUTED, LOCAL_UNMUTED, REMOTE_MUTED, REMOTE_UNMUTED, \
+        REMOTE_OFFLINE = range(8)
+
+
+class RemoteAudioTrack:
+    """A remote user's audio as this local user receives it (official name).
+    Valid as long as the connection."""
+
+    def __init__(self, connection, handle, user_id):
+        self._connection = connection
+        self._h = handle
+        self.user_id = user_id
+
+    def get_state(self):
+        """RemoteAudioState of the track now."""
+        if self._connection.released:
+            raise ValueError("RemoteAudioTrack.get_state(): the connection was released")
+        return _core.remote_audio_get_state(self._h)
+
+    def __repr__(self):
+        return f"<RemoteAudioTrack of {self.user_id!r}>"
 
 
 @dataclass

@@ -25,6 +25,7 @@ class LocalUser:
         self._audio_observer = None
         self._audio_target = None
         self._tracks = {}
+        self._remote_tracks = {}  # engine handle -> RemoteAudioTrack
         _core.user_register_observer(handle, self)
 
     def _handle(self, what):
@@ -168,6 +169,31 @@ class LocalUser:
     def _on_audio_volume_indication(self, speakers, speaker_number, total_volume):
         for o in self._observers:
             o.on_audio_volume_indication(self, speakers, speaker_number, total_volume)
+
+    def _remote_track(self, user_id, handle):
+        track = self._remote_tracks.get(handle)
+        if track is None:
+            from .audio import RemoteAudioTrack
+            track = self._remote_tracks[handle] = RemoteAudioTrack(self._connection, handle, user_id)
+        return track
+
+    def _on_user_audio_track_subscribed(self, user_id, handle):
+        track = self._remote_track(user_id, handle)
+        for o in self._observers:
+            o.on_user_audio_track_subscribed(self, user_id, track)
+
+    def _on_user_audio_track_state_changed(self, user_id, handle, state, reason, elapsed):
+        track = self._remote_track(user_id, handle)
+        for o in self._observers:
+            o.on_user_audio_track_state_changed(self, user_id, track, state, reason, elapsed)
+
+    def _on_first_remote_audio_frame(self, user_id, elapsed):
+        for o in self._observers:
+            o.on_first_remote_audio_frame(self, user_id, elapsed)
+
+    def _on_first_remote_audio_decoded(self, user_id, elapsed):
+        for o in self._observers:
+            o.on_first_remote_audio_decoded(self, user_id, elapsed)
 
     def _on_stream_message(self, user_id, stream_id, data, length):
         for o in self._observers:

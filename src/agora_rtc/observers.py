@@ -78,6 +78,21 @@ class IRTCLocalUserObserver:
         """Every interval set by ``set_audio_volume_indication_parameters``:
         ``speakers`` lists an AudioVolumeInfo per remote user heard in it."""
 
+    def on_user_audio_track_subscribed(self, agora_local_user, user_id, agora_remote_audio_track):
+        """A remote user's audio started reaching this user (a RemoteAudioTrack)."""
+
+    def on_user_audio_track_state_changed(self, agora_local_user, user_id, agora_remote_audio_track, state, reason,
+                                          elapsed):
+        """RemoteAudioState/RemoteAudioStateReason: DECODING when audio flows,
+        FROZEN after 500 ms without it, STOPPED when unpublished (REMOTE_MUTED)
+        or gone (REMOTE_OFFLINE). *elapsed*: ms since this user joined."""
+
+    def on_first_remote_audio_frame(self, agora_local_user, user_id, elapsed):
+        pass
+
+    def on_first_remote_audio_decoded(self, agora_local_user, user_id, elapsed):
+        pass
+
     def on_stream_message(self, agora_local_user, user_id, stream_id, data, length):
         """A data stream message (``bytes``, binary-safe) from a remote user."""
 

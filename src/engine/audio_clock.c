@@ -364,6 +364,12 @@ void audio_clock_tick(void) {
       label(&m->voice, s);
       nremote++;
     }
+    for (int k = 0; k < nsrc + nremote; k++) { /* what arrives drives the remote audio states */
+      source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
+      if (s->conn != r && s->ch == r->channel && local_user_is_subscribed(&r->user, s->user_id))
+        remote_audio_frame(r, s->user_id);
+    }
+    remote_audio_tick(r);
     if (r->user.volume.interval_ms) {
       for (int k = 0; k < nsrc + nremote; k++) {
         source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];

@@ -35,6 +35,7 @@ enum object_magic {
   MAGIC_LOCAL_USER = 0x4c555352,
   MAGIC_PCM_SENDER = 0x50534e44,
   MAGIC_AUDIO_TRACK = 0x41545243,
+  MAGIC_REMOTE_AUDIO = 0x52415544,
   MAGIC_DEAD = 0x44454144,
 };
 
@@ -183,6 +184,16 @@ typedef struct resampler_slot {
   resampler* r;
 } resampler_slot;
 
+/* ---- remote_audio.c: a remote user's audio as one local user receives it ---- */
+#define REMOTE_AUDIO_FROZEN_MS 500
+typedef struct remote_audio {   /* also the remote audio track handle given to observers */
+  uint32_t magic;
+  char user_id[MAX_ID_LEN + 1];
+  int state;                    /* REMOTE_AUDIO_STATE_* */
+  int64_t last_frame_ms;
+  struct remote_audio* next;
+} remote_audio;
+
 /* Volume indication (agora_local_user_set_audio_volume_indication_parameters). */
 typedef struct speaker_level {
   char user_id[MAX_ID_LEN + 1];
@@ -225,6 +236,7 @@ typedef struct local_user {
   int role;
   int playback_volume;      /* 0..400, 100 = as received (adjust_playback_signal_volume) */
   volume_indication volume;
+  remote_audio* remote_audio; /* kept until the connection goes: handles stay valid */
   int audio_scenario;
 } local_user;
 
@@ -257,6 +269,7 @@ typedef struct connection {
   int64_t token_expires_at; /* unix seconds on the token clock; 0 = not verified */
   int token_warned;         /* on_token_privilege_will_expire sent for this token */
   char sid[33];             /* session id, new for every connect */
+  int64_t joined_ms;        /* engine time of the last connect (elapsed in first-frame callbacks) */
   voice_detector voice;     /* labels of what this connection publishes */
   data_stream streams[DS_MAX_STREAMS];
   ds_rx* rx;
@@ -306,6 +319,10 @@ enum event_type {
   EV_ACTIVE_SPEAKER,
   EV_STREAM_MESSAGE,        /* payload: a stream_payload; reason: stream id */
   EV_STREAM_ERROR,          /* reason: stream id; payload: int missed */
+  EV_REMOTE_AUDIO_SUBSCRIBED,   /* track: the remote_audio */
+  EV_REMOTE_AUDIO_STATE,        /* track; arg1: state, arg2: reason, reason: elapsed ms */
+  EV_FIRST_REMOTE_AUDIO_FRAME,  /* reason: elapsed ms */
+  EV_FIRST_REMOTE_AUDIO_DECODED,
 };
 
 typedef struct event {
@@ -316,12 +333,19 @@ typedef struct event {
   int state;
   char user_id[MAX_ID_LEN + 1];
   void* payload;            /* owned (free) */
+  int arg1, arg2;
   struct event* next;
 } event;
 
 void event_post(int type, connection* c, const char* user_id, int reason, void* track);
 /* As event_post, handing over a malloc'd payload (freed after delivery, or at once on failure). */
 void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload);
+void event_post_args(int type, connection* c, const char* user_id, int reason, void* track, int arg1, int arg2);
+
+void remote_audio_frame(connection* r, const char* user_id);   /* clock: a frame from user_id reached r */
+void remote_audio_tick(connection* r);                         /* clock: frozen after 500 ms without frames */
+void remote_audio_stopped(connection* r, const char* user_id, int reason); /* unpublished or left */
+void remote_audio_clear(local_user* u);
 
 /* ---- volume.c ---- */
 typedef struct volume_report { /* the payload of EV_VOLUME_INDICATION */

@@ -8,17 +8,20 @@
 #include "engine.h"
 
 /* Queues an event; takes ownership of payload (freed if the event cannot be queued). */
-static event* post(int type, connection* c, const char* user_id, int reason, void* track, void* payload) {
+static void post(int type, connection* c, const char* user_id, int reason, void* track, void* payload, int arg1,
+                 int arg2) {
   event* e = g_engine.running ? calloc(1, sizeof *e) : NULL; /* no thread to deliver it: nobody can observe it */
   if (!e) {
     free(payload);
-    return NULL;
+    return;
   }
   e->type = type;
   e->conn = c;
   e->reason = reason;
   e->track = track;
   e->payload = payload;
+  e->arg1 = arg1;
+  e->arg2 = arg2;
   e->state = c->state;
   if (user_id) strncpy(e->user_id, user_id, MAX_ID_LEN);
   connection_retain(c);
@@ -28,15 +31,18 @@ static event* post(int type, connection* c, const char* user_id, int reason, voi
     g_engine.events_head = e;
   g_engine.events_tail = e;
   pthread_cond_signal(&g_engine.wake);
-  return e;
 }
 
 void event_post(int type, connection* c, const char* user_id, int reason, void* track) {
-  post(type, c, user_id, reason, track, NULL);
+  post(type, c, user_id, reason, track, NULL, 0, 0);
 }
 
 void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload) {
-  post(type, c, user_id, reason, NULL, payload);
+  post(type, c, user_id, reason, NULL, payload, 0, 0);
+}
+
+void event_post_args(int type, connection* c, const char* user_id, int reason, void* track, int arg1, int arg2) {
+  post(type, c, user_id, reason, track, NULL, arg1, arg2);
 }
 
 static void deliver(event* e) {
@@ -102,6 +108,19 @@ static void deliver(event* e) {
     case EV_STREAM_ERROR:
       if (o) ENGINE_CALLBACK(o->on_stream_message_error, c, e->user_id, e->reason, ERR_STREAM_MESSAGE_TIMEOUT,
                              e->payload ? *(const int*)e->payload : 0, 0);
+      break;
+    case EV_REMOTE_AUDIO_SUBSCRIBED:
+      if (u) ENGINE_CALLBACK(u->on_user_audio_track_subscribed, &c->user, e->user_id, e->track);
+      break;
+    case EV_REMOTE_AUDIO_STATE:
+      if (u) ENGINE_CALLBACK(u->on_user_audio_track_state_changed, &c->user, e->user_id, e->track, e->arg1, e->arg2,
+                             e->reason);
+      break;
+    case EV_FIRST_REMOTE_AUDIO_FRAME:
+      if (u) ENGINE_CALLBACK(u->on_first_remote_audio_frame, &c->user, e->user_id, e->reason);
+      break;
+    case EV_FIRST_REMOTE_AUDIO_DECODED:
+      if (u) ENGINE_CALLBACK(u->on_first_remote_audio_decoded, &c->user, e->user_id, e->reason);
       break;
     case EV_ACTIVE_SPEAKER:
       if (u) ENGINE_CALLBACK(u->on_active_speaker, &c->user, e->user_id);

@@ -41,6 +41,9 @@ AGORA_API_C_INT agora_local_user_unpublish_audio(AGORA_HANDLE agora_local_user, 
       u->published[i] = u->published[--u->published_count];
       event_post(EV_AUDIO_UNPUBLISHED, u->conn, NULL, 0, t);
       audio_track_release(t);
+      if (u->published_count == 0 && u->conn->channel) /* members stop hearing this user */
+        for (connection* m = u->conn->channel->members; m; m = m->next_in_channel)
+          if (m != u->conn) remote_audio_stopped(m, u->conn->user_id, REMOTE_AUDIO_REASON_REMOTE_MUTED);
       rc = ERR_OK;
       break;
     }
@@ -276,6 +279,7 @@ void local_user_clear(local_user* u) {
   u->resamplers = NULL;
   u->resampler_count = 0;
   volume_clear(u);
+  remote_audio_clear(u);
 }
 
 AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_user, int scenario) {

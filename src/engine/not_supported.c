@@ -72,7 +72,6 @@ AGORA_API_C_HDL agora_service_create_custom_audio_track_encoded(AGORA_HANDLE svc
 }
 AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE u) { return NULL; }
 AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE u, local_audio_detailed_stats* s) {}
-AGORA_API_C_INT agora_remote_audio_track_get_state(AGORA_HANDLE t) { REFUSED; }
 AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE t) { return NULL; }
 AGORA_API_C_VOID agora_remote_audio_track_destroy_statistics(AGORA_HANDLE t, remote_audio_track_stats* s) {}
 

@@ -27,6 +27,7 @@ class Count(IAudioFrameObserver):
         self.first_sample.setdefault(uid, []).append(int(samples[0]))
 
 
+@pytest.mark.timeout(SECONDS / SPEED * 3 + 120)
 def test_pairs_exchange_audio_without_loss(service):
     service.set_parameters({"loopback.clock_speed": SPEED})
     late_before = service.get_parameter_number("loopback.late_ticks")
