@@ -34,7 +34,8 @@
 #define JITTER_TARGET 2        /* frames buffered before playing a remote user */
 #define JITTER_MAX 50          /* more than this: drop the oldest, counted */
 
-enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA };
+enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED };
+#define MAX_PAYLOAD 8192 /* a token (<= 4096), a data stream message or 10 ms of audio */
 
 typedef struct pkt_header {
   uint32_t magic;
@@ -218,8 +219,9 @@ int transport_join(connection* c) {
       if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) continue;
       pkt_header h;
       memset(&h, 0, sizeof h);
-      h.type = PKT_HELLO;
-      int rc = send_packet(c, path, &h, NULL, 0);
+      h.type = PKT_HELLO; /* carries our token: the members we join decide whether to admit us */
+      const char* token = c->token ? c->token : "";
+      int rc = send_packet(c, path, &h, token, strlen(token) + 1);
       if (rc == -ECONNREFUSED || rc == -ENOENT) unlink(path); /* its owner died */
     }
     closedir(d);
@@ -327,20 +329,45 @@ int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
   return 1;
 }
 
+/* Tokens are checked where members are admitted: with an app certificate set,
+ * a member in another process is heard only if the token it says hello with
+ * is valid for this channel and its user id. */
+static int admits(connection* c, const char* user_id, const void* payload, size_t len) {
+  if (!g_engine.app_certificate[0]) return ERR_OK;
+  const char* token = payload;
+  if (len == 0 || memchr(token, 0, len) == NULL) return CONNECTION_CHANGED_INVALID_TOKEN;
+  int64_t expires_at;
+  return token_verify(token, g_engine.app_certificate, c->service->app_id, c->channel_id, user_id, &expires_at);
+}
+
 static void handle_packet(connection* c, const char* from, const pkt_header* h, const int16_t* payload, size_t len) {
   remote_member* m = find_remote(c, from);
   if (m) m->last_heard_ns = now_ns();
   switch (h->type) {
     case PKT_HELLO: {
+      int reason = admits(c, h->user_id, payload, len);
+      if (reason) {
+        pkt_header no;
+        memset(&no, 0, sizeof no);
+        no.type = PKT_REFUSED;
+        no.seq = (uint32_t)reason;
+        send_packet(c, from, &no, NULL, 0);
+        break;
+      }
       if (!m) m = add_remote(c, from, h->user_id);
       pkt_header ack;
       memset(&ack, 0, sizeof ack);
       ack.type = PKT_HELLO_ACK;
-      send_packet(c, from, &ack, NULL, 0);
+      const char* token = c->token ? c->token : "";
+      send_packet(c, from, &ack, token, strlen(token) + 1);
       break;
     }
     case PKT_HELLO_ACK:
-      if (!m) add_remote(c, from, h->user_id);
+      if (!m && admits(c, h->user_id, payload, len) == ERR_OK) add_remote(c, from, h->user_id);
+      break;
+    case PKT_REFUSED: /* a member's engine would not admit our token */
+      if (c->channel && (h->seq == CONNECTION_CHANGED_INVALID_TOKEN || h->seq == CONNECTION_CHANGED_TOKEN_EXPIRED))
+        connection_fail(c, (int)h->seq);
       break;
     case PKT_BYE:
       if (m) remove_remote(c, m, USER_OFFLINE_QUIT);
@@ -425,7 +452,7 @@ static void* transport_main(void* arg) {
   int cap = 0;
   static union {
     pkt_header h;
-    char bytes[sizeof(pkt_header) + FRAME_MAX_SAMPLES * sizeof(int16_t)];
+    char bytes[sizeof(pkt_header) + MAX_PAYLOAD];
   } buf;
   pthread_mutex_lock(&g_engine.lock);
   while (transport_running) {

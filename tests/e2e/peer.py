@@ -34,6 +34,9 @@ class Events(IRTCConnectionObserver):
     def on_user_joined(self, conn, user_id):
         say(event="user_joined", user_id=user_id)
 
+    def on_connection_failure(self, conn, info, reason):
+        say(event="connection_failure", reason=reason)
+
     def on_user_left(self, conn, user_id, reason):
         say(event="user_left", user_id=user_id, reason=reason, t=time.monotonic())
 
@@ -81,9 +84,14 @@ def main():
     p.add_argument("--send-messages", type=int, default=0)
     p.add_argument("--unreliable", action="store_true")
     p.add_argument("--expect-messages", type=int, default=0)
+    p.add_argument("--certificate", default="", help="verify tokens with this app certificate")
+    p.add_argument("--token", default="")
+    p.add_argument("--appid", default="e2e")
     args = p.parse_args()
     with AgoraService() as svc:
-        svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
+        svc.initialize(AgoraServiceConfig(appid=args.appid, use_string_uid=1))
+        if args.certificate:
+            svc.set_parameters({"loopback.app_certificate": args.certificate})
         if args.loss:
             svc.set_parameters({"loopback.fault.loss_percent": args.loss})
         conn = svc.create_rtc_connection(RTCConnConfig())
@@ -104,7 +112,7 @@ def main():
         if args.expect_messages:
             inbox = Inbox(args.expect_messages)
             conn.get_local_user().register_local_user_observer(inbox)
-        conn.connect("", args.channel, args.user_id)
+        conn.connect(args.token, args.channel, args.user_id)
         say(event="ready")
         if args.wait_peer and not joined.wait(10):
             say(event="error", message="peer never joined")

@@ -137,3 +137,25 @@ def test_reliable_data_stream_across_processes_under_loss():
     assert got == [f"m{i}" for i in range(300)]  # data and ACKs both lose 10%: all arrive, in order
     rx.finish()
     tx.finish()
+
+
+def test_tokens_are_checked_by_the_members_that_admit():
+    from agora_rtc.token import Role, RtcTokenBuilder
+    app, cert = "970CA35de60c44645bbae8a215061b33", "5CFd2fd1755d40ecb72977518be15d3b"
+    channel = f"tok-{os.getpid()}"
+
+    def token(uid, certificate=cert):
+        return RtcTokenBuilder.build_token_with_user_account(app, certificate, channel, uid, Role.PUBLISHER, 3600)
+
+    host = Peer(channel, "host", "--appid", app, "--certificate", cert, "--token", token("host"), "--stay", "6")
+    host.wait(lambda e: e.get("event") == "ready")
+    # A member whose own engine verifies nothing (no certificate) and whose token is forged.
+    intruder = Peer(channel, "intruder", "--appid", app, "--token", token("intruder", "0" * 32), "--stay", "2")
+    failure = intruder.wait(lambda e: e.get("event") == "connection_failure")
+    assert failure["reason"] == 8  # CONNECTION_CHANGED_INVALID_TOKEN, sent back by the host's engine
+    guest = Peer(channel, "guest", "--appid", app, "--certificate", cert, "--token", token("guest"), "--stay", "1")
+    host.wait(lambda e: e.get("event") == "user_joined" and e.get("user_id") == "guest")
+    guest.wait(lambda e: e.get("event") == "user_joined" and e.get("user_id") == "host")
+    assert not any(e.get("user_id") == "intruder" for e in host.events)  # never admitted
+    for p in (intruder, guest, host):
+        p.finish()
