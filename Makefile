@@ -3,7 +3,7 @@ PY ?= python3
 ASAN_LIB := $(shell gcc -print-file-name=libasan.so)
 UBSAN_LIB := $(shell gcc -print-file-name=libubsan.so)
 
-.PHONY: dev test sanitize valgrind bench wheel-check lint-workflows fuzz clean
+.PHONY: dev test sanitize valgrind bench wheel-check lint-workflows fuzz tsan clean
 
 dev:
 	$(PY) -m venv .venv && .venv/bin/pip install -e '.[test]'
@@ -35,6 +35,14 @@ bench: dev
 	.venv/bin/python bench/bench_official.py
 	.venv/bin/python bench/bench_vad.py
 	.venv/bin/python bench/bench_consumer.py
+
+# ThreadSanitizer over the engine driven from several threads through its C API
+tsan:
+	mkdir -p build/tsan
+	gcc -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=thread -Wall -Wextra -Werror -Iinclude \
+	  tests/c/engine_threads.c src/engine/*.c -lz -lm -lpthread -o build/tsan/engine_threads
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/engine_threads
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/engine_threads transport
 
 # libFuzzer (clang) with ASan+UBSan over the engine's parsers: parameters JSON
 # and AccessToken2. FUZZ_RUNS cases per target, from the seed corpus in fuzz/.

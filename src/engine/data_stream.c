@@ -142,7 +142,7 @@ static ds_peer* peer_of(data_stream* s, const char* key) {
     if (strcmp(p->key, key) == 0) return p;
   ds_peer* p = calloc(1, sizeof *p);
   if (!p) return NULL;
-  snprintf(p->key, sizeof p->key, "%s", key);
+  snprintf(p->key, sizeof p->key, "%.*s", (int)sizeof p->key - 1, key);
   p->next = s->peers;
   s->peers = p;
   return p;

@@ -193,7 +193,11 @@ int transport_join(connection* c) {
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
-  snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%d.%u.sock", dir, (int)getpid(), c->id);
+  int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%d.%u.sock", dir, (int)getpid(), c->id);
+  if (n < 0 || (size_t)n >= sizeof addr.sun_path) { /* a socket path must fit in 108 bytes */
+    close(fd);
+    return -ERR_INVALID_ARGUMENT;
+  }
   unlink(addr.sun_path);
   if (bind(fd, (struct sockaddr*)&addr, sizeof addr) != 0) {
     close(fd);

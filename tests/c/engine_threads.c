@@ -1,0 +1,139 @@
+/* The engine driven from several threads at once, straight through its C API
+ * (no Python): a sender thread pushes PCM, a control thread flips
+ * subscriptions, observers, volume indication and parameters, a data thread
+ * sends stream messages, while the engine and transport threads deliver.
+ * Built with -fsanitize=thread by `make tsan`; must finish with no report and
+ * the expected deliveries. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agora_c/agora_base.h"
+#include "agora_c/agora_local_track.h"
+#include "agora_c/agora_local_user.h"
+#include "agora_c/agora_media_base.h"
+#include "agora_c/agora_media_node_factory.h"
+#include "agora_c/agora_parameter.h"
+#include "agora_c/agora_rtc_conn.h"
+#include "agora_c/agora_service.h"
+
+static atomic_int frames, messages, joined, stop;
+
+static int on_before_mixing(AGORA_HANDLE u, const char* ch, user_id_t uid, const audio_frame* f) {
+  (void)u, (void)ch, (void)uid;
+  if (f->samples_per_channel == 160) atomic_fetch_add(&frames, 1);
+  return 1;
+}
+
+static void on_message(AGORA_HANDLE u, user_id_t uid, int stream, const char* data, size_t n) {
+  (void)u, (void)uid, (void)stream, (void)data, (void)n;
+  atomic_fetch_add(&messages, 1);
+}
+
+static void on_joined(AGORA_HANDLE c, user_id_t uid) {
+  (void)c, (void)uid;
+  atomic_fetch_add(&joined, 1);
+}
+
+static AGORA_HANDLE svc, a, b, sender, track;
+static int stream_id;
+
+static void* send_loop(void* arg) {
+  (void)arg;
+  int16_t pcm[160];
+  for (int i = 0; i < 160; i++) pcm[i] = (int16_t)(i * 50);
+  for (int i = 0; i < 2000 && !atomic_load(&stop); i++) {
+    agora_audio_pcm_data_sender_send(sender, pcm, 0, 0, 160, 2, 1, 16000);
+    if (i % 50 == 0) usleep(1000);
+  }
+  return NULL;
+}
+
+static void* control_loop(void* arg) {
+  (void)arg;
+  AGORA_HANDLE user_b = agora_rtc_conn_get_local_user(b);
+  AGORA_HANDLE param = agora_service_get_agora_parameter(svc);
+  audio_frame_observer obs;
+  memset(&obs, 0, sizeof obs);
+  obs.on_playback_audio_frame_before_mixing = on_before_mixing;
+  for (int i = 0; i < 300 && !atomic_load(&stop); i++) {
+    agora_local_user_unsubscribe_audio(user_b, "a");
+    agora_local_user_subscribe_audio(user_b, "a");
+    agora_local_user_unregister_audio_frame_observer(user_b);
+    agora_local_user_register_audio_frame_observer(user_b, &obs);
+    agora_local_user_set_audio_volume_indication_parameters(user_b, i % 2 ? 50 : 0, 3, true);
+    agora_parameter_set_parameters(param, i % 2 ? "{\"che.audio.label.enable\": true}" : "{\"che.audio.label.enable\": false}");
+    usleep(500);
+  }
+  return NULL;
+}
+
+static void* data_loop(void* arg) {
+  (void)arg;
+  for (int i = 0; i < 300 && !atomic_load(&stop); i++) {
+    char msg[32];
+    int n = snprintf(msg, sizeof msg, "m%d", i);
+    while (agora_rtc_conn_send_stream_message(a, stream_id, msg, (uint32_t)n) == -ERR_TOO_OFTEN) usleep(1000);
+  }
+  return NULL;
+}
+
+int main(int argc, char** argv) {
+  /* "transport": also run the cross-process transport thread (its own rendezvous dir) */
+  char dir[] = "/tmp/agora-rtc-tsan-XXXXXX";
+  int transport = argc > 1 && strcmp(argv[1], "transport") == 0;
+  if (transport && mkdtemp(dir)) setenv("AGORA_RTC_LOOPBACK_DIR", dir, 1);
+  else setenv("AGORA_RTC_LOOPBACK_TRANSPORT", "off", 1);
+  svc = agora_service_create();
+  agora_service_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.app_id = "tsan";
+  cfg.use_string_uid = 1;
+  if (agora_service_initialize(svc, &cfg) != 0) return 1;
+  agora_parameter_set_parameters(agora_service_get_agora_parameter(svc),
+                                 "{\"loopback.clock_speed\": 20, \"loopback.fault.loss_percent\": 5}");
+  rtc_conn_config cc;
+  memset(&cc, 0, sizeof cc);
+  cc.auto_subscribe_audio = 1;
+  cc.client_role_type = CLIENT_ROLE_BROADCASTER;
+  a = agora_rtc_conn_create(svc, &cc);
+  b = agora_rtc_conn_create(svc, &cc);
+  rtc_conn_observer co;
+  memset(&co, 0, sizeof co);
+  co.on_user_joined = on_joined;
+  agora_rtc_conn_register_observer(b, &co);
+  local_user_observer uo;
+  memset(&uo, 0, sizeof uo);
+  uo.on_stream_message = on_message;
+  agora_local_user_register_observer(agora_rtc_conn_get_local_user(b), &uo);
+  agora_rtc_conn_connect(a, "", "room", "a");
+  agora_rtc_conn_connect(b, "", "room", "b");
+  AGORA_HANDLE factory = agora_service_create_media_node_factory(svc);
+  sender = agora_media_node_factory_create_audio_pcm_data_sender(factory);
+  track = agora_service_create_custom_audio_track_pcm(svc, sender);
+  agora_local_audio_track_set_max_bufferd_frame_number(track, 5000);
+  agora_local_user_publish_audio(agora_rtc_conn_get_local_user(a), track);
+  agora_rtc_conn_create_data_stream(a, &stream_id, 1, 1);
+
+  pthread_t t[3];
+  pthread_create(&t[0], NULL, send_loop, NULL);
+  pthread_create(&t[1], NULL, control_loop, NULL);
+  pthread_create(&t[2], NULL, data_loop, NULL);
+  for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
+  for (int i = 0; i < 200 && atomic_load(&messages) < 300; i++) usleep(10000);
+
+  /* Release in the official SDK's order: service first, children after. */
+  agora_service_release(svc);
+  agora_rtc_conn_destroy(a);
+  agora_rtc_conn_destroy(b);
+  agora_local_audio_track_destroy(track);
+  agora_audio_pcm_data_sender_destroy(sender);
+  agora_media_node_factory_destroy(factory);
+  printf("engine_threads%s: joined %d, frames %d, messages %d/300\n", transport ? " (transport on)" : "",
+         atomic_load(&joined), atomic_load(&frames), atomic_load(&messages));
+  if (transport) rmdir(dir);
+  return atomic_load(&joined) >= 1 && atomic_load(&frames) > 0 && atomic_load(&messages) == 300 ? 0 : 1;
+}
