@@ -5,6 +5,7 @@ a tick late); AGORA_RTC_SOAK=200:600 (connections:seconds) for the long form
 at real-time pace, which also requires that no tick was late."""
 
 import os
+import time
 
 import numpy as np
 import pytest
@@ -17,14 +18,19 @@ pytestmark = pytest.mark.stress
 
 
 class Count(IAudioFrameObserver):
+    """Counts frames per sender and checks, as they come, that each carries the
+    next number (kept small: millions of stored ints would make the GC pause
+    the engine thread's callbacks)."""
+
     def __init__(self):
         self.frames = {}
-        self.first_sample = {}
+        self.out_of_order = 0
 
     def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
-        self.frames[uid] = self.frames.get(uid, 0) + 1
-        samples = np.frombuffer(frame, np.int16)
-        self.first_sample.setdefault(uid, []).append(int(samples[0]))
+        n = self.frames.get(uid, 0)
+        if np.frombuffer(frame, np.int16)[0] != n % 30000:
+            self.out_of_order += 1
+        self.frames[uid] = n + 1
 
 
 @pytest.mark.timeout(SECONDS / SPEED * 3 + 120)
@@ -49,14 +55,20 @@ def test_pairs_exchange_audio_without_loss(service):
     signal = np.zeros((frames, 160), np.int16)
     signal[:, 0] = np.arange(frames) % 30000
     signal[:, 1:] = 3000
-    for _, _, consumer in bots:
-        consumer.push_pcm_data(signal)
+    # Fed like a TTS stream: each bot keeps 1-2 s queued ahead of the clock.
+    fed = [0] * len(bots)
+    while min(fed) < frames:
+        for k, (_, _, consumer) in enumerate(bots):
+            if fed[k] < frames and consumer.stats()["queued_frames"] < 100:
+                consumer.push_pcm_data(signal[fed[k]: fed[k] + 100])
+                fed[k] += 100
+        time.sleep(0.05 / SPEED)
     for _, _, consumer in bots:
         assert consumer.wait_for_playout(timeout=SECONDS / SPEED * 3 + 30)
     for i, (_, counter, consumer) in enumerate(bots):
         peer = f"bot{i ^ 1}"
         assert counter.frames.get(peer) == frames, f"bot{i} got {counter.frames.get(peer)} of {frames}"
-        assert counter.first_sample[peer] == list(np.arange(frames) % 30000)
+        assert counter.out_of_order == 0
         assert consumer.stats()["underruns"] == 0
     if "AGORA_RTC_SOAK" in os.environ:  # the long form runs alone, at real-time pace: no tick may be late
         assert service.get_parameter_number("loopback.late_ticks") == late_before
