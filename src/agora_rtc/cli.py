@@ -156,6 +156,11 @@ def _doctor(args):
     return 0
 
 
+def _install_sdk(args):
+    from .install_sdk import main as install_main
+    return install_main(args)
+
+
 def main(argv=None):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="agora-rtc", description=__doc__)
@@ -169,6 +174,13 @@ def main(argv=None):
     doctor = sub.add_parser("doctor", help="versions, and which engine library loads")
     doctor.add_argument("--sdk-path", help="an engine library to try instead of the default")
     doctor.set_defaults(run=_doctor)
+    install = sub.add_parser("install-sdk", help="download, verify (sha256) and unpack Agora's native SDK archive")
+    install.add_argument("--version", help="a known version (none are known yet: give --url and --sha256)")
+    install.add_argument("--url", help="https:// URL of the archive (.zip)")
+    install.add_argument("--sha256", help="the archive's sha256 (required without a known version)")
+    install.add_argument("--dest", help="where to unpack (must not exist)")
+    install.add_argument("--cafile", help="CA bundle to verify the server with (default: the system's)")
+    install.set_defaults(run=_install_sdk)
     args = parser.parse_args(argv)
     return args.run(args)
 
