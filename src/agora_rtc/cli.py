@@ -136,6 +136,10 @@ def _doctor(args):
     path = resolve_engine_path(args.sdk_path)
     source = "--sdk-path" if args.sdk_path else f"${ENV_VAR}" if os.environ.get(ENV_VAR) else "bundled loopback engine"
     print(f"engine library: {path} ({source})")
+    from .engine import find_official_library
+    official = find_official_library()
+    if official:
+        print(f"official package's library found: {official} (use it with --sdk-path or ${ENV_VAR})")
     import importlib.util
     extras = {name: importlib.util.find_spec(name) is not None
               for name in ("Cython", "soxr", "uvloop", "rich", "matplotlib")}
