@@ -192,3 +192,16 @@ def test_publish_and_playback_volume_scale_the_signal(service):
         pub.track.adjust_publish_volume(401)
     with pytest.raises(ValueError, match=r"\[0, 400\]"):
         listener_user.adjust_playback_signal_volume(-1)
+
+
+def test_resizing_the_queue_keeps_a_partial_frame(service):
+    # Regression: a half-filled 10 ms frame was freed when the queue was resized (a crash on the next send).
+    _, frames = receiver(service, "resize", "listener", rate=16000)
+    pub = Publisher(service, "resize", "talker")
+    x = tone(16000, 0.02)
+    pub.send(x[:80], 16000)                          # half a frame: staged
+    pub.track.set_max_buffer_audio_frame_number(100)
+    pub.send(x[80:], 16000)                          # completes it and one more
+    wait_for(lambda: len(frames.samples("talker")) >= 320, what="both frames")
+    np.testing.assert_array_equal(frames.samples("talker")[:320], x)
+    assert pub.track.queue_stats()["staged_samples"] == 0

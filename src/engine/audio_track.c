@@ -99,8 +99,13 @@ static int track_push(audio_track* t, const int16_t* pcm, int samples, int chann
   while (done < samples) {
     tail = (t->head + t->count) % t->capacity;
     pcm_frame* f = t->ring[tail];
-    if (!f) f = t->ring[tail] = malloc(sizeof(pcm_frame));
-    if (!f) return -ERR_RESOURCE_LIMITED;
+    int need = frame_len * channels;
+    if (!t->staged && (!f || f->slot_samples < need)) { /* slots hold what the format needs, not FRAME_MAX_SAMPLES */
+      pcm_frame* grown = realloc(f, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)need);
+      if (!grown) return -ERR_RESOURCE_LIMITED;
+      f = t->ring[tail] = grown;
+      f->slot_samples = need;
+    }
     if (!t->staged) {
       f->sample_rate = rate;
       f->channels = channels;
@@ -287,15 +292,16 @@ AGORA_API_C_INT agora_local_audio_track_set_max_bufferd_frame_number(AGORA_HANDL
   if (!t || number <= 0) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   int rc = ERR_OK;
-  if (number < t->count) {
+  int keep = t->count + (t->staged ? 1 : 0); /* the queued frames and the one being filled */
+  if (number < keep) {
     rc = -ERR_INVALID_STATE; /* more frames queued than the new limit */
   } else {
     pcm_frame** ring = calloc((size_t)number, sizeof(pcm_frame*));
     if (!ring) {
       rc = -ERR_RESOURCE_LIMITED;
     } else {
-      for (int i = 0; i < t->count; i++) ring[i] = t->ring[(t->head + i) % t->capacity];
-      for (int i = t->count; i < t->capacity; i++) free(t->ring[(t->head + i) % t->capacity]);
+      for (int i = 0; i < keep; i++) ring[i] = t->ring[(t->head + i) % t->capacity];
+      for (int i = keep; i < t->capacity; i++) free(t->ring[(t->head + i) % t->capacity]);
       free(t->ring);
       t->ring = ring;
       t->head = 0;

@@ -55,7 +55,8 @@ typedef struct pcm_frame {
   int channels;
   int64_t presentation_ms;
   uint32_t capture_timestamp;
-  int16_t data[FRAME_MAX_SAMPLES];
+  int slot_samples;         /* track queue slots: samples allocated (a 16 kHz mono slot holds 160) */
+  int16_t data[FRAME_MAX_SAMPLES]; /* full size except in track queue slots */
 } pcm_frame;
 
 typedef struct audio_track {
