@@ -1056,19 +1056,7 @@ def user_unregister_observer(uintptr_t user):
     return _check(rc, "agora_local_user_unregister_observer")
 
 
-cdef extern from "_vad.h" nogil:
-    ctypedef struct vad_config:
-        int pre_start_count, start_count, stop_count
-        int rms_threshold
-        int adaptive
-        double adaptive_factor
-        int preroll_from_onset
-    ctypedef struct vad:
-        pass
-    vad* vad_new(const vad_config* cfg)
-    void vad_free(vad* v)
-    int vad_process(vad* v, const unsigned char* data, size_t length, int rms, int voice_prob,
-                    const unsigned char** out, size_t* out_len, unsigned char** scratch, size_t* scratch_cap)
+from ._vad_c cimport vad, vad_config, vad_free, vad_new, vad_process
 
 
 cdef class AudioTarget:

@@ -2,27 +2,11 @@
 """VAD v2 in C (_vad.h); the Python names live in agora_rtc.vad."""
 
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer, PyObject_CheckBuffer
-from libc.stdint cimport int64_t, uint8_t
+from libc.stdint cimport int64_t
 from libc.stdlib cimport free
 
 
-cdef extern from "_vad.h" nogil:
-    ctypedef struct vad_config:
-        int pre_start_count, start_count, stop_count
-        int rms_threshold
-        int adaptive
-        double adaptive_factor
-        int preroll_from_onset
-    ctypedef struct vad:
-        int speaking
-        size_t frame_bytes
-        int64_t frames
-        int64_t start_frame, stop_frame
-        int ref_rms
-    vad* vad_new(const vad_config* cfg)
-    void vad_free(vad* v)
-    int vad_process(vad* v, const uint8_t* data, size_t length, int rms, int voice_prob, const uint8_t** out,
-                    size_t* out_len, uint8_t** scratch, size_t* scratch_cap)
+from ._vad_c cimport vad, vad_config, vad_free, vad_new, vad_process
 
 
 cdef class NativeVad:
@@ -30,7 +14,7 @@ cdef class NativeVad:
     AudioFrame, or anything with ``buffer``, ``rms`` and ``voice_prob``)."""
 
     cdef vad* _v
-    cdef uint8_t* _scratch
+    cdef unsigned char* _scratch
     cdef size_t _scratch_cap
 
     def __cinit__(self, int pre_start_count, int start_count, int stop_count, int rms_threshold, bint adaptive,
@@ -53,7 +37,7 @@ cdef class NativeVad:
 
     def process(self, frame):
         cdef Py_buffer view
-        cdef const uint8_t* out
+        cdef const unsigned char* out
         cdef size_t out_len
         cdef int state
         source = frame if PyObject_CheckBuffer(frame) else getattr(frame, "buffer", None)
@@ -66,7 +50,7 @@ cdef class NativeVad:
         try:
             if view.len == 0:
                 raise ValueError("process() got an empty frame")
-            state = vad_process(self._v, <const uint8_t*>view.buf, <size_t>view.len, rms, voice_prob, &out, &out_len,
+            state = vad_process(self._v, <const unsigned char*>view.buf, <size_t>view.len, rms, voice_prob, &out, &out_len,
                                 &self._scratch, &self._scratch_cap)
             if state == -1:
                 raise ValueError(f"frame of {view.len} bytes: this VAD runs on {self._v.frame_bytes}-byte frames "

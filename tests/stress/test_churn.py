@@ -14,6 +14,9 @@ from agora_rtc import RTCConnConfig
 from agora_rtc.pool import ConnectionPool
 
 CYCLES = int(os.environ.get("AGORA_RTC_STRESS_CYCLES", "1000"))
+# AddressSanitizer keeps freed memory in quarantine, so RSS grows by design under it;
+# objects and file descriptors are still checked there, RSS in the normal runs.
+UNDER_ASAN = "libasan" in os.environ.get("LD_PRELOAD", "")
 pytestmark = pytest.mark.stress
 
 
@@ -54,7 +57,7 @@ def test_churn_returns_to_baseline(service):
     print(f"churn: {CYCLES} cycles, RSS {rss:.1f} -> {rss + grown:.1f} MB, fds {fds} -> {open_fds()}")
     assert service.engine_objects() == objects
     assert open_fds() == fds
-    assert grown < 5.0
+    assert UNDER_ASAN or grown < 5.0
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -76,5 +79,5 @@ def test_pool_churn_returns_to_baseline(service):
     grown = rss_mb() - rss
     print(f"pool churn: {CYCLES} cycles, RSS {rss:.1f} -> {rss + grown:.1f} MB")
     assert service.engine_objects() == objects and open_fds() == fds
-    assert grown < 5.0
+    assert UNDER_ASAN or grown < 5.0
     pool.close()
