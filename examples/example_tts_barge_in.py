@@ -20,8 +20,8 @@ from agora_rtc import (AgoraService, AgoraServiceConfig, AudioVadConfigV2, Audio
                        RTCConnConfig, RtcConnectionPublishConfig)
 
 
-def reply_audio(text, seconds, rate=16000):
-    if shutil.which("espeak-ng"):
+def reply_audio(text, seconds, rate=16000, synthetic=False):
+    if not synthetic and shutil.which("espeak-ng"):
         raw = subprocess.run(["espeak-ng", "--stdout", text], capture_output=True, check=True).stdout
         source_rate = int.from_bytes(raw[24:28], "little")
         x = np.frombuffer(raw[44:], np.int16).astype(np.float64)
@@ -53,6 +53,7 @@ def main():
     p.add_argument("--reply", default="Thanks for calling. Your order has shipped and should arrive on Thursday "
                                       "between nine and five. Is there anything else I can help you with today?")
     p.add_argument("--seconds", type=float, default=15.0, help="give up after this long")
+    p.add_argument("--synthetic", action="store_true", help="speech-like audio instead of espeak-ng")
     args = p.parse_args()
     with AgoraService() as service:
         service.initialize(AgoraServiceConfig(appid=args.appId, use_string_uid=1))
@@ -62,7 +63,7 @@ def main():
         conn.register_audio_frame_observer(observer, 1, AudioVadConfigV2.low_latency())
         conn.connect(args.token, args.channelId, args.userId)
         conn.publish_audio()
-        reply = reply_audio(args.reply, 8.0)
+        reply = reply_audio(args.reply, 8.0, synthetic=args.synthetic)
         conn.push_audio_pcm_data(reply.tobytes(), 16000, 1)
         print(f"bot talking: {len(reply) / 16000:.1f} s queued at {time.monotonic():.3f}", flush=True)
         deadline = time.monotonic() + args.seconds

@@ -75,7 +75,7 @@ def test_vad_example_writes_each_utterance(tmp_path):
 
 def test_tts_barge_in_example_stops_when_a_user_talks():
     bot = subprocess.Popen([sys.executable, os.path.join(ROOT, "examples", "example_tts_barge_in.py"),
-                            "--channelId", "barge", "--seconds", "30"],
+                            "--channelId", "barge", "--seconds", "30", "--synthetic"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert bot.stdout.readline().startswith("bot talking")
     user = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "example_audio_pcm_send.py"),
