@@ -24,6 +24,11 @@ from agora_rtc import (AgoraService, AgoraServiceConfig, IAudioFrameObserver, IR
 FAST_CLOCK = 20  # the engine's 10 ms clock runs 20x faster than real time
 
 
+def pytest_configure(config):
+    # Also declared here (not only in pyproject.toml) for runs against an installed wheel.
+    config.addinivalue_line("markers", "stress: churn/soak runs (short by default; long forms via environment)")
+
+
 def wait_for(predicate, timeout=10.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

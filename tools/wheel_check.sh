@@ -49,5 +49,5 @@ import agora_rtc, sys
 assert "site-packages" in agora_rtc.__file__, agora_rtc.__file__
 print("testing the installed wheel:", agora_rtc.__file__)
 PY
-PATH="$work/test-venv/bin:/usr/bin:/bin" "$work/test-venv/bin/python" -m pytest -q -p no:cacheprovider "$tests"
+PATH="$work/test-venv/bin:/usr/bin:/bin" "$work/test-venv/bin/python" -m pytest -q -p no:cacheprovider -o timeout=120 "$tests"
 echo "wheel OK: $wheel"
