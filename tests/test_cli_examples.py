@@ -1,6 +1,7 @@
 """The demo, doctor and the send/receive examples, run as users run them."""
 
 import os
+import re
 import subprocess
 import sys
 import wave
@@ -85,3 +86,13 @@ def test_tts_barge_in_example_stops_when_a_user_talks():
     stdout, stderr = bot.communicate(timeout=60)
     assert bot.returncode == 0, stderr
     assert "barge-in: 42 started talking" in stdout and stdout.strip().endswith("interrupted")
+
+
+def test_bench_command_reports_the_foundation_figures():
+    run = subprocess.run([sys.executable, "-m", "agora_rtc", "bench"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "send() per 10 ms frame, 16kmono" in out and "send() per 10 ms frame, 48kstereo" in out
+    assert "C->Python per delivered frame" in out
+    arrived = re.search(r"(\d+)/(\d+) frames arrived", out)
+    assert arrived and arrived.group(1) == arrived.group(2) == "300"  # every latency probe frame came back

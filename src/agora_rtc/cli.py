@@ -160,6 +160,11 @@ def _doctor(args):
     return 0
 
 
+def _bench(args):
+    from .benchmark import main as bench_main
+    return bench_main(args)
+
+
 def _install_sdk(args):
     from .install_sdk import main as install_main
     return install_main(args)
@@ -178,6 +183,10 @@ def main(argv=None):
     doctor = sub.add_parser("doctor", help="versions, and which engine library loads")
     doctor.add_argument("--sdk-path", help="an engine library to try instead of the default")
     doctor.set_defaults(run=_doctor)
+    bench = sub.add_parser("bench", help="send cost, C->Python delivery cost and latency on the loopback engine")
+    from .benchmark import add_arguments
+    add_arguments(bench)
+    bench.set_defaults(run=_bench)
     install = sub.add_parser("install-sdk", help="download, verify (sha256) and unpack Agora's native SDK archive")
     install.add_argument("--version", help="a known version (none are known yet: give --url and --sha256)")
     install.add_argument("--url", help="https:// URL of the archive (.zip)")

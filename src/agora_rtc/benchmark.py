@@ -1,0 +1,214 @@
+"""``agora-rtc bench``: Python cost per PCM send, C->Python cost per received
+frame, and send->receive latency, all on the loopback engine.
+
+    agora-rtc bench              # wall-clock figures
+    agora-rtc bench --callgrind  # + instruction counts (repeatable; needs valgrind)
+
+More (side by side with the official SDK, VAD, pacing, asyncio, many
+processes) in the repository's bench/ folder.
+
+Wall-clock figures take the minimum over repetitions of a median, the least
+noisy estimate on a shared 2-core machine.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+
+from . import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+
+
+def make_service(speed=1):
+    svc = AgoraService()
+    svc.initialize(AgoraServiceConfig(appid="bench", use_string_uid=1))
+    svc.set_parameters({"loopback.clock_speed": speed})
+    return svc
+
+
+def publisher(svc, channel, uid):
+    conn = svc.create_rtc_connection(RTCConnConfig())
+    conn.connect("", channel, uid)
+    factory = svc.create_media_node_factory()
+    sender = factory.create_audio_pcm_data_sender()
+    track = svc.create_custom_audio_track_pcm(sender)
+    conn.get_local_user().publish_audio(track)
+    return conn, sender, track
+
+
+def bench_send(svc, reps=7, calls=20000):
+    """Seconds per send() of one 10 ms frame, 16 kHz mono and 48 kHz stereo."""
+    results = {}
+    for rate, channels in ((16000, 1), (48000, 2)):
+        _, sender, track = publisher(svc, f"send{rate}", f"s{rate}")
+        track.set_max_buffer_audio_frame_number(calls + 10)
+        spc = rate // 100
+        frame = np.zeros(spc * channels, np.int16)
+        send = sender.send
+        samples = []
+        for _ in range(reps):
+            track.clear_sender_buffer()
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                send(frame, spc, rate, channels)
+            samples.append((time.perf_counter() - t0) / calls)
+        results[f"{rate // 1000}k{'stereo' if channels == 2 else 'mono'}"] = min(samples)
+    return results
+
+
+class Counter(IAudioFrameObserver):
+    def __init__(self):
+        self.n = 0
+
+    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+        self.n += 1
+
+
+def bench_callback(frames=20000, receivers=8):
+    """CPU seconds per delivered frame: with a Python observer minus without."""
+
+    def run(observe):
+        svc = make_service(speed=1000)
+        try:
+            conns = []
+            counters = []
+            for i in range(receivers):
+                c = svc.create_rtc_connection(RTCConnConfig())
+                c.connect("", "cb", f"r{i}")
+                c.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
+                counter = Counter()
+                if observe:
+                    c.get_local_user().register_audio_frame_observer(counter)
+                conns.append(c)
+                counters.append(counter)
+            _, sender, track = publisher(svc, "cb", "talker")
+            per_rx = frames // receivers
+            track.set_max_buffer_audio_frame_number(per_rx + 10)
+            second = np.zeros(16000, np.int16)
+            for _ in range(per_rx // 100):
+                sender.send(second, 16000, 16000)
+            per_rx = per_rx // 100 * 100
+            # The engine plays the queue out at 1000x; both runs wait equally long.
+            cpu0 = time.process_time()
+            time.sleep(per_rx * 0.01 / 1000 + 0.3)
+            return time.process_time() - cpu0, per_rx * receivers, sum(c.n for c in counters)
+        finally:
+            svc.release()
+
+    base_cpu, _, _ = run(False)
+    cpu, n, delivered = run(True)
+    return (cpu - base_cpu) / max(delivered, 1), delivered
+
+
+def bench_latency(seconds=3.0):
+    """Send one 10 ms frame per real 10 ms; measure when each arrives."""
+    svc = make_service(speed=1)
+    try:
+        rx = svc.create_rtc_connection(RTCConnConfig())
+        rx.connect("", "lat", "rx")
+        sent_at = {}
+        arrived = {}
+
+        class Stamp(IAudioFrameObserver):
+            def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+                arrived[frame.presentation_ms] = time.perf_counter()
+
+        rx.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
+        rx.get_local_user().register_audio_frame_observer(Stamp())
+        _, sender, _ = publisher(svc, "lat", "tx")
+        frame = np.zeros(160, np.int16)
+        n = int(seconds * 100)
+        start = time.perf_counter()
+        for i in range(n):
+            target = start + i * 0.01
+            while time.perf_counter() < target:
+                time.sleep(0.0005)
+            sent_at[i + 1] = time.perf_counter()
+            sender.send(frame, 160, 16000, presentation_ms=i + 1)
+        time.sleep(0.1)
+        lat = sorted((arrived[k] - sent_at[k]) * 1000 for k in sent_at if k in arrived)
+        return lat, n
+    finally:
+        svc.release()
+
+
+CALLGRIND_SCRIPT = """
+import numpy as np
+from agora_rtc.benchmark import make_service, publisher
+svc = make_service()
+_, sender, track = publisher(svc, "cg", "cg")
+track.set_max_buffer_audio_frame_number(20010)
+frame = np.zeros(160, np.int16)
+for _ in range(20000):
+    sender.send(frame, 160, 16000, 1)
+svc.release()
+"""
+
+
+def callgrind_send():
+    """Instructions per send() call, split into Python+_core and the engine."""
+    if not shutil.which("valgrind"):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "cg.py")
+        with open(script, "w") as f:
+            f.write(CALLGRIND_SCRIPT)
+        out = os.path.join(tmp, "cg.out")
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                        "--toggle-collect=__pyx_pw_9agora_rtc_5_core_9PcmSender_5send", sys.executable, script],
+                       check=True, capture_output=True)
+        ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
+        total = engine = None
+        for line in ann.splitlines():
+            parts = line.split()
+            if not parts or not parts[0].replace(",", "").isdigit():
+                continue
+            count = int(parts[0].replace(",", ""))
+            if "PROGRAM TOTALS" in line:
+                total = count
+            elif "agora_audio_pcm_data_sender_send" in line and engine is None:
+                engine = count
+        if total is None:
+            return None
+        return total / 20000, (engine or 0) / 20000
+
+
+def add_arguments(parser):
+    parser.add_argument("--callgrind", action="store_true", help="also count instructions with valgrind")
+
+
+def main(args=None):
+    if args is None:
+        parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        add_arguments(parser)
+        args = parser.parse_args()
+    svc = make_service()
+    try:
+        for name, secs in bench_send(svc).items():
+            print(f"send() per 10 ms frame, {name:9s}: {secs * 1e6:6.3f} us (wall, min of 7 x 20000)")
+    finally:
+        svc.release()
+    per_frame, delivered = bench_callback()
+    print(f"C->Python per delivered frame:    {per_frame * 1e6:6.3f} us CPU ({delivered} frames, direct mode)")
+    lat, n = bench_latency()
+    p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
+    print(f"send->receive latency: p50 {p50:.2f} ms ({p50 / 10:.2f} frames), p99 {p99:.2f} ms "
+          f"({p99 / 10:.2f} frames), {len(lat)}/{n} frames arrived")
+    if args.callgrind:
+        cg = callgrind_send()
+        if cg:
+            total, engine = cg
+            print(f"callgrind send(): {total:.0f} instructions per call, {engine:.0f} in the engine, "
+                  f"{total - engine:.0f} in Python+_core")
+    return 0
+
+
+if __name__ == "__main__":
+    main()
