@@ -350,6 +350,11 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
   switch (h->type) {
     case PKT_HELLO: {
       int reason = admits(c, h->user_id, payload, len);
+      if (!reason && strcmp(h->user_id, c->user_id) == 0) {
+        /* Our user id joined again from another process: the newcomer takes the seat, as in-process. */
+        connection_fail(c, CONNECTION_CHANGED_SAME_UID_LOGIN);
+        break;
+      }
       if (reason) {
         pkt_header no;
         memset(&no, 0, sizeof no);

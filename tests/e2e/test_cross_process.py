@@ -159,3 +159,17 @@ def test_tokens_are_checked_by_the_members_that_admit():
     assert not any(e.get("user_id") == "intruder" for e in host.events)  # never admitted
     for p in (intruder, guest, host):
         p.finish()
+
+
+def test_same_uid_from_another_process_takes_the_seat():
+    channel = f"same-{os.getpid()}"
+    first = Peer(channel, "same", "--stay", "4")
+    first.wait(lambda e: e.get("event") == "ready")
+    watcher = Peer(channel, "watcher", "--stay", "4")
+    watcher.wait(lambda e: e.get("event") == "user_joined" and e.get("user_id") == "same")
+    second = Peer(channel, "same", "--stay", "2")
+    failure = first.wait(lambda e: e.get("event") == "connection_failure")
+    assert failure["reason"] == 19  # CONNECTION_CHANGED_SAME_UID_LOGIN
+    watcher.wait(lambda e: e.get("event") == "user_left" and e.get("user_id") == "same")
+    for p in (second, watcher, first):
+        p.finish()
