@@ -364,20 +364,15 @@ void audio_clock_tick(void) {
       label(&m->voice, s);
       nremote++;
     }
-    for (int k = 0; k < nsrc + nremote; k++) { /* what arrives drives the remote audio states */
+    /* What r hears this tick drives its remote audio states and volume indication. */
+    for (int k = 0; k < nsrc + nremote; k++) {
       source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
-      if (s->conn != r && s->ch == r->channel && local_user_is_subscribed(&r->user, s->user_id))
-        remote_audio_frame(r, s->user_id);
+      if (s->conn == r || s->ch != r->channel || !local_user_is_subscribed(&r->user, s->user_id)) continue;
+      remote_audio_frame(r, s->user_id);
+      volume_observe(&r->user, s->user_id, &s->labels);
     }
     remote_audio_tick(r);
-    if (r->user.volume.interval_ms) {
-      for (int k = 0; k < nsrc + nremote; k++) {
-        source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
-        if (s->conn != r && s->ch == r->channel && local_user_is_subscribed(&r->user, s->user_id))
-          volume_observe(&r->user, s->user_id, &s->frame, &s->labels);
-      }
-      volume_tick(r);
-    }
+    volume_tick(r);
     if (!r->user.audio_observer_set) continue;
     const source* own = NULL;
     for (int k = 0; k < nsrc; k++)

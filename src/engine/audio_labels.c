@@ -121,6 +121,12 @@ void audio_labels_compute(voice_detector* d, const pcm_frame* f, audio_labels* o
   out->rms = level < 0 ? 0 : level > 127 ? 127 : level;
   out->music_prob = 0;
   out->pitch = 0;
+  int peak = 0, samples = f->sample_rate / 100 * f->channels;
+  for (int i = 0; i < samples; i++) {
+    int a = f->data[i] < 0 ? -(int)f->data[i] : f->data[i];
+    if (a > peak) peak = a;
+  }
+  out->peak = peak > 32767 ? 32767 : peak;
 
   d->noise_floor_db = noise_floor(d, dbfs);
   int loud = dbfs > SPEECH_MIN_DBFS && dbfs > d->noise_floor_db + ABOVE_FLOOR_DB;

@@ -10,7 +10,7 @@
 
 #include "engine.h"
 
-static connection* conn_from(AGORA_HANDLE h) {
+connection* connection_from(AGORA_HANDLE h) {
   connection* c = h;
   return (c && c->magic == MAGIC_CONNECTION) ? c : NULL;
 }
@@ -114,7 +114,7 @@ static void conn_disconnect_locked(connection* c) {
 }
 
 AGORA_API_C_VOID agora_rtc_conn_destroy(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c) return;
   pthread_mutex_lock(&g_engine.lock);
   if (!c->destroyed) {
@@ -173,7 +173,7 @@ static void new_session_id(connection* c) {
 
 AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* token, const char* chan_id,
                                        user_id_t user_id) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c) return -ERR_INVALID_ARGUMENT;
   if (!valid_channel_name(chan_id)) return -ERR_INVALID_CHANNEL_NAME;
   if (user_id && strlen(user_id) > MAX_ID_LEN) return -ERR_INVALID_USER_ID;
@@ -226,7 +226,7 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
 }
 
 AGORA_API_C_INT agora_rtc_conn_disconnect(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int rc = c->state == CONNECTION_STATE_DISCONNECTED ? -ERR_NOT_IN_CHANNEL : ERR_OK;
@@ -236,7 +236,7 @@ AGORA_API_C_INT agora_rtc_conn_disconnect(AGORA_HANDLE agora_rtc_conn) {
 }
 
 AGORA_API_C_INT agora_rtc_conn_renew_token(AGORA_HANDLE agora_rtc_conn, const char* token) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c || !token) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int rc = ERR_OK;
@@ -251,7 +251,7 @@ AGORA_API_C_INT agora_rtc_conn_renew_token(AGORA_HANDLE agora_rtc_conn, const ch
 }
 
 AGORA_API_C rtc_conn_info* AGORA_CALL_C agora_rtc_conn_get_conn_info(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c) return NULL;
   rtc_conn_info* info = calloc(1, sizeof *info);
   if (!info) return NULL;
@@ -274,17 +274,17 @@ AGORA_API_C_VOID agora_rtc_conn_destroy_conn_info(AGORA_HANDLE agora_rtc_conn, r
 }
 
 AGORA_API_C_HDL agora_rtc_conn_get_local_user(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   return c ? &c->user : NULL;
 }
 
 AGORA_API_C_HDL agora_rtc_conn_get_agora_parameter(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   return c ? c->parameter : NULL;
 }
 
 AGORA_API_C_INT agora_rtc_conn_register_observer(AGORA_HANDLE agora_rtc_conn, rtc_conn_observer* observer) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c || !observer) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   c->observer = *observer; /* copied: the caller's struct is temporary */
@@ -294,7 +294,7 @@ AGORA_API_C_INT agora_rtc_conn_register_observer(AGORA_HANDLE agora_rtc_conn, rt
 }
 
 AGORA_API_C_INT agora_rtc_conn_unregister_observer(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   c->observer_set = 0;
@@ -304,6 +304,6 @@ AGORA_API_C_INT agora_rtc_conn_unregister_observer(AGORA_HANDLE agora_rtc_conn) 
 }
 
 AGORA_API_C const char* AGORA_CALL_C agora_rtc_conn_get_sid(AGORA_HANDLE agora_rtc_conn) {
-  connection* c = conn_from(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   return c ? c->sid : NULL; /* "" until the first connect */
 }

@@ -226,14 +226,9 @@ void ds_forget_sender(connection* r, const char* user_id) {
   }
 }
 
-static connection* conn_of(AGORA_HANDLE h) {
-  connection* c = h;
-  return (c && c->magic == MAGIC_CONNECTION) ? c : NULL;
-}
-
 AGORA_API_C_INT agora_rtc_conn_create_data_stream(AGORA_HANDLE agora_rtc_conn, int* stream_id, int reliable,
                                                   int ordered) {
-  connection* c = conn_of(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c || !stream_id) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int rc = -ERR_TOO_MANY_DATA_STREAMS;
@@ -255,7 +250,7 @@ AGORA_API_C_INT agora_rtc_conn_create_data_stream(AGORA_HANDLE agora_rtc_conn, i
 
 AGORA_API_C_INT agora_rtc_conn_send_stream_message(AGORA_HANDLE agora_rtc_conn, int stream_id, const char* data,
                                                    uint32_t length) {
-  connection* c = conn_of(agora_rtc_conn);
+  connection* c = connection_from(agora_rtc_conn);
   if (!c || !data || length == 0) return -ERR_INVALID_ARGUMENT;
   if (length > DS_MAX_MESSAGE) return -ERR_SIZE_TOO_LARGE;
   pthread_mutex_lock(&g_engine.lock);

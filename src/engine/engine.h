@@ -107,6 +107,7 @@ typedef struct voice_detector {
 
 typedef struct audio_labels {
   int rms, voice_prob, music_prob, pitch;
+  int peak;                 /* loudest sample, 0..32767 (volume indication) */
 } audio_labels;
 
 void voice_detector_reset(voice_detector* d);
@@ -285,6 +286,10 @@ int transport_pull(connection* c, remote_member* m, pcm_frame* out);
 int transport_stat(const char* name, double* value); /* g_engine.lock held */
 void transport_send_data(connection* c, const char* path, const ds_packet* p);
 
+/* A live object behind an API handle, or NULL (wrong kind, destroyed). */
+connection* connection_from(AGORA_HANDLE h);
+local_user* local_user_from(AGORA_HANDLE h);
+
 void connection_retain(connection* c);   /* g_engine.lock held */
 void connection_release(connection* c);  /* g_engine.lock held */
 void connection_fail(connection* c, int reason); /* g_engine.lock held */
@@ -355,7 +360,7 @@ typedef struct volume_report { /* the payload of EV_VOLUME_INDICATION */
   audio_volume_info speakers[]; /* followed by count user ids of MAX_ID_LEN + 1 bytes */
 } volume_report;
 int volume_indication_active(void);  /* any user asked for it: the clock measures peaks */
-void volume_observe(local_user* u, const char* user_id, const pcm_frame* f, const audio_labels* labels);
+void volume_observe(local_user* u, const char* user_id, const audio_labels* labels);
 void volume_tick(connection* c);     /* reports when an interval ended */
 void volume_clear(local_user* u);
 void events_deliver(void);   /* engine thread, g_engine.lock held */

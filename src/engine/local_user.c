@@ -6,13 +6,13 @@
 
 #include "engine.h"
 
-static local_user* user_from(AGORA_HANDLE h) {
+local_user* local_user_from(AGORA_HANDLE h) {
   local_user* u = h;
   return (u && u->magic == MAGIC_LOCAL_USER && !u->conn->destroyed) ? u : NULL;
 }
 
 AGORA_API_C_INT agora_local_user_publish_audio(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_local_audio_track) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   audio_track* t = agora_local_audio_track;
   if (!u || !t || t->magic != MAGIC_AUDIO_TRACK) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
@@ -31,7 +31,7 @@ AGORA_API_C_INT agora_local_user_publish_audio(AGORA_HANDLE agora_local_user, AG
 }
 
 AGORA_API_C_INT agora_local_user_unpublish_audio(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_local_audio_track) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || !agora_local_audio_track) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int rc = -ERR_INVALID_STATE; /* not published */
@@ -67,7 +67,7 @@ int local_user_is_subscribed(const local_user* u, const char* user_id) {
 }
 
 AGORA_API_C_INT agora_local_user_subscribe_audio(AGORA_HANDLE agora_local_user, user_id_t user_id) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || !user_id || !user_id[0] || strlen(user_id) > MAX_ID_LEN) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int rc = ERR_OK;
@@ -88,7 +88,7 @@ AGORA_API_C_INT agora_local_user_subscribe_audio(AGORA_HANDLE agora_local_user, 
 }
 
 AGORA_API_C_INT agora_local_user_subscribe_all_audio(AGORA_HANDLE agora_local_user) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   clear_subscriptions(u);
@@ -98,7 +98,7 @@ AGORA_API_C_INT agora_local_user_subscribe_all_audio(AGORA_HANDLE agora_local_us
 }
 
 AGORA_API_C_INT agora_local_user_unsubscribe_audio(AGORA_HANDLE agora_local_user, user_id_t user_id) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || !user_id) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   if (u->subscribe_all) {
@@ -126,7 +126,7 @@ AGORA_API_C_INT agora_local_user_unsubscribe_audio(AGORA_HANDLE agora_local_user
 }
 
 AGORA_API_C_INT agora_local_user_unsubscribe_all_audio(AGORA_HANDLE agora_local_user) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   clear_subscriptions(u);
@@ -136,7 +136,7 @@ AGORA_API_C_INT agora_local_user_unsubscribe_all_audio(AGORA_HANDLE agora_local_
 }
 
 static int set_params(AGORA_HANDLE h, frame_params* (*pick)(local_user*), int channels, int rate) {
-  local_user* u = user_from(h);
+  local_user* u = local_user_from(h);
   if (!u) return -ERR_INVALID_ARGUMENT;
   if ((channels != 1 && channels != 2) || !audio_rate_supported(rate)) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
@@ -181,7 +181,7 @@ AGORA_API_C_INT agora_local_user_set_playback_audio_frame_before_mixing_paramete
 }
 
 AGORA_API_C_INT agora_local_user_register_audio_frame_observer(AGORA_HANDLE agora_local_user, audio_frame_observer* observer) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || !observer) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->audio_observer = *observer;
@@ -191,7 +191,7 @@ AGORA_API_C_INT agora_local_user_register_audio_frame_observer(AGORA_HANDLE agor
 }
 
 AGORA_API_C_INT agora_local_user_unregister_audio_frame_observer(AGORA_HANDLE agora_local_user) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->audio_observer_set = 0;
@@ -201,7 +201,7 @@ AGORA_API_C_INT agora_local_user_unregister_audio_frame_observer(AGORA_HANDLE ag
 }
 
 AGORA_API_C_INT agora_local_user_register_observer(AGORA_HANDLE agora_local_user, local_user_observer* observer) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || !observer) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->observer = *observer;
@@ -211,7 +211,7 @@ AGORA_API_C_INT agora_local_user_register_observer(AGORA_HANDLE agora_local_user
 }
 
 AGORA_API_C_INT agora_local_user_unregister_observer(AGORA_HANDLE agora_local_user) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->observer_set = 0;
@@ -221,7 +221,7 @@ AGORA_API_C_INT agora_local_user_unregister_observer(AGORA_HANDLE agora_local_us
 }
 
 AGORA_API_C_INT agora_local_user_set_user_role(AGORA_HANDLE agora_local_user, int user_role) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || (user_role != CLIENT_ROLE_BROADCASTER && user_role != CLIENT_ROLE_AUDIENCE)) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->role = user_role;
@@ -230,7 +230,7 @@ AGORA_API_C_INT agora_local_user_set_user_role(AGORA_HANDLE agora_local_user, in
 }
 
 AGORA_API_C_INT agora_local_user_get_user_role(AGORA_HANDLE agora_local_user) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int role = u->role;
@@ -283,7 +283,7 @@ void local_user_clear(local_user* u) {
 }
 
 AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_user, int scenario) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || scenario < 0 || scenario > 10) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->audio_scenario = scenario; /* the loopback sends PCM as is in every scenario */
@@ -293,11 +293,11 @@ AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_use
 
 /* The loopback carries PCM uncompressed: any encoder profile is accepted. */
 AGORA_API_C_INT agora_local_user_set_audio_encoder_config(AGORA_HANDLE agora_local_user, const audio_encoder_config* config) {
-  return user_from(agora_local_user) && config ? ERR_OK : -ERR_INVALID_ARGUMENT;
+  return local_user_from(agora_local_user) && config ? ERR_OK : -ERR_INVALID_ARGUMENT;
 }
 
 AGORA_API_C_INT agora_local_user_adjust_playback_signal_volume(AGORA_HANDLE agora_local_user, int volume) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || volume < 0 || volume > 400) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   u->playback_volume = volume;
@@ -306,7 +306,7 @@ AGORA_API_C_INT agora_local_user_adjust_playback_signal_volume(AGORA_HANDLE agor
 }
 
 AGORA_API_C_INT agora_local_user_get_playback_signal_volume(AGORA_HANDLE agora_local_user, int* volume) {
-  local_user* u = user_from(agora_local_user);
+  local_user* u = local_user_from(agora_local_user);
   if (!u || !volume) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   *volume = u->playback_volume;

@@ -27,16 +27,11 @@ static speaker_level* level_of(volume_indication* v, const char* user_id) {
   return l;
 }
 
-void volume_observe(local_user* u, const char* user_id, const pcm_frame* f, const audio_labels* labels) {
+void volume_observe(local_user* u, const char* user_id, const audio_labels* labels) {
   if (!u->volume.interval_ms) return;
   speaker_level* l = level_of(&u->volume, user_id);
   if (!l) return;
-  int n = f->sample_rate / 100 * f->channels, peak = 0;
-  for (int i = 0; i < n; i++) {
-    int a = f->data[i] < 0 ? -(int)f->data[i] : f->data[i];
-    if (a > peak) peak = a;
-  }
-  if (peak > l->peak) l->peak = peak > 32767 ? 32767 : peak;
+  if (labels->peak > l->peak) l->peak = labels->peak; /* measured once per sender and tick, with the labels */
   if (labels->voice_prob) l->voiced = 1;
   if (labels->pitch) l->pitch = labels->pitch;
 }
@@ -96,8 +91,8 @@ void volume_clear(local_user* u) {
 
 AGORA_API_C_INT agora_local_user_set_audio_volume_indication_parameters(AGORA_HANDLE agora_local_user, int interval_in_ms,
                                                                         int smooth, bool report_vad) {
-  local_user* u = agora_local_user;
-  if (!u || u->magic != MAGIC_LOCAL_USER) return -ERR_INVALID_ARGUMENT;
+  local_user* u = local_user_from(agora_local_user);
+  if (!u) return -ERR_INVALID_ARGUMENT;
   /* Agora: interval <= 0 disables; otherwise at least 10 ms (one frame); smooth 0..10 */
   if (interval_in_ms > 0 && interval_in_ms < 10) return -ERR_INVALID_ARGUMENT;
   if (smooth < 0 || smooth > 10) return -ERR_INVALID_ARGUMENT;
