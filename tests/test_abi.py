@@ -23,6 +23,14 @@ class audio_subscription_options(C.Structure):
                 ("number_of_channels", C.c_uint32), ("sample_rate_hz", C.c_uint32)]
 
 
+class color_space_type(C.Structure):
+    _fields_ = [("primaries_id", C.c_int), ("transfer_id", C.c_int), ("matrix_id", C.c_int), ("range_id", C.c_int)]
+
+
+class video_dimensions(C.Structure):
+    _fields_ = [("width", C.c_int), ("height", C.c_int)]
+
+
 REFERENCE = {
     "agora_service_config": [
         ("enable_audio_processor", C.c_int), ("enable_audio_device", C.c_int), ("enable_video", C.c_int),
@@ -69,6 +77,36 @@ REFERENCE = {
         "on_video_size_changed on_user_info_updated on_intra_request_received "
         "on_remote_subscribe_fallback_to_audio_only on_stream_message on_user_state_changed "
         "on_audio_meta_data_received").split()],
+    "external_video_frame": [
+        ("type", C.c_int), ("format", C.c_int), ("buffer", P), ("stride", C.c_int), ("height", C.c_int),
+        ("crop_left", C.c_int), ("crop_top", C.c_int), ("crop_right", C.c_int), ("crop_bottom", C.c_int),
+        ("rotation", C.c_int), ("timestamp", C.c_longlong), ("egl_context", P), ("egl_type", C.c_int),
+        ("texture_id", C.c_int), ("matrix", C.c_float * 16), ("metadata_buffer", P), ("metadata_size", C.c_int),
+        ("alpha_buffer", P), ("fill_alpha_buffer", C.c_uint8), ("alpha_mode", C.c_int),
+        ("color_space", color_space_type)],
+    "video_frame": [
+        ("type", C.c_int), ("width", C.c_int), ("height", C.c_int), ("y_stride", C.c_int), ("u_stride", C.c_int),
+        ("v_stride", C.c_int), ("y_buffer", P), ("u_buffer", P), ("v_buffer", P), ("rotation", C.c_int),
+        ("render_time_ms", C.c_int64), ("avsync_type", C.c_int), ("metadata_buffer", P), ("metadata_size", C.c_int),
+        ("shared_context", P), ("texture_id", C.c_int), ("matrix", C.c_float * 16), ("alpha_buffer", P),
+        ("alpha_mode", C.c_int)],
+    "encoded_video_frame_info": [
+        ("codec_type", C.c_int), ("width", C.c_int), ("height", C.c_int), ("frames_per_second", C.c_int),
+        ("frame_type", C.c_int), ("rotation", C.c_int), ("track_id", C.c_int), ("capture_time_ms", C.c_int64),
+        ("decode_time_ms", C.c_int64), ("uid", C.c_uint), ("stream_type", C.c_int)],
+    "video_encoder_config": [
+        ("codec_type", C.c_int), ("dimensions", video_dimensions), ("frame_rate", C.c_int), ("bitrate", C.c_int),
+        ("min_bitrate", C.c_int), ("orientation_mode", C.c_int), ("degradation_preference", C.c_int),
+        ("mirror_mode", C.c_int), ("encode_alpha", C.c_int)],
+    "simulcast_stream_config": [("dimensions", video_dimensions), ("bitrate", C.c_int), ("framerate", C.c_int)],
+    "sender_options": [("cc_mode", C.c_int), ("codec_type", C.c_int), ("target_bitrate", C.c_int)],
+    "video_track_info": [
+        ("is_local", C.c_int), ("owner_uid", C.c_uint), ("track_id", C.c_uint), ("channel_id", C.c_char_p),
+        ("stream_type", C.c_int), ("codec_type", C.c_int), ("encoded_frame_only", C.c_int),
+        ("source_type", C.c_int), ("observation_position", C.c_uint32)],
+    "video_subscription_options": [("type", C.c_int), ("encoded_frame_only", C.c_int)],
+    "video_frame_observer2": [("on_frame", FN)],
+    "video_encoded_frame_observer": [("on_encoded_video_frame", FN)],
     "audio_frame_observer": [(name, FN) for name in (
         "on_record_audio_frame on_playback_audio_frame on_mixed_audio_frame on_ear_monitoring_audio_frame "
         "on_playback_audio_frame_before_mixing on_get_audio_frame_position on_get_playback_audio_frame_param "
@@ -76,7 +114,7 @@ REFERENCE = {
         "on_get_ear_monitoring_audio_frame_param").split()],
 }
 
-HEADERS = ["agora_service.h", "agora_rtc_conn.h", "agora_local_user.h", "agora_media_base.h"]
+HEADERS = ["agora_service.h", "agora_rtc_conn.h", "agora_local_user.h", "agora_media_base.h", "agora_video_track.h"]
 
 
 @pytest.fixture(scope="module")

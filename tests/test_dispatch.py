@@ -140,4 +140,4 @@ def test_eight_threads_publish_send_unpublish_release_concurrently(service):
     assert sum(cycles) >= 8
     listener.release()
     counts = service.engine_objects()
-    assert counts == {"connections": 0, "tracks": 0, "senders": 0, "factories": 0}, counts
+    assert not any(counts.values()), counts

@@ -120,7 +120,6 @@ typedef struct _local_audio_stats local_audio_stats;
 typedef struct _remote_audio_track_stats remote_audio_track_stats;
 typedef struct _local_video_track_stats local_video_track_stats;
 typedef struct _remote_video_track_stats remote_video_track_stats;
-typedef struct _video_track_info video_track_info;
 /* A remote user's audio as this user receives it (on_user_audio_track_state_changed). */
 typedef enum _REMOTE_AUDIO_STATE {
   REMOTE_AUDIO_STATE_STOPPED = 0,
@@ -152,18 +151,135 @@ typedef struct _remote_video_stream_info remote_video_stream_info;
 
 /* Opaque here: layouts are declared where the engine fills them. */
 typedef struct _encoded_audio_frame_info encoded_audio_frame_info;
-typedef struct _encoded_video_frame_info encoded_video_frame_info;
-typedef struct _external_video_frame external_video_frame;
 typedef struct _audio_encoder_config audio_encoder_config;
-typedef struct _video_encoder_config video_encoder_config;
-typedef struct _simulcast_stream_config simulcast_stream_config;
 typedef struct _encryption_config encryption_config;
 typedef struct _local_audio_detailed_stats local_audio_detailed_stats;
 typedef struct _audio_sink_wants audio_sink_wants;
 typedef struct _capabilities_observer capabilities_observer;
-typedef struct _video_frame_observer2 video_frame_observer2;
-typedef struct _video_encoded_frame_observer video_encoded_frame_observer;
 typedef struct _audio_sink audio_sink;
+
+/* ---- video: enums and the structs senders, tracks and subscribers exchange ---- */
+typedef enum _VIDEO_PIXEL_FORMAT {
+  VIDEO_PIXEL_DEFAULT = 0,
+  VIDEO_PIXEL_I420 = 1,
+  VIDEO_PIXEL_BGRA = 2,
+  VIDEO_PIXEL_NV21 = 3,
+  VIDEO_PIXEL_RGBA = 4,
+  VIDEO_PIXEL_NV12 = 8,
+  VIDEO_TEXTURE_2D = 10,
+  VIDEO_TEXTURE_OES = 11,
+  VIDEO_CVPIXEL_NV12 = 12,
+  VIDEO_PIXEL_I422 = 16,
+} VIDEO_PIXEL_FORMAT;
+
+typedef enum _VIDEO_CODEC_TYPE {
+  VIDEO_CODEC_NONE = 0,
+  VIDEO_CODEC_VP8 = 1,
+  VIDEO_CODEC_H264 = 2,
+  VIDEO_CODEC_H265 = 3,
+  VIDEO_CODEC_GENERIC = 6,
+  VIDEO_CODEC_GENERIC_H264 = 7,
+  VIDEO_CODEC_AV1 = 12,
+  VIDEO_CODEC_VP9 = 13,
+  VIDEO_CODEC_GENERIC_JPEG = 20,
+} VIDEO_CODEC_TYPE;
+
+typedef enum _VIDEO_BUFFER_TYPE {
+  VIDEO_BUFFER_RAW_DATA = 1,
+  VIDEO_BUFFER_ARRAY = 2,
+  VIDEO_BUFFER_TEXTURE = 3,
+} VIDEO_BUFFER_TYPE;
+
+typedef enum _VIDEO_FRAME_TYPE {
+  VIDEO_FRAME_TYPE_BLANK_FRAME = 0,
+  VIDEO_FRAME_TYPE_KEY_FRAME = 3,
+  VIDEO_FRAME_TYPE_DELTA_FRAME = 4,
+  VIDEO_FRAME_TYPE_B_FRAME = 5,
+  VIDEO_FRAME_TYPE_DROPPABLE_FRAME = 6,
+  VIDEO_FRAME_TYPE_UNKNOW = 0xff,
+} VIDEO_FRAME_TYPE;
+
+typedef enum _VIDEO_STREAM_TYPE {
+  VIDEO_STREAM_HIGH = 0,
+  VIDEO_STREAM_LOW = 1,
+} VIDEO_STREAM_TYPE;
+
+/* A remote user's video as this user receives it (on_user_video_track_state_changed). */
+typedef enum _REMOTE_VIDEO_STATE {
+  REMOTE_VIDEO_STATE_STOPPED = 0,
+  REMOTE_VIDEO_STATE_STARTING = 1,
+  REMOTE_VIDEO_STATE_DECODING = 2,
+  REMOTE_VIDEO_STATE_FROZEN = 3,
+  REMOTE_VIDEO_STATE_FAILED = 4,
+} REMOTE_VIDEO_STATE;
+
+typedef enum _REMOTE_VIDEO_STATE_REASON {
+  REMOTE_VIDEO_STATE_REASON_INTERNAL = 0,
+  REMOTE_VIDEO_STATE_REASON_NETWORK_CONGESTION = 1,
+  REMOTE_VIDEO_STATE_REASON_NETWORK_RECOVERY = 2,
+  REMOTE_VIDEO_STATE_REASON_LOCAL_MUTED = 3,
+  REMOTE_VIDEO_STATE_REASON_LOCAL_UNMUTED = 4,
+  REMOTE_VIDEO_STATE_REASON_REMOTE_MUTED = 5,
+  REMOTE_VIDEO_STATE_REASON_REMOTE_UNMUTED = 6,
+  REMOTE_VIDEO_STATE_REASON_REMOTE_OFFLINE = 7,
+} REMOTE_VIDEO_STATE_REASON;
+
+/* LOCAL_VIDEO_STREAM_STATE (agora_local_video_track_get_state) */
+enum {
+  LOCAL_VIDEO_STREAM_STATE_STOPPED = 0,
+  LOCAL_VIDEO_STREAM_STATE_CAPTURING = 1,
+  LOCAL_VIDEO_STREAM_STATE_ENCODING = 2,
+  LOCAL_VIDEO_STREAM_STATE_FAILED = 3,
+};
+
+typedef struct _video_dimensions {
+  int width;
+  int height;
+} video_dimensions;
+
+typedef struct _video_encoder_config {
+  int codec_type;                 /* VIDEO_CODEC_TYPE */
+  video_dimensions dimensions;
+  int frame_rate;
+  int bitrate;                    /* Kbps */
+  int min_bitrate;
+  int orientation_mode;
+  int degradation_preference;
+  int mirror_mode;
+  int encode_alpha;               /* 2.4 generation: appended */
+} video_encoder_config;
+
+typedef struct _simulcast_stream_config {
+  video_dimensions dimensions;
+  int bitrate;
+  int framerate;
+} simulcast_stream_config;
+
+typedef struct _encoded_video_frame_info {
+  int codec_type;                 /* VIDEO_CODEC_TYPE */
+  int width;
+  int height;
+  int frames_per_second;
+  int frame_type;                 /* VIDEO_FRAME_TYPE */
+  int rotation;
+  int track_id;
+  int64_t capture_time_ms;
+  int64_t decode_time_ms;
+  uid_t uid;
+  int stream_type;                /* VIDEO_STREAM_TYPE */
+} encoded_video_frame_info;
+
+typedef struct _video_track_info {
+  int is_local;
+  uid_t owner_uid;
+  track_id_t track_id;
+  const char* channel_id;
+  int stream_type;
+  int codec_type;
+  int encoded_frame_only;
+  int source_type;
+  uint32_t observation_position;
+} video_track_info;
 
 typedef struct _video_subscription_options {
   int type;               /* REMOTE_VIDEO_STREAM_TYPE: 0 high, 1 low */

@@ -21,6 +21,17 @@ typedef struct _loopback_audio_track_stats {
 
 AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats);
 
+typedef struct _loopback_video_track_stats {
+  uint64_t sent_frames;      /* frames queued for delivery */
+  uint64_t dropped_frames;   /* queued frames dropped: the engine thread fell behind */
+  uint64_t discarded_frames; /* sent while the track was unpublished or disabled */
+  uint64_t sent_bytes;       /* I420 bytes (raw) or encoded bytes */
+  uint64_t queued_frames;    /* waiting for delivery now */
+  int last_width, last_height;
+} loopback_video_track_stats;
+
+AGORA_API_C_INT agora_loopback_video_track_get_stats(AGORA_HANDLE agora_local_video_track, loopback_video_track_stats* stats);
+
 #ifdef __cplusplus
 }
 #endif

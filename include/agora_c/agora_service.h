@@ -26,7 +26,12 @@ typedef struct _agora_service_config {
   const char* config_dir;
 } agora_service_config;
 
-typedef struct _sender_options sender_options;
+/* Options of a custom encoded video track (agora_service_create_custom_video_track_encoded). */
+typedef struct _sender_options {
+  int cc_mode;                    /* TCcMode: 0 enabled, 1 disabled */
+  int codec_type;                 /* VIDEO_CODEC_TYPE */
+  int target_bitrate;             /* Kbps */
+} sender_options;
 
 AGORA_API_C_HDL agora_service_create(void);
 AGORA_API_C_INT agora_service_initialize(AGORA_HANDLE agora_svc, const agora_service_config* config);

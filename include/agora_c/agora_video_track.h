@@ -2,6 +2,7 @@
 #pragma once
 
 #include "agora_base.h"
+#include "agora_media_base.h"
 
 #ifdef __cplusplus
 extern "C" {

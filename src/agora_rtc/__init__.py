@@ -15,6 +15,10 @@ from .publish import (AudioProfileType, AudioPublishType, AudioScenarioType, Rtc
                       VideoPublishType)
 from .service import AgoraService, AgoraServiceConfig
 from .vad import AudioVadConfigV2, AudioVadV2, VadDump
+from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, IVideoEncodedFrameObserver, IVideoFrameObserver,
+                    LocalVideoTrack, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig, VideoCodecType,
+                    VideoDimensions, VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrame, VideoFrameSender,
+                    VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions)
 
 __version__ = "0.1.0"
 
@@ -37,4 +41,8 @@ __all__ = [
     "IRTCConnectionObserver", "IRTCLocalUserObserver", "LocalAudioTrack", "LocalUser", "MediaNodeFactory",
     "PcmAudioFrame", "RTCConnConfig", "RTCConnInfo", "RTCConnection", "UserOfflineReason",
     "AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig", "VideoPublishType",
+    "EncodedVideoFrameInfo", "ExternalVideoFrame", "IVideoEncodedFrameObserver", "IVideoFrameObserver",
+    "LocalVideoTrack", "RemoteVideoTrack", "SenderOptions", "SimulcastStreamConfig", "VideoCodecType",
+    "VideoDimensions", "VideoEncodedImageSender", "VideoEncoderConfiguration", "VideoFrame", "VideoFrameSender",
+    "VideoFrameType", "VideoPixelFormat", "VideoStreamType", "VideoSubscriptionOptions",
 ]

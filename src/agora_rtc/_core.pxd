@@ -1,7 +1,7 @@
 # cython: language_level=3
 """C declarations of the Agora C API (from include/agora_c/) and the dispatch table."""
 
-from libc.stdint cimport int64_t, uint32_t
+from libc.stdint cimport int64_t, uint8_t, uint32_t
 
 cdef extern from "agora_c/agora_base.h":
     ctypedef void* AGORA_HANDLE
@@ -105,6 +105,110 @@ cdef extern from "agora_c/agora_base.h":
         unsigned int vad
         double voice_pitch
 
+cdef extern from "agora_c/agora_base.h":
+    ctypedef unsigned int uid_t
+    ctypedef struct video_dimensions:
+        int width
+        int height
+    ctypedef struct video_encoder_config:
+        int codec_type
+        video_dimensions dimensions
+        int frame_rate
+        int bitrate
+        int min_bitrate
+        int orientation_mode
+        int degradation_preference
+        int mirror_mode
+        int encode_alpha
+    ctypedef struct simulcast_stream_config:
+        video_dimensions dimensions
+        int bitrate
+        int framerate
+    ctypedef struct encoded_video_frame_info:
+        int codec_type
+        int width
+        int height
+        int frames_per_second
+        int frame_type
+        int rotation
+        int track_id
+        int64_t capture_time_ms
+        int64_t decode_time_ms
+        uid_t uid
+        int stream_type
+    ctypedef struct video_track_info:
+        int is_local
+        uid_t owner_uid
+        unsigned int track_id
+        const char* channel_id
+        int stream_type
+        int codec_type
+        int encoded_frame_only
+        int source_type
+        uint32_t observation_position
+    ctypedef struct video_subscription_options:
+        int type
+        int encoded_frame_only
+
+cdef extern from "agora_c/agora_service.h":
+    ctypedef struct sender_options:
+        int cc_mode
+        int codec_type
+        int target_bitrate
+
+cdef extern from "agora_c/agora_media_base.h":
+    ctypedef struct color_space_type:
+        int primaries_id
+        int transfer_id
+        int matrix_id
+        int range_id
+    ctypedef struct external_video_frame:
+        int type
+        int format
+        void* buffer
+        int stride
+        int height
+        int crop_left
+        int crop_top
+        int crop_right
+        int crop_bottom
+        int rotation
+        long long timestamp
+        void* egl_context
+        int egl_type
+        int texture_id
+        float matrix[16]
+        uint8_t* metadata_buffer
+        int metadata_size
+        void* alpha_buffer
+        uint8_t fill_alpha_buffer
+        int alpha_mode
+        color_space_type color_space
+    ctypedef struct video_frame:
+        int type
+        int width
+        int height
+        int y_stride
+        int u_stride
+        int v_stride
+        uint8_t* y_buffer
+        uint8_t* u_buffer
+        uint8_t* v_buffer
+        int rotation
+        int64_t render_time_ms
+        int avsync_type
+        uint8_t* metadata_buffer
+        int metadata_size
+        void* shared_context
+        int texture_id
+        float matrix[16]
+        uint8_t* alpha_buffer
+        int alpha_mode
+    ctypedef struct video_frame_observer2:
+        void (*on_frame)(AGORA_HANDLE, const char*, user_id_t, const video_frame*) noexcept nogil
+    ctypedef struct video_encoded_frame_observer:
+        int (*on_encoded_video_frame)(AGORA_HANDLE, uid_t, const uint8_t*, size_t, const encoded_video_frame_info*) noexcept nogil
+
 cdef extern from "agora_c/agora_local_user.h":
     ctypedef struct local_user_observer:
         void (*on_audio_track_publish_success)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
@@ -116,6 +220,12 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_user_audio_track_state_changed)(AGORA_HANDLE, user_id_t, AGORA_HANDLE, int, int, int) noexcept nogil
         void (*on_first_remote_audio_frame)(AGORA_HANDLE, user_id_t, int) noexcept nogil
         void (*on_first_remote_audio_decoded)(AGORA_HANDLE, user_id_t, int) noexcept nogil
+        void (*on_video_track_publish_success)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+        void (*on_video_track_unpublished)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+        void (*on_user_video_track_subscribed)(AGORA_HANDLE, user_id_t, const video_track_info*, AGORA_HANDLE) noexcept nogil
+        void (*on_user_video_track_state_changed)(AGORA_HANDLE, user_id_t, AGORA_HANDLE, int, int, int) noexcept nogil
+        void (*on_first_remote_video_frame)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
+        void (*on_first_remote_video_decoded)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.
@@ -171,3 +281,32 @@ ctypedef struct AgoraApi:
     int (*rtc_conn_create_data_stream)(AGORA_HANDLE, int*, int, int) noexcept nogil
     int (*rtc_conn_send_stream_message)(AGORA_HANDLE, int, const char*, uint32_t) noexcept nogil
     int (*remote_audio_track_get_state)(AGORA_HANDLE) noexcept nogil
+    # video
+    AGORA_HANDLE (*media_node_factory_create_video_frame_sender)(AGORA_HANDLE) noexcept nogil
+    void (*video_frame_sender_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*video_frame_sender_send)(AGORA_HANDLE, const external_video_frame*) noexcept nogil
+    AGORA_HANDLE (*media_node_factory_create_video_encoded_image_sender)(AGORA_HANDLE) noexcept nogil
+    void (*video_encoded_image_sender_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*video_encoded_image_sender_send)(AGORA_HANDLE, const uint8_t*, uint32_t, const encoded_video_frame_info*) noexcept nogil
+    AGORA_HANDLE (*service_create_custom_video_track_frame)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*service_create_custom_video_track_encoded)(AGORA_HANDLE, AGORA_HANDLE, const sender_options*) noexcept nogil
+    AGORA_HANDLE (*local_video_track_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*local_video_track_set_enabled)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_video_track_get_state)(AGORA_HANDLE) noexcept nogil
+    int (*local_video_track_set_video_encoder_config)(AGORA_HANDLE, const video_encoder_config*) noexcept nogil
+    int (*local_video_track_enable_simulcast_stream)(AGORA_HANDLE, int, const simulcast_stream_config*) noexcept nogil
+    int (*remote_video_track_get_state)(AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*video_frame_observer2_create)(video_frame_observer2*) noexcept nogil
+    void (*video_frame_observer2_destroy)(AGORA_HANDLE) noexcept nogil
+    AGORA_HANDLE (*video_encoded_frame_observer_create)(video_encoded_frame_observer*) noexcept nogil
+    void (*video_encoded_frame_observer_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_publish_video)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_unpublish_video)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_subscribe_video)(AGORA_HANDLE, user_id_t, const video_subscription_options*) noexcept nogil
+    int (*local_user_subscribe_all_video)(AGORA_HANDLE, const video_subscription_options*) noexcept nogil
+    int (*local_user_unsubscribe_video)(AGORA_HANDLE, user_id_t) noexcept nogil
+    int (*local_user_unsubscribe_all_video)(AGORA_HANDLE) noexcept nogil
+    int (*local_user_register_video_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_unregister_video_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_register_video_encoded_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_unregister_video_encoded_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil

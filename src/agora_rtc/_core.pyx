@@ -105,6 +105,18 @@ _SYMBOLS = (
     "local_user_adjust_playback_signal_volume", "local_user_get_playback_signal_volume", "rtc_conn_get_sid",
     "local_user_set_audio_scenario", "local_user_set_audio_volume_indication_parameters",
     "rtc_conn_create_data_stream", "rtc_conn_send_stream_message", "remote_audio_track_get_state",
+    # video
+    "media_node_factory_create_video_frame_sender", "video_frame_sender_destroy", "video_frame_sender_send",
+    "media_node_factory_create_video_encoded_image_sender", "video_encoded_image_sender_destroy",
+    "video_encoded_image_sender_send", "service_create_custom_video_track_frame",
+    "service_create_custom_video_track_encoded", "local_video_track_destroy", "local_video_track_set_enabled",
+    "local_video_track_get_state", "local_video_track_set_video_encoder_config",
+    "local_video_track_enable_simulcast_stream", "remote_video_track_get_state", "video_frame_observer2_create",
+    "video_frame_observer2_destroy", "video_encoded_frame_observer_create", "video_encoded_frame_observer_destroy",
+    "local_user_publish_video", "local_user_unpublish_video", "local_user_subscribe_video",
+    "local_user_subscribe_all_video", "local_user_unsubscribe_video", "local_user_unsubscribe_all_video",
+    "local_user_register_video_frame_observer", "local_user_unregister_video_frame_observer",
+    "local_user_register_video_encoded_frame_observer", "local_user_unregister_video_encoded_frame_observer",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -140,6 +152,7 @@ def load(path):
         raise ImportError(f"engine library {path!r} lacks symbol(s): {', '.join(missing)}")
     # Optional: only the loopback engine has them (NULL with Agora's library).
     _loopback_track_stats = <loopback_track_stats_fn>dlsym(lib, b"agora_loopback_audio_track_get_stats")
+    _load_video_optional(lib)
     _lib = lib
     _lib_path = path
     return path
@@ -1223,6 +1236,9 @@ def forget_user(uintptr_t user):
     _audio_targets.pop(user, None)
 
 
+include "_video.pxi"
+
+
 memset(&_conn_observer, 0, sizeof(_conn_observer))
 _conn_observer.on_connected = _tr_connected
 _conn_observer.on_disconnected = _tr_disconnected
@@ -1247,6 +1263,12 @@ _user_observer.on_user_audio_track_subscribed = _tr_audio_subscribed
 _user_observer.on_user_audio_track_state_changed = _tr_audio_state
 _user_observer.on_first_remote_audio_frame = _tr_first_frame
 _user_observer.on_first_remote_audio_decoded = _tr_first_decoded
+_user_observer.on_video_track_publish_success = _tr_video_publish_success
+_user_observer.on_video_track_unpublished = _tr_video_unpublished
+_user_observer.on_user_video_track_subscribed = _tr_video_subscribed
+_user_observer.on_user_video_track_state_changed = _tr_video_state
+_user_observer.on_first_remote_video_frame = _tr_first_video_frame
+_user_observer.on_first_remote_video_decoded = _tr_first_video_decoded
 
 memset(&_audio_observer, 0, sizeof(_audio_observer))
 _audio_observer.on_playback_audio_frame_before_mixing = _tr_before_mixing

@@ -92,6 +92,14 @@ class MediaNodeFactory(_Child):
     def create_audio_pcm_data_sender(self):
         return AudioPcmDataSender(self._service, _core.factory_create_pcm_sender(self._handle()))
 
+    def create_video_frame_sender(self):
+        from .video import VideoFrameSender
+        return VideoFrameSender(self._service, _core.factory_create_video_sender(self._handle(), False))
+
+    def create_video_encoded_image_sender(self):
+        from .video import VideoEncodedImageSender
+        return VideoEncodedImageSender(self._service, _core.factory_create_video_sender(self._handle(), True))
+
 
 class AudioPcmDataSender(_core.PcmSender):
     """Pushes PCM into the custom audio track made from it.

@@ -25,7 +25,8 @@ class LocalUser:
         self._audio_observer = None
         self._audio_target = None
         self._tracks = {}
-        self._remote_tracks = {}  # engine handle -> RemoteAudioTrack
+        self._remote_tracks = {}  # engine handle -> RemoteAudioTrack / RemoteVideoTrack
+        self._video_observers = {}  # (observer, encoded) -> engine observer handle
         _core.user_register_observer(handle, self)
 
     def _handle(self, what):
@@ -50,7 +51,78 @@ class LocalUser:
         self._tracks.pop(agora_local_audio_track._h, None)
         return rc
 
+    def publish_video(self, agora_local_video_track):
+        from .video import LocalVideoTrack
+        if not isinstance(agora_local_video_track, LocalVideoTrack):
+            raise TypeError("publish_video() takes a LocalVideoTrack")
+        rc = _core.user_publish_video(self._handle("publish_video"), agora_local_video_track._handle(), True)
+        self._tracks[agora_local_video_track._h] = agora_local_video_track
+        return rc
+
+    def unpublish_video(self, agora_local_video_track):
+        rc = _core.user_publish_video(self._handle("unpublish_video"), agora_local_video_track._handle(), False)
+        self._tracks.pop(agora_local_video_track._h, None)
+        return rc
+
+    _publish_video = publish_video        # the 2.4 SDK's names
+    _unpublish_video = unpublish_video
+
     # -- subscribing -------------------------------------------------------------
+    def subscribe_video(self, user_id, options=None):
+        """Subscribe to *user_id*'s video; *options*: VideoSubscriptionOptions (high/low stream, encoded only)."""
+        stream, encoded = _video_options(options)
+        return _core.user_subscribe_video(self._handle("subscribe_video"), str(user_id), True, stream, encoded)
+
+    def subscribe_all_video(self, options=None):
+        stream, encoded = _video_options(options)
+        return _core.user_subscribe_video(self._handle("subscribe_all_video"), None, True, stream, encoded)
+
+    def unsubscribe_video(self, user_id):
+        return _core.user_subscribe_video(self._handle("unsubscribe_video"), str(user_id), False)
+
+    def unsubscribe_all_video(self):
+        return _core.user_subscribe_video(self._handle("unsubscribe_all_video"), None, False)
+
+    def register_video_frame_observer(self, observer):
+        """Raw frames of remote users: ``observer.on_frame(channel_id, remote_uid, frame)``."""
+        return self._register_video(observer, False, "on_frame")
+
+    def unregister_video_frame_observer(self, observer=None):
+        return self._unregister_video(observer, False)
+
+    def register_video_encoded_frame_observer(self, observer):
+        """Encoded frames: ``observer.on_encoded_video_frame(uid, image_buffer, length, info)``."""
+        return self._register_video(observer, True, "on_encoded_video_frame")
+
+    def unregister_video_encoded_frame_observer(self, observer=None):
+        return self._unregister_video(observer, True)
+
+    _register_video_frame_observer = register_video_frame_observer
+    _unregister_video_frame_observer = unregister_video_frame_observer
+    _register_video_encoded_frame_observer = register_video_encoded_frame_observer
+    _unregister_video_encoded_frame_observer = unregister_video_encoded_frame_observer
+
+    def _register_video(self, observer, encoded, method):
+        from .video import _VideoTarget
+        if not callable(getattr(observer, method, None)):
+            raise TypeError(f"the video observer needs a {method}() method")
+        h = self._handle(method)
+        # One observer of each kind, as in the official SDK: a new one replaces the old.
+        for key in [k for k in self._video_observers if k[1] == encoded]:
+            self._unregister_video(key[0], encoded)
+        self._video_observers[(observer, encoded)] = _core.user_register_video_observer(
+            h, _VideoTarget(observer, self), encoded)
+        return 0
+
+    def _unregister_video(self, observer, encoded):
+        keys = [k for k in self._video_observers if k[1] == encoded and (observer is None or k[0] is observer)]
+        if not keys:
+            return 0
+        h = self._handle("unregister_video_frame_observer")
+        for key in keys:
+            _core.user_unregister_video_observer(h, self._video_observers.pop(key), encoded)
+        return 0
+
     def subscribe_audio(self, user_id):
         return _core.user_subscribe_audio(self._handle("subscribe_audio"), str(user_id), True)
 
@@ -147,6 +219,9 @@ class LocalUser:
             return
         if self._audio_observer is not None:
             _core.user_unregister_audio_frame_observer(h)
+        for (observer, encoded), oh in list(self._video_observers.items()):
+            _core.user_unregister_video_observer(h, oh, encoded)
+        self._video_observers.clear()
         _core.user_unregister_observer(h)
         _core.forget_user(h)
         self._h = 0
@@ -195,6 +270,40 @@ class LocalUser:
         for o in self._observers:
             o.on_first_remote_audio_decoded(self, user_id, elapsed)
 
+    def _remote_video(self, user_id, handle):
+        track = self._remote_tracks.get(handle)
+        if track is None:
+            from .video import RemoteVideoTrack
+            track = self._remote_tracks[handle] = RemoteVideoTrack(self._connection, handle, user_id)
+        return track
+
+    def _on_video_track_publish_success(self, track_handle):
+        for o in self._observers:
+            o.on_video_track_publish_success(self, self._track(track_handle))
+
+    def _on_video_track_unpublished(self, track_handle):
+        for o in self._observers:
+            o.on_video_track_unpublished(self, self._track(track_handle))
+
+    def _on_user_video_track_subscribed(self, user_id, handle):
+        track = self._remote_video(user_id, handle)
+        info = None
+        for o in self._observers:
+            o.on_user_video_track_subscribed(self, user_id, info, track)
+
+    def _on_user_video_track_state_changed(self, user_id, handle, state, reason, elapsed):
+        track = self._remote_video(user_id, handle)
+        for o in self._observers:
+            o.on_user_video_track_state_changed(self, user_id, track, state, reason, elapsed)
+
+    def _on_first_remote_video_frame(self, user_id, width, height, elapsed):
+        for o in self._observers:
+            o.on_first_remote_video_frame(self, user_id, width, height, elapsed)
+
+    def _on_first_remote_video_decoded(self, user_id, width, height, elapsed):
+        for o in self._observers:
+            o.on_first_remote_video_decoded(self, user_id, width, height, elapsed)
+
     def _on_stream_message(self, user_id, stream_id, data, length):
         for o in self._observers:
             o.on_stream_message(self, user_id, stream_id, data, length)
@@ -202,3 +311,13 @@ class LocalUser:
     def _on_active_speaker(self, user_id):
         for o in self._observers:
             o.on_active_speaker(self, user_id)
+
+
+def _video_options(options):
+    """(stream type, encoded only) from VideoSubscriptionOptions or None."""
+    if options is None:
+        return 0, False
+    stream = int(getattr(options, "type", 0))
+    if stream not in (0, 1):
+        raise ValueError(f"VideoSubscriptionOptions.type must be 0 (high) or 1 (low), not {stream}")
+    return stream, bool(getattr(options, "encodedFrameOnly", getattr(options, "encoded_frame_only", False)))

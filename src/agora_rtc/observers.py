@@ -99,6 +99,27 @@ class IRTCLocalUserObserver:
     def on_active_speaker(self, agora_local_user, user_id):
         """The loudest remote speaker changed."""
 
+    def on_video_track_publish_success(self, agora_local_user, agora_local_video_track):
+        pass
+
+    def on_video_track_unpublished(self, agora_local_user, agora_local_video_track):
+        pass
+
+    def on_user_video_track_subscribed(self, agora_local_user, user_id, info, agora_remote_video_track):
+        """A remote user's video started reaching this user (a RemoteVideoTrack)."""
+
+    def on_user_video_track_state_changed(self, agora_local_user, user_id, agora_remote_video_track, state, reason,
+                                          elapsed):
+        """RemoteVideoState/RemoteVideoStateReason, as for audio: DECODING while
+        frames arrive, FROZEN after 500 ms without, STOPPED when unpublished,
+        disabled (REMOTE_MUTED), unsubscribed (LOCAL_MUTED) or gone (REMOTE_OFFLINE)."""
+
+    def on_first_remote_video_frame(self, agora_local_user, user_id, width, height, elapsed):
+        pass
+
+    def on_first_remote_video_decoded(self, agora_local_user, user_id, width, height, elapsed):
+        pass
+
 
 class IAudioFrameObserver:
     """Audio frames, each one 10 ms of 16-bit PCM as an AudioFrame.

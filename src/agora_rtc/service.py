@@ -95,7 +95,8 @@ class AgoraService:
     def engine_objects(self):
         """Counts of live engine objects: a leak check for pools and churn."""
         return {kind: int(self.get_parameter_number(f"loopback.objects.{kind}"))
-                for kind in ("connections", "tracks", "senders", "factories")}
+                for kind in ("connections", "tracks", "senders", "factories", "video_tracks", "video_senders",
+                             "video_observers")}
 
     @property
     def dispatcher(self):
@@ -173,3 +174,23 @@ class AgoraService:
         track = LocalAudioTrack(self, h)
         audio_pcm_data_sender._track = track  # the newest track takes the sender's audio (as in the engine)
         return track
+
+    def create_custom_video_track_frame(self, video_frame_sender):
+        from .video import LocalVideoTrack, VideoFrameSender
+        if not isinstance(video_frame_sender, VideoFrameSender):
+            raise TypeError("create_custom_video_track_frame() takes a VideoFrameSender")
+        if video_frame_sender.released:
+            raise ValueError("create_custom_video_track_frame(): the VideoFrameSender was released")
+        h = _core.service_create_video_track(self._need_initialized("create_custom_video_track_frame"),
+                                             video_frame_sender.handle, False)
+        return LocalVideoTrack(self, h)
+
+    def create_custom_video_track_encoded(self, video_encoded_frame_sender, options=None):
+        from .video import LocalVideoTrack, SenderOptions, VideoEncodedImageSender
+        if not isinstance(video_encoded_frame_sender, VideoEncodedImageSender):
+            raise TypeError("create_custom_video_track_encoded() takes a VideoEncodedImageSender")
+        options = options if options is not None else SenderOptions()
+        h = _core.service_create_video_track(self._need_initialized("create_custom_video_track_encoded"),
+                                             video_encoded_frame_sender._handle(), True, int(options.cc_mode),
+                                             int(options.codec_type), int(options.target_bitrate))
+        return LocalVideoTrack(self, h)

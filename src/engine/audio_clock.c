@@ -78,6 +78,29 @@ void engine_wait_callbacks(void) {
 
 void engine_wake(void) { pthread_cond_signal(&g_engine.wake); }
 
+/* Send paths hold no engine lock: they flag work, and only take g_engine.lock
+ * to signal when the engine thread is (about to be) asleep. The thread sets
+ * `idle` before checking the flag and waiting, so one of the two sides always
+ * sees the other (sequentially consistent atomics). */
+void engine_kick(void) {
+  __atomic_store_n(&g_engine.video_pending, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&g_engine.idle, __ATOMIC_SEQ_CST)) {
+    pthread_mutex_lock(&g_engine.lock);
+    pthread_cond_signal(&g_engine.wake);
+    pthread_mutex_unlock(&g_engine.lock);
+  }
+}
+
+/* g_engine.lock held: 1 if the thread may sleep (no video queued), with idle set. */
+static int may_sleep(void) {
+  __atomic_store_n(&g_engine.idle, 1, __ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&g_engine.video_pending, __ATOMIC_SEQ_CST)) return 1;
+  __atomic_store_n(&g_engine.idle, 0, __ATOMIC_SEQ_CST);
+  return 0;
+}
+
+static void awake(void) { __atomic_store_n(&g_engine.idle, 0, __ATOMIC_SEQ_CST); }
+
 static void wait_until(int64_t deadline_ns) {
   struct timespec ts;
 #ifdef __APPLE__
@@ -105,10 +128,14 @@ static void* engine_main(void* arg) {
   int64_t next_deadline = 0;
   while (!g_engine.stop) {
     events_deliver();
+    video_deliver();
     if (g_engine.stop) break;
     if (!any_connected()) {
       ticking = 0;
-      pthread_cond_wait(&g_engine.wake, &g_engine.lock);
+      if (may_sleep()) {
+        pthread_cond_wait(&g_engine.wake, &g_engine.lock);
+        awake();
+      }
       continue;
     }
     int64_t period = (int64_t)(10000000.0 / g_engine.clock_speed);
@@ -128,7 +155,10 @@ static void* engine_main(void* arg) {
       }
       continue;
     }
-    wait_until(next_deadline);
+    if (may_sleep()) {
+      wait_until(next_deadline);
+      awake();
+    }
   }
   pthread_mutex_unlock(&g_engine.lock);
   return NULL;
@@ -368,10 +398,10 @@ void audio_clock_tick(void) {
     for (int k = 0; k < nsrc + nremote; k++) {
       source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
       if (s->conn == r || s->ch != r->channel || !local_user_is_subscribed(&r->user, s->user_id)) continue;
-      remote_audio_frame(r, s->user_id);
+      remote_track_frame(r, TRACK_AUDIO, s->user_id, 0, 0);
       volume_observe(&r->user, s->user_id, &s->labels);
     }
-    remote_audio_tick(r);
+    remote_track_tick(r);
     volume_tick(r);
     if (!r->user.audio_observer_set) continue;
     const source* own = NULL;

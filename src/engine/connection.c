@@ -45,6 +45,7 @@ AGORA_API_C_HDL agora_rtc_conn_create(AGORA_HANDLE agora_svc, const rtc_conn_con
   c->user.magic = MAGIC_LOCAL_USER;
   c->user.conn = c;
   c->user.subscribe_all = c->config.auto_subscribe_audio ? 1 : 0;
+  c->user.video_subscribe_all = c->config.auto_subscribe_video ? 1 : 0;
   c->user.role = c->config.client_role_type ? c->config.client_role_type : CLIENT_ROLE_BROADCASTER;
   c->user.playback_volume = 100;
   c->parameter = &s->parameter;

@@ -36,6 +36,12 @@ enum object_magic {
   MAGIC_PCM_SENDER = 0x50534e44,
   MAGIC_AUDIO_TRACK = 0x41545243,
   MAGIC_REMOTE_AUDIO = 0x52415544,
+  MAGIC_VIDEO_SENDER = 0x5653454e,
+  MAGIC_ENCODED_SENDER = 0x4553454e,
+  MAGIC_VIDEO_TRACK = 0x56545243,
+  MAGIC_REMOTE_VIDEO = 0x52564944,
+  MAGIC_VIDEO_OBSERVER = 0x564f4253,
+  MAGIC_ENCODED_OBSERVER = 0x454f4253,
   MAGIC_DEAD = 0x44454144,
 };
 
@@ -186,15 +192,17 @@ typedef struct resampler_slot {
   resampler* r;
 } resampler_slot;
 
-/* ---- remote_audio.c: a remote user's audio as one local user receives it ---- */
-#define REMOTE_AUDIO_FROZEN_MS 500
-typedef struct remote_audio {   /* also the remote audio track handle given to observers */
-  uint32_t magic;
+/* ---- remote_track.c: a remote user's audio or video as one local user receives it ---- */
+#define REMOTE_TRACK_FROZEN_MS 500
+enum { TRACK_AUDIO, TRACK_VIDEO };
+typedef struct remote_track {   /* also the remote audio/video track handle given to observers */
+  uint32_t magic;               /* MAGIC_REMOTE_AUDIO or MAGIC_REMOTE_VIDEO */
   char user_id[MAX_ID_LEN + 1];
-  int state;                    /* REMOTE_AUDIO_STATE_* */
+  int state;                    /* REMOTE_AUDIO_STATE_* (REMOTE_VIDEO_STATE_* has the same values) */
   int64_t last_frame_ms;
-  struct remote_audio* next;
-} remote_audio;
+  int width, height;            /* video: last frame's size */
+  struct remote_track* next;
+} remote_track;
 
 /* Volume indication (agora_local_user_set_audio_volume_indication_parameters). */
 typedef struct speaker_level {
@@ -238,7 +246,16 @@ typedef struct local_user {
   int role;
   int playback_volume;      /* 0..400, 100 = as received (adjust_playback_signal_volume) */
   volume_indication volume;
-  remote_audio* remote_audio; /* kept until the connection goes: handles stay valid */
+  remote_track* remote_tracks; /* kept until the connection goes: handles stay valid */
+  /* video (video_delivery.c) */
+  struct video_track* published_video[4];
+  int published_video_count;
+  int video_subscribe_all;
+  video_subscription_options video_all_options;
+  struct video_subscription* video_subscribed;
+  int video_subscribed_count;
+  struct video_observer** video_observers; /* raw and encoded frame observers, registered */
+  int video_observer_count;
   int audio_scenario;
 } local_user;
 
@@ -325,10 +342,12 @@ enum event_type {
   EV_ACTIVE_SPEAKER,
   EV_STREAM_MESSAGE,        /* payload: a stream_payload; reason: stream id */
   EV_STREAM_ERROR,          /* reason: stream id; payload: int missed */
-  EV_REMOTE_AUDIO_SUBSCRIBED,   /* track: the remote_audio */
-  EV_REMOTE_AUDIO_STATE,        /* track; arg1: state, arg2: reason, reason: elapsed ms */
-  EV_FIRST_REMOTE_AUDIO_FRAME,  /* reason: elapsed ms */
-  EV_FIRST_REMOTE_AUDIO_DECODED,
+  EV_REMOTE_TRACK_SUBSCRIBED,   /* track: the remote_track (audio or video by its magic) */
+  EV_REMOTE_TRACK_STATE,        /* track; arg1: state, arg2: reason, reason: elapsed ms */
+  EV_FIRST_REMOTE_FRAME,        /* track; reason: elapsed ms */
+  EV_FIRST_REMOTE_DECODED,
+  EV_VIDEO_PUBLISH_SUCCESS,
+  EV_VIDEO_UNPUBLISHED,
 };
 
 typedef struct event {
@@ -348,10 +367,85 @@ void event_post(int type, connection* c, const char* user_id, int reason, void* 
 void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload);
 void event_post_args(int type, connection* c, const char* user_id, int reason, void* track, int arg1, int arg2);
 
-void remote_audio_frame(connection* r, const char* user_id);   /* clock: a frame from user_id reached r */
-void remote_audio_tick(connection* r);                         /* clock: frozen after 500 ms without frames */
-void remote_audio_stopped(connection* r, const char* user_id, int reason); /* unpublished or left */
-void remote_audio_clear(local_user* u);
+/* A frame from user_id reached r (audio: the clock; video: delivery; width/height 0 for audio). */
+void remote_track_frame(connection* r, int kind, const char* user_id, int width, int height);
+void remote_track_tick(connection* r);                                   /* clock: frozen after 500 ms without frames */
+void remote_track_stopped(connection* r, int kind, const char* user_id, int reason); /* unpublished or left */
+void remote_track_clear(local_user* u);
+
+/* ---- video_track.c, video_convert.c, video_delivery.c ---- */
+#define VIDEO_QUEUE_FRAMES 8      /* frames a published track holds for the engine thread */
+#define VIDEO_MAX_DIMENSION 7680
+#define VIDEO_MAX_ENCODED (16 << 20)
+typedef struct video_payload {    /* one sent frame; immutable once queued, shared by its receivers */
+  int refs;                       /* atomic */
+  int encoded;
+  int width, height, rotation;    /* raw: I420, strides width and (width + 1) / 2 */
+  int64_t timestamp_ms;
+  uint8_t *y, *u, *v, *alpha, *metadata;
+  int metadata_size;
+  struct video_payload* low;      /* raw, simulcast on: the low stream */
+  uint8_t* data;                  /* encoded */
+  size_t length;
+  encoded_video_frame_info info;
+} video_payload;
+
+typedef struct video_track {
+  uint32_t magic;
+  int refs;                       /* guarded by g_engine.lock */
+  int encoded;                    /* fed by an encoded image sender */
+  pthread_mutex_t lock;           /* guards everything below */
+  int enabled, published;
+  video_encoder_config config;
+  int simulcast;
+  simulcast_stream_config simulcast_config;
+  sender_options options;
+  int sent_low;                   /* encoded: the sender has sent low-stream frames */
+  video_payload* queue[VIDEO_QUEUE_FRAMES];
+  int head, count;
+  uint64_t frames_sent, frames_dropped, frames_discarded, bytes_sent;
+  int last_width, last_height;
+  struct video_sender* sender;
+} video_track;
+
+typedef struct video_sender {
+  uint32_t magic;                 /* MAGIC_VIDEO_SENDER or MAGIC_ENCODED_SENDER */
+  pthread_mutex_t lock;           /* guards track */
+  video_track* track;
+} video_sender;
+
+typedef struct video_subscription {
+  char* user_id;
+  video_subscription_options options;
+} video_subscription;
+
+typedef struct video_observer {   /* a raw (video_frame_observer2) or encoded frame observer */
+  uint32_t magic;
+  int refs;                       /* g_engine.lock: the creator, each registration, deliveries in flight */
+  int destroyed;
+  video_frame_observer2 raw;
+  video_encoded_frame_observer encoded;
+} video_observer;
+
+void video_payload_release(video_payload* p);
+void video_track_release(video_track* t);       /* g_engine.lock held */
+video_payload* video_track_pop(video_track* t); /* engine thread */
+void video_deliver(void);                       /* engine thread, g_engine.lock held */
+void video_observer_release(video_observer* o); /* g_engine.lock held */
+void video_user_clear(local_user* u);           /* g_engine.lock held */
+void video_unpublished(connection* c);          /* members stop seeing c's video */
+const video_subscription_options* video_subscription_of(const local_user* u, const char* user_id);
+/* The engine thread is woken for queued video without g_engine.lock on the send path. */
+void engine_kick(void);
+/* Conversions to I420 (BT.601 limited range for RGB). Return 0 or -ERR_*. */
+void video_i420_copy(const uint8_t* src, int stride, int width, int height, uint8_t* y, uint8_t* u, uint8_t* v);
+void video_nv12_to_i420(const uint8_t* src, int stride, int width, int height, int swap_uv, uint8_t* y, uint8_t* u,
+                        uint8_t* v);
+void video_rgba_to_i420(const uint8_t* src, int stride, int width, int height, int bgra, uint8_t* y, uint8_t* u,
+                        uint8_t* v, uint8_t* alpha);
+void video_plane_scale(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh);
+void video_i420_scale(const uint8_t* sy, const uint8_t* su, const uint8_t* sv, int sw, int sh, uint8_t* dy,
+                      uint8_t* du, uint8_t* dv, int dw, int dh);
 
 /* ---- volume.c ---- */
 typedef struct volume_report { /* the payload of EV_VOLUME_INDICATION */
@@ -404,6 +498,9 @@ typedef struct engine {
   conn_id_t next_conn_id;
   uint32_t next_uid;
   int live_tracks, live_senders, live_factories; /* object counts, for leak checks */
+  int live_video_tracks, live_video_senders, live_video_observers;
+  int idle;                  /* engine thread waits with nothing queued (engine_kick) */
+  int video_pending;         /* frames queued on some track (atomic) */
   connection** conns;        /* every live connection, for the clock */
   int conn_count, conn_capacity;
 } engine;

@@ -45,6 +45,9 @@ void event_post_args(int type, connection* c, const char* user_id, int reason, v
   post(type, c, user_id, reason, track, NULL, arg1, arg2);
 }
 
+/* The remote track an event is about is a video track (handles of live local users stay valid). */
+static int is_video(const event* e) { return e->track && ((remote_track*)e->track)->magic == MAGIC_REMOTE_VIDEO; }
+
 static void deliver(event* e) {
   connection* c = e->conn;
   if (c->destroyed) return;
@@ -109,18 +112,43 @@ static void deliver(event* e) {
       if (o) ENGINE_CALLBACK(o->on_stream_message_error, c, e->user_id, e->reason, ERR_STREAM_MESSAGE_TIMEOUT,
                              e->payload ? *(const int*)e->payload : 0, 0);
       break;
-    case EV_REMOTE_AUDIO_SUBSCRIBED:
-      if (u) ENGINE_CALLBACK(u->on_user_audio_track_subscribed, &c->user, e->user_id, e->track);
+    case EV_REMOTE_TRACK_SUBSCRIBED:
+      if (u && is_video(e)) {
+        video_track_info info_v;
+        memset(&info_v, 0, sizeof info_v);
+        info_v.owner_uid = (uid_t)strtoul(e->user_id, NULL, 10);
+        info_v.channel_id = channel_id;
+        info_v.codec_type = VIDEO_CODEC_H264;
+        ENGINE_CALLBACK(u->on_user_video_track_subscribed, &c->user, e->user_id, &info_v, e->track);
+      } else if (u) {
+        ENGINE_CALLBACK(u->on_user_audio_track_subscribed, &c->user, e->user_id, e->track);
+      }
       break;
-    case EV_REMOTE_AUDIO_STATE:
-      if (u) ENGINE_CALLBACK(u->on_user_audio_track_state_changed, &c->user, e->user_id, e->track, e->arg1, e->arg2,
-                             e->reason);
+    case EV_REMOTE_TRACK_STATE:
+      if (u && is_video(e))
+        ENGINE_CALLBACK(u->on_user_video_track_state_changed, &c->user, e->user_id, e->track, e->arg1, e->arg2,
+                        e->reason);
+      else if (u)
+        ENGINE_CALLBACK(u->on_user_audio_track_state_changed, &c->user, e->user_id, e->track, e->arg1, e->arg2,
+                        e->reason);
       break;
-    case EV_FIRST_REMOTE_AUDIO_FRAME:
-      if (u) ENGINE_CALLBACK(u->on_first_remote_audio_frame, &c->user, e->user_id, e->reason);
+    case EV_FIRST_REMOTE_FRAME:
+      if (u && is_video(e))
+        ENGINE_CALLBACK(u->on_first_remote_video_frame, &c->user, e->user_id, e->arg1, e->arg2, e->reason);
+      else if (u)
+        ENGINE_CALLBACK(u->on_first_remote_audio_frame, &c->user, e->user_id, e->reason);
       break;
-    case EV_FIRST_REMOTE_AUDIO_DECODED:
-      if (u) ENGINE_CALLBACK(u->on_first_remote_audio_decoded, &c->user, e->user_id, e->reason);
+    case EV_FIRST_REMOTE_DECODED:
+      if (u && is_video(e))
+        ENGINE_CALLBACK(u->on_first_remote_video_decoded, &c->user, e->user_id, e->arg1, e->arg2, e->reason);
+      else if (u)
+        ENGINE_CALLBACK(u->on_first_remote_audio_decoded, &c->user, e->user_id, e->reason);
+      break;
+    case EV_VIDEO_PUBLISH_SUCCESS:
+      if (u) ENGINE_CALLBACK(u->on_video_track_publish_success, &c->user, e->track);
+      break;
+    case EV_VIDEO_UNPUBLISHED:
+      if (u) ENGINE_CALLBACK(u->on_video_track_unpublished, &c->user, e->track);
       break;
     case EV_ACTIVE_SPEAKER:
       if (u) ENGINE_CALLBACK(u->on_active_speaker, &c->user, e->user_id);

@@ -43,7 +43,7 @@ AGORA_API_C_INT agora_local_user_unpublish_audio(AGORA_HANDLE agora_local_user, 
       audio_track_release(t);
       if (u->published_count == 0 && u->conn->channel) /* members stop hearing this user */
         for (connection* m = u->conn->channel->members; m; m = m->next_in_channel)
-          if (m != u->conn) remote_audio_stopped(m, u->conn->user_id, REMOTE_AUDIO_REASON_REMOTE_MUTED);
+          if (m != u->conn) remote_track_stopped(m, TRACK_AUDIO, u->conn->user_id, REMOTE_AUDIO_REASON_REMOTE_MUTED);
       rc = ERR_OK;
       break;
     }
@@ -279,7 +279,8 @@ void local_user_clear(local_user* u) {
   u->resamplers = NULL;
   u->resampler_count = 0;
   volume_clear(u);
-  remote_audio_clear(u);
+  remote_track_clear(u);
+  video_user_clear(u);
 }
 
 AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_user, int scenario) {

@@ -2,7 +2,7 @@
  * written against it (the official Python SDK binds all of it at import) loads
  * and runs its audio paths on the loopback engine. Each call here refuses with
  * -ERR_NOT_SUPPORTED (or returns NULL for a handle, does nothing for a destroy)
- * until its feature lands: video (issue 4), encryption, encoded
+ * until its feature lands: video statistics, encryption, encoded
  * audio and statistics (issue 7), the 2.4 connection API
  * extras (issue 11). Arguments are never dereferenced here. */
 #include "engine.h"
@@ -11,53 +11,14 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #define REFUSED return -ERR_NOT_SUPPORTED
 
-/* ---- video (issue 4) ---- */
-AGORA_API_C_HDL agora_media_node_factory_create_video_frame_sender(AGORA_HANDLE f) { return NULL; }
-AGORA_API_C_VOID agora_video_frame_sender_destroy(AGORA_HANDLE s) {}
-AGORA_API_C_INT agora_video_frame_sender_send(AGORA_HANDLE s, const external_video_frame* frame) { REFUSED; }
-AGORA_API_C_HDL agora_media_node_factory_create_video_encoded_image_sender(AGORA_HANDLE f) { return NULL; }
-AGORA_API_C_VOID agora_video_encoded_image_sender_destroy(AGORA_HANDLE s) {}
-AGORA_API_C_INT agora_video_encoded_image_sender_send(AGORA_HANDLE s, const uint8_t* b, uint32_t n, const encoded_video_frame_info* i) {
-  REFUSED;
-}
-AGORA_API_C_HDL agora_service_create_custom_video_track_frame(AGORA_HANDLE svc, AGORA_HANDLE s) { return NULL; }
-AGORA_API_C_HDL agora_service_create_custom_video_track_encoded(AGORA_HANDLE svc, AGORA_HANDLE s, const sender_options* o) {
-  return NULL;
-}
-AGORA_API_C_HDL agora_local_video_track_destroy(AGORA_HANDLE t) { return NULL; }
-AGORA_API_C_INT agora_local_video_track_set_enabled(AGORA_HANDLE t, int e) { REFUSED; }
-AGORA_API_C_INT agora_local_video_track_get_state(AGORA_HANDLE t) { REFUSED; }
-AGORA_API_C_INT agora_local_video_track_set_video_encoder_config(AGORA_HANDLE t, const video_encoder_config* c) { REFUSED; }
-AGORA_API_C_INT agora_local_video_track_enable_simulcast_stream(AGORA_HANDLE t, int e, const simulcast_stream_config* c) {
-  REFUSED;
-}
+/* ---- video statistics and per-track encoded image receivers ---- */
 AGORA_API_C local_video_track_stats* AGORA_CALL_C agora_local_video_track_get_statistics(AGORA_HANDLE t) { return NULL; }
 AGORA_API_C_VOID agora_local_video_track_destroy_statistics(AGORA_HANDLE t, local_video_track_stats* s) {}
-AGORA_API_C_INT agora_remote_video_track_get_state(AGORA_HANDLE t) { REFUSED; }
 AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_statistics(AGORA_HANDLE t) { return NULL; }
 AGORA_API_C_VOID agora_remote_video_track_destroy_statistics(AGORA_HANDLE t, remote_video_track_stats* s) {}
-AGORA_API_C video_track_info* AGORA_CALL_C agora_remote_video_track_get_track_info(AGORA_HANDLE t) { return NULL; }
-AGORA_API_C_VOID agora_remote_video_track_destroy_track_info(AGORA_HANDLE t, video_track_info* i) {}
 AGORA_API_C_INT agora_remote_video_track_register_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_INT agora_remote_video_track_unregister_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_VOID agora_video_encoded_image_receiver_destroy(AGORA_HANDLE r) {}
-AGORA_API_C_HDL agora_video_frame_observer2_create(video_frame_observer2* o) { return NULL; }
-AGORA_API_C_VOID agora_video_frame_observer2_destroy(AGORA_HANDLE o) {}
-AGORA_API_C_INT agora_video_frame_observer_get_rotation_applied(AGORA_HANDLE o) { REFUSED; }
-AGORA_API_C_HDL agora_video_encoded_frame_observer_create(video_encoded_frame_observer* o) { return NULL; }
-AGORA_API_C_VOID agora_video_encoded_frame_observer_destroy(AGORA_HANDLE o) {}
-AGORA_API_C_INT agora_local_user_publish_video(AGORA_HANDLE u, AGORA_HANDLE t) { REFUSED; }
-AGORA_API_C_INT agora_local_user_unpublish_video(AGORA_HANDLE u, AGORA_HANDLE t) { REFUSED; }
-AGORA_API_C_INT agora_local_user_subscribe_video(AGORA_HANDLE u, user_id_t id, const video_subscription_options* o) {
-  REFUSED;
-}
-AGORA_API_C_INT agora_local_user_subscribe_all_video(AGORA_HANDLE u, const video_subscription_options* o) { REFUSED; }
-AGORA_API_C_INT agora_local_user_unsubscribe_video(AGORA_HANDLE u, user_id_t id) { REFUSED; }
-AGORA_API_C_INT agora_local_user_unsubscribe_all_video(AGORA_HANDLE u) { REFUSED; }
-AGORA_API_C_INT agora_local_user_register_video_frame_observer(AGORA_HANDLE u, AGORA_HANDLE o) { REFUSED; }
-AGORA_API_C_INT agora_local_user_unregister_video_frame_observer(AGORA_HANDLE u, AGORA_HANDLE o) { REFUSED; }
-AGORA_API_C_INT agora_local_user_register_video_encoded_frame_observer(AGORA_HANDLE u, AGORA_HANDLE o) { REFUSED; }
-AGORA_API_C_INT agora_local_user_unregister_video_encoded_frame_observer(AGORA_HANDLE u, AGORA_HANDLE o) { REFUSED; }
 AGORA_API_C_INT agora_local_user_send_intra_request(AGORA_HANDLE u, user_id_t id) { REFUSED; }
 
 /* ---- channel features (issue 7) ---- */

@@ -87,6 +87,12 @@ int params_get_number(const char* key, double* value) {
     *value = g_engine.live_senders;
   else if (strcmp(key, "loopback.objects.factories") == 0)
     *value = g_engine.live_factories;
+  else if (strcmp(key, "loopback.objects.video_tracks") == 0)
+    *value = g_engine.live_video_tracks;
+  else if (strcmp(key, "loopback.objects.video_senders") == 0)
+    *value = g_engine.live_video_senders;
+  else if (strcmp(key, "loopback.objects.video_observers") == 0)
+    *value = g_engine.live_video_observers;
   else if (strcmp(key, KEY_LOSS) == 0)
     *value = g_engine.fault_loss_percent;
   else if (strcmp(key, KEY_TIME_OFFSET) == 0)

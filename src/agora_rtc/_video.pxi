@@ -1,0 +1,665 @@
+# Included by _core.pyx (it shares the function table): video senders, tracks,
+# received frames and the video frame observers.
+
+from cpython.buffer cimport PyBUF_RECORDS_RO, PyBUF_ND, PyBUF_STRIDES
+
+cdef extern from "agora_c/agora_loopback.h":
+    ctypedef struct loopback_video_track_stats:
+        unsigned long long sent_frames, dropped_frames, discarded_frames, sent_bytes, queued_frames
+        int last_width, last_height
+
+ctypedef int (*loopback_video_stats_fn)(AGORA_HANDLE, loopback_video_track_stats*) noexcept nogil
+cdef loopback_video_stats_fn _loopback_video_stats = NULL
+
+# VIDEO_PIXEL_FORMAT codes a raw frame may have, with (bytes per pixel of plane 0, 4:2:0 planes follow).
+PIXEL_I420 = 1
+PIXEL_BGRA = 2
+PIXEL_NV21 = 3
+PIXEL_RGBA = 4
+PIXEL_NV12 = 8
+_FORMAT_NAMES = {1: "I420", 2: "BGRA", 3: "NV21", 4: "RGBA", 8: "NV12"}
+
+
+cdef void _load_video_optional(void* lib):
+    global _loopback_video_stats
+    _loopback_video_stats = <loopback_video_stats_fn>dlsym(lib, b"agora_loopback_video_track_get_stats")
+
+
+# --------------------------------------------------------------------------
+# Senders and tracks
+
+def factory_create_video_sender(uintptr_t factory, bint encoded=False):
+    cdef AGORA_HANDLE f = _ptr(factory, "create_video_sender")
+    cdef AGORA_HANDLE s
+    with nogil:
+        s = (api.media_node_factory_create_video_encoded_image_sender(f) if encoded
+             else api.media_node_factory_create_video_frame_sender(f))
+    return _created(s, "agora_media_node_factory_create_video_encoded_image_sender" if encoded
+                    else "agora_media_node_factory_create_video_frame_sender")
+
+
+def video_sender_destroy(uintptr_t sender, bint encoded=False):
+    cdef AGORA_HANDLE s = _ptr(sender, "release")
+    with nogil:
+        if encoded:
+            api.video_encoded_image_sender_destroy(s)
+        else:
+            api.video_frame_sender_destroy(s)
+
+
+def service_create_video_track(uintptr_t svc, uintptr_t sender, bint encoded=False, int cc_mode=0,
+                               int codec_type=2, int target_bitrate=0):
+    cdef AGORA_HANDLE sv = _ptr(svc, "create_custom_video_track")
+    cdef AGORA_HANDLE s = _ptr(sender, "create_custom_video_track")
+    cdef AGORA_HANDLE t
+    cdef sender_options opts
+    opts.cc_mode = cc_mode
+    opts.codec_type = codec_type
+    opts.target_bitrate = target_bitrate
+    with nogil:
+        t = (api.service_create_custom_video_track_encoded(sv, s, &opts) if encoded
+             else api.service_create_custom_video_track_frame(sv, s))
+    return _created(t, "agora_service_create_custom_video_track_encoded" if encoded
+                    else "agora_service_create_custom_video_track_frame")
+
+
+def video_track_destroy(uintptr_t track):
+    cdef AGORA_HANDLE t = _ptr(track, "release")
+    with nogil:
+        api.local_video_track_destroy(t)
+
+
+def video_track_set_enabled(uintptr_t track, bint enabled):
+    cdef AGORA_HANDLE t = _ptr(track, "set_enabled")
+    cdef int rc
+    with nogil:
+        rc = api.local_video_track_set_enabled(t, enabled)
+    return _check(rc, "agora_local_video_track_set_enabled")
+
+
+def video_track_get_state(uintptr_t track):
+    cdef AGORA_HANDLE t = _ptr(track, "get_state")
+    cdef int rc
+    with nogil:
+        rc = api.local_video_track_get_state(t)
+    return _check(rc, "agora_local_video_track_get_state")
+
+
+def video_track_set_encoder_config(uintptr_t track, int codec_type, int width, int height, int frame_rate,
+                                   int bitrate, int min_bitrate=-1, int orientation_mode=0,
+                                   int degradation_preference=0, int mirror_mode=0, int encode_alpha=0):
+    cdef AGORA_HANDLE t = _ptr(track, "set_video_encoder_configuration")
+    cdef video_encoder_config cfg
+    memset(&cfg, 0, sizeof(cfg))
+    cfg.codec_type = codec_type
+    cfg.dimensions.width = width
+    cfg.dimensions.height = height
+    cfg.frame_rate = frame_rate
+    cfg.bitrate = bitrate
+    cfg.min_bitrate = min_bitrate
+    cfg.orientation_mode = orientation_mode
+    cfg.degradation_preference = degradation_preference
+    cfg.mirror_mode = mirror_mode
+    cfg.encode_alpha = encode_alpha
+    cdef int rc
+    with nogil:
+        rc = api.local_video_track_set_video_encoder_config(t, &cfg)
+    return _check(rc, "agora_local_video_track_set_video_encoder_config")
+
+
+def video_track_enable_simulcast(uintptr_t track, bint enabled, int width=0, int height=0, int bitrate=0,
+                                 int framerate=0):
+    cdef AGORA_HANDLE t = _ptr(track, "enable_simulcast_stream")
+    cdef simulcast_stream_config cfg
+    cfg.dimensions.width = width
+    cfg.dimensions.height = height
+    cfg.bitrate = bitrate
+    cfg.framerate = framerate
+    cdef int rc
+    with nogil:
+        rc = api.local_video_track_enable_simulcast_stream(t, enabled, &cfg)
+    return _check(rc, "agora_local_video_track_enable_simulcast_stream")
+
+
+def video_track_stats(uintptr_t track):
+    """Loopback engine counters of a local video track (None with Agora's library)."""
+    cdef AGORA_HANDLE t = _ptr(track, "stats")
+    cdef loopback_video_track_stats st
+    if _loopback_video_stats == NULL:
+        return None
+    cdef int rc
+    with nogil:
+        rc = _loopback_video_stats(t, &st)
+    _check(rc, "agora_loopback_video_track_get_stats")
+    return {"sent_frames": st.sent_frames, "dropped_frames": st.dropped_frames,
+            "discarded_frames": st.discarded_frames, "sent_bytes": st.sent_bytes,
+            "queued_frames": st.queued_frames, "last_width": st.last_width, "last_height": st.last_height}
+
+
+def remote_video_get_state(uintptr_t track):
+    cdef AGORA_HANDLE t = _ptr(track, "get_state")
+    cdef int rc
+    with nogil:
+        rc = api.remote_video_track_get_state(t)
+    return _check(rc, "agora_remote_video_track_get_state")
+
+
+def user_publish_video(uintptr_t user, uintptr_t track, bint publish=True):
+    cdef AGORA_HANDLE u = _ptr(user, "publish_video")
+    cdef AGORA_HANDLE t = _ptr(track, "publish_video")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_publish_video(u, t) if publish else api.local_user_unpublish_video(u, t)
+    return _check(rc, "agora_local_user_publish_video" if publish else "agora_local_user_unpublish_video")
+
+
+def user_subscribe_video(uintptr_t user, user_id, bint subscribe=True, int stream_type=0,
+                         bint encoded_frame_only=False):
+    """Subscribe to one user's video (*user_id*) or everyone's (None)."""
+    cdef AGORA_HANDLE u = _ptr(user, "subscribe_video")
+    cdef video_subscription_options opts
+    opts.type = stream_type
+    opts.encoded_frame_only = encoded_frame_only
+    cdef bytes uid = None
+    cdef const char* p = NULL
+    if user_id is not None:
+        uid = _user_id_bytes(user_id)
+        p = uid
+    cdef int rc
+    with nogil:
+        if p == NULL:
+            rc = api.local_user_subscribe_all_video(u, &opts) if subscribe else api.local_user_unsubscribe_all_video(u)
+        else:
+            rc = api.local_user_subscribe_video(u, p, &opts) if subscribe else api.local_user_unsubscribe_video(u, p)
+    return _check(rc, "agora_local_user_subscribe_video" if subscribe else "agora_local_user_unsubscribe_video")
+
+
+cdef bytes _user_id_bytes(user_id):
+    if not isinstance(user_id, str):
+        raise TypeError(f"user_id must be a str, not {type(user_id).__name__}")
+    b = (<str>user_id).encode()
+    if not b or b"\0" in b or len(b) > 255:
+        raise ValueError(f"user_id must be 1-255 bytes of UTF-8 without NUL, not {user_id!r}")
+    return b
+
+
+# --------------------------------------------------------------------------
+# Sending raw frames
+
+cdef inline int _pixel_bytes(int fmt):
+    return 4 if fmt == PIXEL_RGBA or fmt == PIXEL_BGRA else 1
+
+
+cdef class VideoSender:
+    """Low-level raw video frame sender: ``send()`` takes any buffer without a
+    Python-side copy and converts/copies in C with the GIL released."""
+
+    cdef AGORA_HANDLE _h
+
+    def __cinit__(self):
+        self._h = NULL
+
+    cdef inline AGORA_HANDLE _handle(self) except NULL:
+        if self._h == NULL:
+            raise ValueError("VideoFrameSender was released")
+        return self._h
+
+    @property
+    def handle(self):
+        return <uintptr_t>self._h
+
+    def _set_handle(self, uintptr_t h):
+        self._h = <AGORA_HANDLE>h
+
+    def send(self, data, int format, int width, int height, *, int stride=0, int rotation=0,
+             long long timestamp_ms=0, metadata=None, alpha=None, bint fill_alpha=False, int buffer_type=1):
+        """Send one frame of *width* x *height* pixels in *format*
+        (``PIXEL_I420``, ``PIXEL_NV12``, ``PIXEL_NV21``, ``PIXEL_RGBA``, ``PIXEL_BGRA``).
+
+        *data*: a 1-D buffer of the whole frame, or a numpy array whose rows
+        are the frame's rows (RGBA: ``(height, width, 4)``; I420/NV12:
+        ``(height * 3 // 2, width)``) -- padded rows allowed, the row stride
+        sets the line stride. *stride* (pixels) defaults to the array's row
+        stride or to *width*. *alpha*: ``width * height`` bytes sent with the
+        frame; *fill_alpha*: take alpha from RGBA/BGRA pixels. *metadata*:
+        bytes carried with the frame.
+        """
+        cdef AGORA_HANDLE h = self._handle()
+        if format not in _FORMAT_NAMES:
+            raise ValueError(f"unknown pixel format {format}; expected one of "
+                             + ", ".join(f"{v} ({k})" for k, v in _FORMAT_NAMES.items()))
+        if width <= 0 or height <= 0:
+            raise ValueError(f"width and height must be positive, not {width}x{height}")
+        cdef int px = _pixel_bytes(format)
+        cdef bint yuv = px == 1
+        if yuv and (width % 2 or height % 2):
+            raise ValueError(f"{_FORMAT_NAMES[format]} frames need even width and height, not {width}x{height}")
+        if rotation not in (0, 90, 180, 270):
+            raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation}")
+        cdef Py_buffer view
+        try:
+            PyObject_GetBuffer(data, &view, PyBUF_RECORDS_RO)
+        except TypeError:
+            raise TypeError(f"frame data must support the buffer protocol (bytes, bytearray, numpy array), "
+                            f"not {type(data).__name__}") from None
+        except BufferError as e:
+            raise ValueError(f"frame data is not a readable strided buffer: {e}") from None
+        cdef Py_buffer mview
+        cdef Py_buffer aview
+        cdef bint have_meta = False, have_alpha = False
+        cdef external_video_frame f
+        cdef int rc
+        cdef Py_ssize_t row_bytes, rows, need
+        try:
+            if view.itemsize != 1 and not (view.ndim >= 1 and view.itemsize == 4 and px == 4):
+                raise ValueError(f"frame data must be bytes (uint8), not items of {view.itemsize} bytes")
+            rows = height * 3 // 2 if yuv else height
+            if view.ndim <= 1:
+                if view.ndim == 1 and view.strides != NULL and view.strides[0] != view.itemsize:
+                    raise ValueError("a 1-D frame buffer must be contiguous")
+                if stride == 0:
+                    stride = width
+                row_bytes = <Py_ssize_t>stride * px
+                need = row_bytes * rows
+                if yuv and stride % 2:
+                    raise ValueError(f"{_FORMAT_NAMES[format]} stride must be even, not {stride}")
+                if view.len != need:
+                    raise ValueError(f"{_FORMAT_NAMES[format]} {width}x{height} frame with stride {stride} needs "
+                                     f"{need} bytes, got {view.len}")
+            else:
+                # Rows of pixels: each row contiguous, rows row_stride bytes apart.
+                if view.ndim > 3:
+                    raise ValueError(f"frame arrays have 2 or 3 dimensions, not {view.ndim}")
+                if view.shape[0] != rows:
+                    raise ValueError(f"{_FORMAT_NAMES[format]} {width}x{height} frame needs {rows} rows, got "
+                                     f"shape {tuple(view.shape[i] for i in range(view.ndim))}")
+                row_bytes = view.shape[1] * view.itemsize * (view.shape[2] if view.ndim == 3 else 1)
+                if row_bytes != <Py_ssize_t>width * px:
+                    raise ValueError(f"{_FORMAT_NAMES[format]} rows of {width} pixels hold {width * px} bytes, "
+                                     f"got {row_bytes} (shape "
+                                     f"{tuple(view.shape[i] for i in range(view.ndim))})")
+                if view.strides[view.ndim - 1] != view.itemsize or (
+                        view.ndim == 3 and view.strides[1] != view.shape[2] * view.itemsize):
+                    raise ValueError("each row of the frame array must be contiguous (use numpy.ascontiguousarray)")
+                if view.strides[0] < row_bytes or view.strides[0] % px:
+                    raise ValueError(f"row stride {view.strides[0]} bytes does not fit rows of {row_bytes} bytes")
+                if stride == 0:
+                    stride = <int>(view.strides[0] // px)
+                elif <Py_ssize_t>stride * px != view.strides[0]:
+                    raise ValueError(f"stride {stride} px disagrees with the array's row stride "
+                                     f"{view.strides[0]} bytes")
+                if yuv and stride % 2:
+                    raise ValueError(f"{_FORMAT_NAMES[format]} stride must be even, not {stride}")
+            if stride < width:
+                raise ValueError(f"stride {stride} is smaller than width {width}")
+            memset(&f, 0, sizeof(f))
+            f.type = buffer_type
+            f.format = format
+            f.buffer = view.buf
+            f.stride = stride
+            f.height = height
+            f.crop_right = stride - width  # padding at the end of each row
+            f.rotation = rotation
+            f.timestamp = timestamp_ms
+            f.fill_alpha_buffer = fill_alpha
+            if metadata is not None:
+                PyObject_GetBuffer(metadata, &mview, PyBUF_C_CONTIGUOUS)
+                have_meta = True
+                if mview.len > 65536:
+                    raise ValueError(f"metadata holds {mview.len} bytes; at most 65536")
+                f.metadata_buffer = <uint8_t*>mview.buf
+                f.metadata_size = <int>mview.len
+            if alpha is not None:
+                PyObject_GetBuffer(alpha, &aview, PyBUF_C_CONTIGUOUS)
+                have_alpha = True
+                if aview.len != <Py_ssize_t>width * height:
+                    raise ValueError(f"alpha holds {aview.len} bytes; expected {width * height} "
+                                     f"(one byte per pixel of {width}x{height})")
+                f.alpha_buffer = aview.buf
+            with nogil:
+                rc = api.video_frame_sender_send(h, &f)
+        finally:
+            PyBuffer_Release(&view)
+            if have_meta:
+                PyBuffer_Release(&mview)
+            if have_alpha:
+                PyBuffer_Release(&aview)
+        return _check(rc, "agora_video_frame_sender_send")
+
+
+def video_encoded_send(uintptr_t sender, data, int codec_type, int width, int height, int frame_type, *,
+                       int frames_per_second=0, int rotation=0, int track_id=0, int64_t capture_time_ms=0,
+                       int64_t decode_time_ms=0, unsigned int uid=0, int stream_type=0):
+    """Send one encoded image (an access unit) with its frame info; returns 1 like Agora's C API."""
+    cdef AGORA_HANDLE s = _ptr(sender, "send_encoded_video_image")
+    cdef Py_buffer view
+    try:
+        PyObject_GetBuffer(data, &view, PyBUF_C_CONTIGUOUS)
+    except TypeError:
+        raise TypeError(f"encoded image must support the buffer protocol (bytes, bytearray, numpy array), "
+                        f"not {type(data).__name__}") from None
+    except BufferError:
+        raise ValueError("encoded image must be a C-contiguous buffer") from None
+    cdef encoded_video_frame_info info
+    cdef int rc
+    try:
+        if view.len == 0:
+            raise ValueError("encoded image is empty")
+        if view.len > (16 << 20):
+            raise ValueError(f"encoded image holds {view.len} bytes; at most {16 << 20}")
+        if stream_type not in (0, 1):
+            raise ValueError(f"stream_type must be 0 (high) or 1 (low), not {stream_type}")
+        memset(&info, 0, sizeof(info))
+        info.codec_type = codec_type
+        info.width = width
+        info.height = height
+        info.frames_per_second = frames_per_second
+        info.frame_type = frame_type
+        info.rotation = rotation
+        info.track_id = track_id
+        info.capture_time_ms = capture_time_ms
+        info.decode_time_ms = decode_time_ms
+        info.uid = uid
+        info.stream_type = stream_type
+        with nogil:
+            rc = api.video_encoded_image_sender_send(s, <const uint8_t*>view.buf, <uint32_t>view.len, &info)
+    finally:
+        PyBuffer_Release(&view)
+    return _check(rc, "agora_video_encoded_image_sender_send")
+
+
+# --------------------------------------------------------------------------
+# Received frames
+
+@cython.freelist(8)
+cdef class VideoPlane:
+    """One plane of a received I420 frame: ``numpy.asarray(plane)`` is a
+    ``(height, width)`` uint8 view of the engine's memory (no copy), valid
+    while its frame is."""
+
+    cdef VideoFrame _frame
+    cdef uint8_t* _data
+    cdef Py_ssize_t _shape[2]
+    cdef Py_ssize_t _strides[2]
+
+    def __getbuffer__(self, Py_buffer* view, int flags):
+        self._frame._checked()
+        view.buf = self._data
+        view.obj = self
+        view.len = self._shape[0] * self._shape[1]
+        view.readonly = 1
+        view.itemsize = 1
+        view.format = NULL
+        if flags & PyBUF_FORMAT:
+            view.format = b"B"
+        view.ndim = 2
+        view.shape = self._shape
+        view.strides = self._strides
+        view.suboffsets = NULL
+        view.internal = NULL
+
+    @property
+    def shape(self):
+        return (self._shape[0], self._shape[1])
+
+    def tobytes(self):
+        self._frame._checked()
+        out = bytearray(self._shape[0] * self._shape[1])
+        cdef char* dst = out
+        cdef Py_ssize_t row
+        for row in range(self._shape[0]):
+            memcpy(dst + row * self._shape[1], self._data + row * self._strides[0], self._shape[1])
+        return bytes(out)
+
+
+cdef class VideoFrame:
+    """A received video frame: I420 planes ``y``, ``u``, ``v`` (buffer
+    protocol, no copy), ``metadata`` and ``alpha_buffer`` (bytes), and the
+    fields of Agora's frame. In a direct callback the planes are the engine's
+    memory and valid only during the callback; ``detach()`` copies them.
+    ``y_buffer``/``u_buffer``/``v_buffer`` return bytes as the official SDK's
+    frame does."""
+
+    cdef uint8_t* _y
+    cdef uint8_t* _u
+    cdef uint8_t* _v
+    cdef bytes _owned
+    cdef readonly int type, width, height, y_stride, u_stride, v_stride, rotation, avsync_type, alpha_mode
+    cdef readonly int64_t render_time_ms
+    cdef readonly bytes metadata
+    cdef readonly object alpha_buffer
+    cdef readonly str channel_id, user_id
+
+    def __init__(self):
+        raise TypeError("VideoFrame objects are made by the SDK")
+
+    cdef int _checked(self) except -1:
+        if self._y == NULL:
+            raise ValueError("VideoFrame planes are only valid during the callback that received it; "
+                             "call frame.detach() to keep them")
+        return 0
+
+    cdef VideoPlane _plane(self, uint8_t* data, int rows, int cols, int stride):
+        self._checked()
+        cdef VideoPlane p = VideoPlane.__new__(VideoPlane)
+        p._frame = self
+        p._data = data
+        p._shape[0] = rows
+        p._shape[1] = cols
+        p._strides[0] = stride
+        p._strides[1] = 1
+        return p
+
+    @property
+    def y(self):
+        return self._plane(self._y, self.height, self.width, self.y_stride)
+
+    @property
+    def u(self):
+        return self._plane(self._u, (self.height + 1) // 2, (self.width + 1) // 2, self.u_stride)
+
+    @property
+    def v(self):
+        return self._plane(self._v, (self.height + 1) // 2, (self.width + 1) // 2, self.v_stride)
+
+    @property
+    def y_buffer(self):
+        return self.y.tobytes()
+
+    @property
+    def u_buffer(self):
+        return self.u.tobytes()
+
+    @property
+    def v_buffer(self):
+        return self.v.tobytes()
+
+    @property
+    def metadata_buffer(self):  # the official frame's name
+        return self.metadata
+
+    @property
+    def valid(self):
+        return self._y != NULL
+
+    def to_i420(self):
+        """The frame as one packed I420 ``bytes`` (Y, then U, then V)."""
+        return self.y.tobytes() + self.u.tobytes() + self.v.tobytes()
+
+    def detach(self):
+        """Copy the planes into memory the frame owns, so they outlive the callback."""
+        cdef Py_ssize_t cw = (self.width + 1) // 2
+        cdef Py_ssize_t ch = (self.height + 1) // 2
+        if self._owned is None:
+            self._checked()
+            self._owned = self.to_i420()
+            self._y = <uint8_t*><const char*>self._owned
+            self._u = self._y + self.width * self.height
+            self._v = self._u + cw * ch
+            self.y_stride = self.width
+            self.u_stride = self.v_stride = cw
+        return self
+
+    def __repr__(self):
+        return (f"<VideoFrame {self.width}x{self.height} I420 rotation={self.rotation} "
+                f"ts={self.render_time_ms}{'' if self._y != NULL else ' (released)'}>")
+
+
+cdef VideoFrame _video_view(const video_frame* f, const char* channel_id, const char* user_id):
+    cdef VideoFrame fr = VideoFrame.__new__(VideoFrame)
+    fr._y = f.y_buffer
+    fr._u = f.u_buffer
+    fr._v = f.v_buffer
+    fr.type = f.type
+    fr.width = f.width
+    fr.height = f.height
+    fr.y_stride = f.y_stride
+    fr.u_stride = f.u_stride
+    fr.v_stride = f.v_stride
+    fr.rotation = f.rotation
+    fr.render_time_ms = f.render_time_ms
+    fr.avsync_type = f.avsync_type
+    fr.alpha_mode = f.alpha_mode
+    fr.metadata = (<const char*>f.metadata_buffer)[:f.metadata_size] if f.metadata_buffer != NULL else b""
+    fr.alpha_buffer = ((<const char*>f.alpha_buffer)[:<Py_ssize_t>f.width * f.height]
+                       if f.alpha_buffer != NULL else None)
+    fr.channel_id = _text(channel_id)
+    fr.user_id = _text(user_id)
+    return fr
+
+
+cdef tuple _encoded_info(const encoded_video_frame_info* i):
+    """The info's fields in Agora's order (the façade builds EncodedVideoFrameInfo)."""
+    return (i.codec_type, i.width, i.height, i.frames_per_second, i.frame_type, i.rotation, i.track_id,
+            i.capture_time_ms, i.decode_time_ms, i.uid, i.stream_type)
+
+
+# --------------------------------------------------------------------------
+# Observers: one engine observer object per registration, its handle mapped
+# to the Python target (looked up on every callback).
+
+cdef dict _video_targets = {}   # observer handle -> target with _on_frame / _on_encoded_video_frame
+
+
+cdef void _tr_video_frame(AGORA_HANDLE o, const char* channel_id, const char* user_id,
+                          const video_frame* f) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _video_frame_event(o, channel_id, user_id, f)
+
+
+cdef void _video_frame_event(AGORA_HANDLE o, const char* channel_id, const char* user_id,
+                             const video_frame* f) noexcept with gil:
+    cdef VideoFrame fr = None
+    try:
+        target = _video_targets.get(<uintptr_t>o)
+        if target is not None:
+            fr = _video_view(f, channel_id, user_id)
+            target._on_frame(fr.channel_id, fr.user_id, fr)
+    except BaseException:
+        _report("video frame")
+    if fr is not None and fr._owned is None:
+        fr._y = NULL  # the engine's memory: gone after the callback
+
+
+cdef int _tr_encoded_frame(AGORA_HANDLE o, uid_t uid, const uint8_t* data, size_t length,
+                           const encoded_video_frame_info* info) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            try:
+                target = _video_targets.get(<uintptr_t>o)
+                if target is not None:
+                    target._on_encoded_video_frame(uid, (<const char*>data)[:length], length, _encoded_info(info))
+            except BaseException:
+                _report("encoded video frame")
+    return 1
+
+
+cdef video_frame_observer2 _video_observer
+cdef video_encoded_frame_observer _encoded_observer
+_video_observer.on_frame = _tr_video_frame
+_encoded_observer.on_encoded_video_frame = _tr_encoded_frame
+
+
+def user_register_video_observer(uintptr_t user, target, bint encoded=False):
+    """Create an engine observer routed to *target* and register it; returns its handle."""
+    cdef AGORA_HANDLE u = _ptr(user, "register_video_frame_observer")
+    cdef AGORA_HANDLE o
+    cdef int rc
+    with nogil:
+        o = (api.video_encoded_frame_observer_create(&_encoded_observer) if encoded
+             else api.video_frame_observer2_create(&_video_observer))
+    _created(o, "agora_video_encoded_frame_observer_create" if encoded else "agora_video_frame_observer2_create")
+    _video_targets[<uintptr_t>o] = target
+    with nogil:
+        rc = (api.local_user_register_video_encoded_frame_observer(u, o) if encoded
+              else api.local_user_register_video_frame_observer(u, o))
+    if rc < 0:
+        _video_targets.pop(<uintptr_t>o, None)
+        with nogil:
+            if encoded:
+                api.video_encoded_frame_observer_destroy(o)
+            else:
+                api.video_frame_observer2_destroy(o)
+        _check(rc, "agora_local_user_register_video_encoded_frame_observer" if encoded
+               else "agora_local_user_register_video_frame_observer")
+    return <uintptr_t>o
+
+
+def user_unregister_video_observer(uintptr_t user, uintptr_t observer, bint encoded=False):
+    """Unregister and destroy an observer made by user_register_video_observer
+    (waits for a running callback of it)."""
+    cdef AGORA_HANDLE u = _ptr(user, "unregister_video_frame_observer")
+    cdef AGORA_HANDLE o = _ptr(observer, "unregister_video_frame_observer")
+    cdef int rc
+    with nogil:
+        rc = (api.local_user_unregister_video_encoded_frame_observer(u, o) if encoded
+              else api.local_user_unregister_video_frame_observer(u, o))
+        if encoded:
+            api.video_encoded_frame_observer_destroy(o)
+        else:
+            api.video_frame_observer2_destroy(o)
+    _video_targets.pop(observer, None)
+    return _check(rc, "agora_local_user_unregister_video_frame_observer")
+
+
+def forget_video_observer(uintptr_t observer):
+    _video_targets.pop(observer, None)
+
+
+# Local-user video events (direct mode).
+
+cdef void _tr_video_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_video_track_publish_success", (<uintptr_t>track,))
+
+cdef void _tr_video_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_video_track_unpublished", (<uintptr_t>track,))
+
+cdef void _tr_video_subscribed(AGORA_HANDLE u, const char* user_id, const video_track_info* info,
+                               AGORA_HANDLE track) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_user_video_track_subscribed", (_text(user_id), <uintptr_t>track))
+
+cdef void _tr_video_state(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track, int state, int reason,
+                          int elapsed) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_user_video_track_state_changed", (_text(user_id), <uintptr_t>track, state, reason,
+                                                                  elapsed))
+
+cdef void _tr_first_video_frame(AGORA_HANDLE u, const char* user_id, int width, int height,
+                                int elapsed) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_first_remote_video_frame", (_text(user_id), width, height, elapsed))
+
+cdef void _tr_first_video_decoded(AGORA_HANDLE u, const char* user_id, int width, int height,
+                                  int elapsed) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_first_remote_video_decoded", (_text(user_id), width, height, elapsed))

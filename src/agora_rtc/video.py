@@ -1,0 +1,340 @@
+"""Video senders, tracks, frames and observers (official names).
+
+Raw frames (I420, NV12, NV21, RGBA, BGRA) are converted to I420 in C with the
+GIL released; receivers get I420 ``VideoFrame`` objects whose planes support
+the buffer protocol (``numpy.asarray(frame.y)`` is a ``(height, width)`` view,
+no copy). Encoded frames travel byte-exact with their ``EncodedVideoFrameInfo``.
+"""
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from . import _core
+from ._core import VideoFrame, VideoPlane
+from .audio import _Child
+
+__all__ = ["ColorSpaceType", "EncodedVideoFrameInfo", "ExternalVideoFrame", "IVideoEncodedFrameObserver",
+           "IVideoFrameObserver", "LocalVideoTrack", "RemoteVideoState", "RemoteVideoStateReason", "RemoteVideoTrack",
+           "SenderOptions", "SimulcastStreamConfig", "VideoBufferType", "VideoCodecType", "VideoDimensions",
+           "VideoEncodedImageSender", "VideoEncoderConfiguration", "VideoFrame", "VideoFrameSender", "VideoFrameType",
+           "VideoPixelFormat", "VideoPlane", "VideoStreamType", "VideoSubscriptionOptions"]
+
+
+class VideoPixelFormat(IntEnum):
+    I420 = 1
+    BGRA = 2
+    NV21 = 3
+    RGBA = 4
+    NV12 = 8
+
+
+class VideoBufferType(IntEnum):
+    RAW_DATA = 1
+    ARRAY = 2
+    TEXTURE = 3
+
+
+class VideoCodecType(IntEnum):
+    VIDEO_CODEC_NONE = 0
+    VIDEO_CODEC_VP8 = 1
+    VIDEO_CODEC_H264 = 2
+    VIDEO_CODEC_H265 = 3
+    VIDEO_CODEC_VP9 = 5
+    VIDEO_CODEC_GENERIC = 6
+    VIDEO_CODEC_GENERIC_H264 = 7
+    VIDEO_CODEC_AV1 = 12
+    VIDEO_CODEC_GENERIC_JPEG = 20
+
+
+class VideoFrameType(IntEnum):
+    BLANK_FRAME = 0
+    KEY_FRAME = 3
+    DELTA_FRAME = 4
+    B_FRAME = 5
+    DROPPABLE_FRAME = 6
+    UNKNOWN = 0xFF
+
+
+class VideoStreamType(IntEnum):
+    VIDEO_STREAM_HIGH = 0
+    VIDEO_STREAM_LOW = 1
+
+
+class RemoteVideoState(IntEnum):
+    STOPPED = 0
+    STARTING = 1
+    DECODING = 2
+    FROZEN = 3
+    FAILED = 4
+
+
+class RemoteVideoStateReason(IntEnum):
+    INTERNAL = 0
+    NETWORK_CONGESTION = 1
+    NETWORK_RECOVERY = 2
+    LOCAL_MUTED = 3
+    LOCAL_UNMUTED = 4
+    REMOTE_MUTED = 5
+    REMOTE_UNMUTED = 6
+    REMOTE_OFFLINE = 7
+
+
+@dataclass(kw_only=True)
+class VideoDimensions:
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(kw_only=True)
+class VideoEncoderConfiguration:
+    """Caps the resolution receivers get (aspect kept); bitrates in Kbps."""
+
+    dimensions: VideoDimensions = field(default_factory=VideoDimensions)
+    codec_type: int = VideoCodecType.VIDEO_CODEC_H264
+    frame_rate: int = 15
+    bitrate: int = 0
+    min_bitrate: int = -1
+    orientation_mode: int = 0
+    degradation_preference: int = 0
+    mirror_mode: int = 0
+    encode_alpha: int = 0
+
+
+@dataclass(kw_only=True)
+class SimulcastStreamConfig:
+    """The low stream: subscribers asking for VIDEO_STREAM_LOW get frames scaled to fit it."""
+
+    dimensions: VideoDimensions = field(default_factory=VideoDimensions)
+    bitrate: int = 0
+    framerate: int = 0
+
+
+@dataclass(kw_only=True)
+class SenderOptions:
+    cc_mode: int = 0
+    codec_type: int = VideoCodecType.VIDEO_CODEC_H264
+    target_bitrate: int = 0
+
+
+@dataclass(kw_only=True)
+class VideoSubscriptionOptions:
+    type: int = VideoStreamType.VIDEO_STREAM_HIGH
+    encodedFrameOnly: bool = False
+
+
+@dataclass(kw_only=True)
+class ColorSpaceType:
+    primaries_id: int = 0
+    transfer_id: int = 0
+    matrix_id: int = 0
+    range_id: int = 0
+
+
+@dataclass(kw_only=True)
+class ExternalVideoFrame:
+    """A raw frame to send (official fields). ``stride`` is in pixels; the
+    visible width is ``stride - crop_left - crop_right``. ``buffer`` may be
+    any buffer (bytes, bytearray, numpy array). ``alpha_buffer`` is used only
+    when ``fill_alpha_buffer`` is set (as in the official SDK); with RGBA/BGRA
+    and no alpha_buffer, ``fill_alpha_buffer`` takes alpha from the pixels."""
+
+    type: int = VideoBufferType.RAW_DATA
+    format: int = 0
+    buffer: object = None
+    stride: int = 0
+    height: int = 0
+    crop_left: int = 0
+    crop_top: int = 0
+    crop_right: int = 0
+    crop_bottom: int = 0
+    rotation: int = 0
+    timestamp: int = 0
+    egl_context: object = None
+    egl_type: int = 0
+    texture_id: int = 0
+    matrix: list = field(default_factory=list)
+    metadata: object = None
+    alpha_buffer: object = None
+    fill_alpha_buffer: int = 0
+    alpha_mode: int = 0
+    color_space: ColorSpaceType = field(default_factory=ColorSpaceType)
+
+
+@dataclass(kw_only=True)
+class EncodedVideoFrameInfo:
+    codec_type: int = VideoCodecType.VIDEO_CODEC_NONE
+    width: int = 0
+    height: int = 0
+    frames_per_second: int = 0
+    frame_type: int = 0
+    rotation: int = 0
+    track_id: int = 0
+    capture_time_ms: int = 0
+    decode_time_ms: int = 0
+    uid: int = 0
+    stream_type: int = 0
+    presentation_ms: int = 0
+
+
+class IVideoFrameObserver:
+    """Raw frames of remote users (I420 VideoFrame, valid during the call)."""
+
+    def on_frame(self, channel_id, remote_uid, frame):
+        pass
+
+
+class IVideoEncodedFrameObserver:
+    """Encoded frames of remote users: ``image_buffer`` is ``bytes``."""
+
+    def on_encoded_video_frame(self, uid, image_buffer, length, video_encoded_frame_info):
+        pass
+
+
+class VideoFrameSender(_core.VideoSender):
+    """Pushes raw frames into the custom video track made from it.
+
+    ``send(data, format, width, height, ...)`` is the fast path (no copy in
+    Python, conversion in C without the GIL); ``send_video_frame(ExternalVideoFrame)``
+    is the official one. Frames go out at the pace they are sent.
+    """
+
+    def __init__(self, service, handle):
+        self._service = service
+        self._set_handle(handle)
+        service._adopt(self)
+
+    @property
+    def released(self):
+        return self.handle == 0
+
+    def send_video_frame(self, frame: ExternalVideoFrame):
+        if not isinstance(frame, ExternalVideoFrame):
+            raise TypeError(f"send_video_frame() takes an ExternalVideoFrame, not {type(frame).__name__}")
+        if frame.buffer is None:
+            raise ValueError("ExternalVideoFrame.buffer is None")
+        if frame.crop_top or frame.crop_bottom:
+            raise ValueError("crop_top/crop_bottom are not supported: send the visible rows")
+        if frame.crop_left:
+            raise ValueError("crop_left is not supported: send the visible columns (stride may be larger)")
+        width = frame.stride - frame.crop_right
+        alpha = frame.alpha_buffer if frame.fill_alpha_buffer else None
+        fill = bool(frame.fill_alpha_buffer) and alpha is None
+        return self.send(frame.buffer, frame.format, width, frame.height, stride=frame.stride,
+                         rotation=frame.rotation, timestamp_ms=frame.timestamp, metadata=frame.metadata or None,
+                         alpha=alpha, fill_alpha=fill, buffer_type=frame.type)
+
+    def release(self):
+        h = self.handle
+        if h:
+            self._set_handle(0)
+            _core.video_sender_destroy(h, False)
+            self._service._disown(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class VideoEncodedImageSender(_Child):
+    """Pushes encoded images (access units) into the track made from it."""
+
+    _kind = "VideoEncodedImageSender"
+
+    @staticmethod
+    def _destroy(h):
+        _core.video_sender_destroy(h, True)
+
+    def send_encoded_video_image(self, data, frame_info: EncodedVideoFrameInfo, _size=None):
+        """Send one access unit (bytes-like) with its info. Returns 1 (Agora's C API returns a bool).
+
+        The official signature ``(buffer_ptr, buffer_size, frame_info)`` takes a raw
+        address; here pass the bytes themselves (an address cannot be checked)."""
+        if isinstance(data, int):
+            raise TypeError("send_encoded_video_image() takes the encoded bytes (bytes, bytearray, numpy array), "
+                            "not a raw address; use send_encoded_video_image(data, info)")
+        if not isinstance(frame_info, EncodedVideoFrameInfo):
+            if isinstance(_size, EncodedVideoFrameInfo):  # official argument order: (data, size, info)
+                frame_info, _size = _size, frame_info
+            else:
+                raise TypeError("frame_info must be an EncodedVideoFrameInfo")
+        i = frame_info
+        return _core.video_encoded_send(self._handle(), data, int(i.codec_type), i.width, i.height, int(i.frame_type),
+                                        frames_per_second=i.frames_per_second, rotation=i.rotation,
+                                        track_id=i.track_id, capture_time_ms=i.capture_time_ms,
+                                        decode_time_ms=i.decode_time_ms, uid=i.uid, stream_type=int(i.stream_type))
+
+    def send_encoded_video_image_withbytes(self, data, frame_info: EncodedVideoFrameInfo):
+        return self.send_encoded_video_image(data, frame_info)
+
+
+class LocalVideoTrack(_Child):
+    """A custom video track fed by a VideoFrameSender or VideoEncodedImageSender."""
+
+    _kind = "LocalVideoTrack"
+    _destroy = staticmethod(_core.video_track_destroy)
+
+    def set_enabled(self, enable):
+        return _core.video_track_set_enabled(self._handle(), bool(enable))
+
+    def get_state(self):
+        """LOCAL_VIDEO_STREAM_STATE: 0 stopped (disabled), 1 capturing, 2 encoding (published)."""
+        return _core.video_track_get_state(self._handle())
+
+    def set_video_encoder_configuration(self, config: VideoEncoderConfiguration):
+        d = config.dimensions
+        return _core.video_track_set_encoder_config(self._handle(), int(config.codec_type), d.width, d.height,
+                                                    config.frame_rate, config.bitrate, config.min_bitrate,
+                                                    config.orientation_mode, config.degradation_preference,
+                                                    config.mirror_mode, config.encode_alpha)
+
+    def enable_simulcast_stream(self, enabled, config: SimulcastStreamConfig = None):
+        if enabled and config is None:
+            raise ValueError("enable_simulcast_stream(True, config): the low stream's SimulcastStreamConfig is needed")
+        d = config.dimensions if config is not None else VideoDimensions()
+        return _core.video_track_enable_simulcast(self._handle(), bool(enabled), d.width, d.height,
+                                                  config.bitrate if config else 0, config.framerate if config else 0)
+
+    def stats(self):
+        """Loopback counters: sent_frames, dropped_frames (engine behind),
+        discarded_frames (unpublished/disabled), sent_bytes, queued_frames,
+        last_width, last_height. None with Agora's library."""
+        return _core.video_track_stats(self._handle())
+
+
+class RemoteVideoTrack:
+    """A remote user's video as this local user receives it. Valid as long as the connection."""
+
+    def __init__(self, connection, handle, user_id):
+        self._connection = connection
+        self._h = handle
+        self.user_id = user_id
+
+    def get_state(self):
+        if self._connection.released:
+            raise ValueError("RemoteVideoTrack.get_state(): the connection was released")
+        return _core.remote_video_get_state(self._h)
+
+    def __repr__(self):
+        return f"<RemoteVideoTrack of {self.user_id!r}>"
+
+
+class _VideoTarget:
+    """Routes engine video callbacks of one registration to a user observer."""
+
+    __slots__ = ("observer", "user")
+
+    def __init__(self, observer, user):
+        self.observer = observer
+        self.user = user
+
+    def _on_frame(self, channel_id, user_id, frame):
+        self.observer.on_frame(channel_id, user_id, frame)
+
+    def _on_encoded_video_frame(self, uid, data, length, info):
+        self.observer.on_encoded_video_frame(uid, data, length, EncodedVideoFrameInfo(**dict(zip(_INFO_FIELDS, info))))
+
+
+_INFO_FIELDS = ("codec_type", "width", "height", "frames_per_second", "frame_type", "rotation", "track_id",
+                "capture_time_ms", "decode_time_ms", "uid", "stream_type")

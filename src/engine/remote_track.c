@@ -1,0 +1,92 @@
+/* remote_track.c -- each local user's view of every remote user's audio and
+ * video: the remote track handle, on_user_{audio,video}_track_subscribed, first
+ * remote frame callbacks and on_user_{audio,video}_track_state_changed:
+ *   first frame            -> subscribed, STARTING, first frame/decoded, DECODING (REMOTE_UNMUTED)
+ *   no frame for 500 ms    -> FROZEN (INTERNAL); frames again -> DECODING (NETWORK_RECOVERY)
+ *   unpublished            -> STOPPED (REMOTE_MUTED);  left -> STOPPED (REMOTE_OFFLINE)
+ * Driven by what actually arrives (audio: the clock; video: deliveries), so it
+ * holds for members in other processes too. Audio and video state and reason
+ * enums share their values. Entries live as long as the local user: handles
+ * stay valid. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static uint32_t magic_of(int kind) { return kind == TRACK_VIDEO ? MAGIC_REMOTE_VIDEO : MAGIC_REMOTE_AUDIO; }
+
+static remote_track* find(local_user* u, int kind, const char* user_id) {
+  for (remote_track* a = u->remote_tracks; a; a = a->next)
+    if (a->magic == magic_of(kind) && strcmp(a->user_id, user_id) == 0) return a;
+  return NULL;
+}
+
+static void changed(connection* r, remote_track* a, int state, int reason) {
+  a->state = state;
+  event_post_args(EV_REMOTE_TRACK_STATE, r, a->user_id, (int)(engine_now_ms() - r->joined_ms), a, state, reason);
+}
+
+void remote_track_frame(connection* r, int kind, const char* user_id, int width, int height) {
+  remote_track* a = find(&r->user, kind, user_id);
+  if (!a) {
+    a = calloc(1, sizeof *a);
+    if (!a) return;
+    a->magic = magic_of(kind);
+    snprintf(a->user_id, sizeof a->user_id, "%s", user_id);
+    a->state = REMOTE_AUDIO_STATE_STOPPED;
+    a->next = r->user.remote_tracks;
+    r->user.remote_tracks = a;
+  }
+  a->last_frame_ms = engine_now_ms();
+  a->width = width;
+  a->height = height;
+  if (a->state == REMOTE_AUDIO_STATE_STOPPED) {
+    int elapsed = (int)(engine_now_ms() - r->joined_ms);
+    event_post(EV_REMOTE_TRACK_SUBSCRIBED, r, user_id, 0, a);
+    changed(r, a, REMOTE_AUDIO_STATE_STARTING, REMOTE_AUDIO_REASON_REMOTE_UNMUTED);
+    event_post_args(EV_FIRST_REMOTE_FRAME, r, user_id, elapsed, a, width, height);
+    event_post_args(EV_FIRST_REMOTE_DECODED, r, user_id, elapsed, a, width, height);
+    changed(r, a, REMOTE_AUDIO_STATE_DECODING, REMOTE_AUDIO_REASON_REMOTE_UNMUTED);
+  } else if (a->state == REMOTE_AUDIO_STATE_FROZEN) {
+    changed(r, a, REMOTE_AUDIO_STATE_DECODING, REMOTE_AUDIO_REASON_NETWORK_RECOVERY);
+  }
+}
+
+void remote_track_tick(connection* r) {
+  int64_t now = engine_now_ms();
+  for (remote_track* a = r->user.remote_tracks; a; a = a->next)
+    if (a->state == REMOTE_AUDIO_STATE_DECODING && now - a->last_frame_ms > REMOTE_TRACK_FROZEN_MS)
+      changed(r, a, REMOTE_AUDIO_STATE_FROZEN, REMOTE_AUDIO_REASON_INTERNAL);
+}
+
+void remote_track_stopped(connection* r, int kind, const char* user_id, int reason) {
+  remote_track* a = find(&r->user, kind, user_id);
+  if (a && a->state != REMOTE_AUDIO_STATE_STOPPED) changed(r, a, REMOTE_AUDIO_STATE_STOPPED, reason);
+}
+
+void remote_track_clear(local_user* u) {
+  while (u->remote_tracks) {
+    remote_track* a = u->remote_tracks;
+    u->remote_tracks = a->next;
+    a->magic = MAGIC_DEAD;
+    free(a);
+  }
+}
+
+static int state_of(AGORA_HANDLE h, uint32_t magic) {
+  remote_track* a = h;
+  if (!a || a->magic != magic) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&g_engine.lock);
+  int state = a->state;
+  pthread_mutex_unlock(&g_engine.lock);
+  return state;
+}
+
+AGORA_API_C_INT agora_remote_audio_track_get_state(AGORA_HANDLE agora_remote_audio_track) {
+  return state_of(agora_remote_audio_track, MAGIC_REMOTE_AUDIO);
+}
+
+AGORA_API_C_INT agora_remote_video_track_get_state(AGORA_HANDLE agora_remote_video_track) {
+  return state_of(agora_remote_video_track, MAGIC_REMOTE_VIDEO);
+}
