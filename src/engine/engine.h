@@ -374,7 +374,8 @@ void remote_track_stopped(connection* r, int kind, const char* user_id, int reas
 void remote_track_clear(local_user* u);
 
 /* ---- video_track.c, video_convert.c, video_delivery.c ---- */
-#define VIDEO_QUEUE_FRAMES 8      /* frames a published track holds for the engine thread */
+#define VIDEO_QUEUE_FRAMES 64     /* frames a published track holds for the engine thread... */
+#define VIDEO_QUEUE_BYTES (64 << 20) /* ...and bytes (ten 1080p RGBA-sized frames of I420 and more) */
 #define VIDEO_MAX_DIMENSION 7680
 #define VIDEO_MAX_ENCODED (16 << 20)
 typedef struct video_payload {    /* one sent frame; immutable once queued, shared by its receivers */
@@ -403,6 +404,7 @@ typedef struct video_track {
   int sent_low;                   /* encoded: the sender has sent low-stream frames */
   video_payload* queue[VIDEO_QUEUE_FRAMES];
   int head, count;
+  size_t queued_bytes;
   uint64_t frames_sent, frames_dropped, frames_discarded, bytes_sent;
   int last_width, last_height;
   struct video_sender* sender;

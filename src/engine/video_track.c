@@ -120,6 +120,10 @@ void video_track_release(video_track* t) {
   free(t);
 }
 
+static size_t payload_bytes(const video_payload* p) {
+  return p->encoded ? p->length : (size_t)p->width * p->height * 3 / 2;
+}
+
 video_payload* video_track_pop(video_track* t) {
   video_payload* p = NULL;
   pthread_mutex_lock(&t->lock);
@@ -127,29 +131,36 @@ video_payload* video_track_pop(video_track* t) {
     p = t->queue[t->head];
     t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
     t->count--;
+    t->queued_bytes -= payload_bytes(p);
   }
   pthread_mutex_unlock(&t->lock);
   return p;
 }
 
-/* Queues p (taking its reference) unless the track is not live; 0 or -ERR_*. */
+/* Queues p (taking its reference), or discards it when the track is not live. */
 static void track_push(video_track* t, video_payload* p) {
-  video_payload* dropped = NULL;
+  video_payload* dropped[VIDEO_QUEUE_FRAMES + 1];
+  int ndropped = 0;
+  size_t size = payload_bytes(p);
   pthread_mutex_lock(&t->lock);
   if (!t->published || !t->enabled) {
     t->frames_discarded++;
-    dropped = p;
+    dropped[ndropped++] = p;
   } else {
-    if (t->count == VIDEO_QUEUE_FRAMES) { /* the engine thread is behind: the oldest goes */
-      dropped = t->queue[t->head];
+    /* The engine thread is behind: the oldest frames go. */
+    while (t->count && (t->count == VIDEO_QUEUE_FRAMES || t->queued_bytes + size > VIDEO_QUEUE_BYTES)) {
+      video_payload* old = t->queue[t->head];
       t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
       t->count--;
+      t->queued_bytes -= payload_bytes(old);
       t->frames_dropped++;
+      dropped[ndropped++] = old;
     }
     t->queue[(t->head + t->count) % VIDEO_QUEUE_FRAMES] = p;
     t->count++;
+    t->queued_bytes += size;
     t->frames_sent++;
-    t->bytes_sent += p->encoded ? p->length : (size_t)p->width * p->height * 3 / 2;
+    t->bytes_sent += size;
     if (!p->encoded) {
       t->last_width = p->width;
       t->last_height = p->height;
@@ -158,8 +169,9 @@ static void track_push(video_track* t, video_payload* p) {
     }
   }
   pthread_mutex_unlock(&t->lock);
-  video_payload_release(dropped);
-  if (dropped != p) engine_kick();
+  int queued = !(ndropped && dropped[0] == p);
+  for (int i = 0; i < ndropped; i++) video_payload_release(dropped[i]);
+  if (queued) engine_kick();
 }
 
 static video_payload* i420_payload(int width, int height, int with_alpha, int metadata_size) {

@@ -1,0 +1,327 @@
+"""Video through the loopback engine: pixels (exact for I420, within +-2 for
+converted formats), metadata, alpha, rotation and timestamps; encoded access
+units byte-exact and in order; high/low streams; remote video track states;
+bad input raising clear exceptions."""
+
+import numpy as np
+import pytest
+
+from agora_rtc import (EncodedVideoFrameInfo, ExternalVideoFrame, IRTCLocalUserObserver, IVideoEncodedFrameObserver,
+                       IVideoFrameObserver, RTCConnConfig, SenderOptions, SimulcastStreamConfig, VideoDimensions,
+                       VideoEncoderConfiguration, VideoPixelFormat, VideoSubscriptionOptions)
+from agora_rtc.video import RemoteVideoState, RemoteVideoStateReason
+
+from conftest import join, wait_for
+
+I420, NV12, NV21, RGBA, BGRA = (VideoPixelFormat.I420, VideoPixelFormat.NV12, VideoPixelFormat.NV21,
+                                VideoPixelFormat.RGBA, VideoPixelFormat.BGRA)
+
+
+class Frames(IVideoFrameObserver):
+    """Keeps copies of every received frame's planes and fields."""
+
+    def __init__(self):
+        self.frames = []
+
+    def on_frame(self, channel_id, remote_uid, frame):
+        self.frames.append(dict(channel=channel_id, uid=remote_uid, w=frame.width, h=frame.height,
+                                y=np.array(frame.y), u=np.array(frame.u), v=np.array(frame.v),
+                                metadata=frame.metadata, alpha=frame.alpha_buffer, rotation=frame.rotation,
+                                ts=frame.render_time_ms, frame=frame))
+
+
+class Encoded(IVideoEncodedFrameObserver):
+    def __init__(self):
+        self.frames = []
+
+    def on_encoded_video_frame(self, uid, image_buffer, length, info):
+        self.frames.append((uid, image_buffer, length, info))
+
+
+class VideoStates(IRTCLocalUserObserver):
+    def __init__(self):
+        self.events = []
+
+    def on_user_video_track_subscribed(self, local_user, user_id, info, track):
+        self.events.append(("subscribed", user_id))
+
+    def on_user_video_track_state_changed(self, local_user, user_id, track, state, reason, elapsed):
+        self.events.append(("state", user_id, state, reason))
+
+    def on_first_remote_video_frame(self, local_user, user_id, width, height, elapsed):
+        self.events.append(("first_frame", user_id, width, height))
+
+    def states(self):
+        return [(e[2], e[3]) for e in self.events if e[0] == "state"]
+
+
+class Pair:
+    """Sender "1" publishing a custom video track; receiver "2" with an observer."""
+
+    def __init__(self, service, encoded=False, receiver_config=None, channel="video"):
+        self.service = service
+        self.tx, _ = join(service, channel, "1")
+        self.rx, _ = join(service, channel, "2", config=receiver_config or RTCConnConfig(auto_subscribe_video=1))
+        self.factory = service.create_media_node_factory()
+        if encoded:
+            self.sender = self.factory.create_video_encoded_image_sender()
+            self.track = service.create_custom_video_track_encoded(self.sender, SenderOptions())
+            self.got = Encoded()
+            self.rx.get_local_user().register_video_encoded_frame_observer(self.got)
+        else:
+            self.sender = self.factory.create_video_frame_sender()
+            self.track = service.create_custom_video_track_frame(self.sender)
+            self.got = Frames()
+            self.rx.get_local_user().register_video_frame_observer(self.got)
+        self.tx.get_local_user().publish_video(self.track)
+
+    def wait(self, n):
+        wait_for(lambda: len(self.got.frames) >= n, what=f"{n} video frames")
+        return self.got.frames
+
+
+def pattern(w, h, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (h, w), dtype=np.uint8)
+
+
+def i420(w, h, seed=0):
+    y, u, v = pattern(w, h, seed), pattern(w // 2, h // 2, seed + 1), pattern(w // 2, h // 2, seed + 2)
+    return y, u, v, np.concatenate([y.ravel(), u.ravel(), v.ravel()])
+
+
+def bt601(rgb):
+    """Reference BT.601 limited-range YUV 4:2:0 in floating point (chroma from 2x2 means)."""
+    rgb = rgb.astype(np.float64)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = 16 + (65.738 * r + 129.057 * g + 25.064 * b) / 256
+    h, w = r.shape
+    m = rgb.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    r, g, b = m[..., 0], m[..., 1], m[..., 2]
+    u = 128 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256
+    v = 128 + (112.439 * r - 94.154 * g - 18.285 * b) / 256
+    return y, u, v
+
+
+def close(a, b, tol=2):
+    return np.abs(a.astype(np.int32) - np.round(b).astype(np.int32)).max() <= tol
+
+
+def test_i420_frames_arrive_exact_in_order_with_metadata_rotation_timestamp(service):
+    p = Pair(service)
+    sent = [i420(64, 48, seed) for seed in range(5)]
+    for k, (_, _, _, buf) in enumerate(sent):
+        assert p.sender.send(buf, I420, 64, 48, rotation=90, timestamp_ms=5000 + k,
+                             metadata=bytes([0, k, 255, 10])) == 0
+    frames = p.wait(5)
+    for k, f in enumerate(frames):
+        y, u, v, _ = sent[k]
+        assert (f["w"], f["h"], f["uid"], f["channel"]) == (64, 48, "1", "video")
+        assert np.array_equal(f["y"], y) and np.array_equal(f["u"], u) and np.array_equal(f["v"], v)
+        assert f["metadata"] == bytes([0, k, 255, 10])  # binary metadata intact, zero bytes included
+        assert (f["rotation"], f["ts"]) == (90, 5000 + k)
+
+
+def test_official_external_video_frame_path(service):
+    p = Pair(service)
+    y, u, v, buf = i420(32, 16)
+    frame = ExternalVideoFrame(format=I420, buffer=bytearray(buf.tobytes()), stride=32, height=16, timestamp=7,
+                               metadata=bytearray(b"meta"))
+    assert p.sender.send_video_frame(frame) == 0
+    f = p.wait(1)[0]
+    assert np.array_equal(f["y"], y) and f["metadata"] == b"meta" and f["ts"] == 7
+
+
+@pytest.mark.parametrize("fmt", [NV12, NV21])
+def test_nv12_and_nv21_arrive_as_the_same_i420(service, fmt):
+    p = Pair(service)
+    y, u, v, _ = i420(64, 32, seed=3)
+    uv = np.stack([u, v] if fmt == NV12 else [v, u], axis=-1).reshape(16, 64)
+    p.sender.send(np.concatenate([y, uv]), fmt, 64, 32)
+    f = p.wait(1)[0]
+    assert np.array_equal(f["y"], y) and np.array_equal(f["u"], u) and np.array_equal(f["v"], v)
+
+
+@pytest.mark.parametrize("fmt", [RGBA, BGRA])
+def test_rgb_converts_with_bt601_within_two(service, fmt):
+    p = Pair(service)
+    rng = np.random.default_rng(7)
+    rgb = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    # Smooth areas too: gradients and flat colours, not only noise.
+    rgb[:16] = np.linspace(0, 255, 64, dtype=np.uint8)[None, :, None]
+    rgb[16:24] = (255, 0, 0)
+    pixels = np.concatenate([rgb if fmt == RGBA else rgb[..., ::-1], np.full((48, 64, 1), 200, np.uint8)], axis=-1)
+    p.sender.send(pixels, fmt, 64, 48)
+    f = p.wait(1)[0]
+    ry, ru, rv = bt601(rgb)
+    assert close(f["y"], ry) and close(f["u"], ru) and close(f["v"], rv)
+    assert f["alpha"] is None  # fill_alpha not set: no alpha travels
+
+
+def test_alpha_given_or_filled_from_rgba_arrives_intact(service):
+    p = Pair(service)
+    y, u, v, buf = i420(16, 8)
+    alpha = pattern(16, 8, seed=9)
+    p.sender.send(buf, I420, 16, 8, alpha=alpha)
+    rgba = np.zeros((8, 16, 4), np.uint8)
+    rgba[..., 3] = pattern(16, 8, seed=10)
+    p.sender.send(rgba, RGBA, 16, 8, fill_alpha=True)
+    # official semantics: alpha_buffer only counts when fill_alpha_buffer is set
+    p.sender.send_video_frame(ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=8,
+                                                 alpha_buffer=alpha.tobytes(), fill_alpha_buffer=0))
+    f = p.wait(3)
+    assert f[0]["alpha"] == alpha.tobytes()
+    assert f[1]["alpha"] == rgba[..., 3].tobytes()
+    assert f[2]["alpha"] is None
+
+
+def test_padded_numpy_rows_set_the_stride(service):
+    p = Pair(service)
+    rgb = np.random.default_rng(1).integers(0, 256, (16, 40, 4), dtype=np.uint8)
+    view = rgb[:, :32]  # rows 40 pixels apart, 32 visible
+    p.sender.send(view, RGBA, 32, 16)
+    f = p.wait(1)[0]
+    ry, _, _ = bt601(np.ascontiguousarray(view[..., :3]))
+    assert (f["w"], f["h"]) == (32, 16) and close(f["y"], ry)
+
+
+def test_planes_are_zero_copy_views_valid_only_during_the_callback(service):
+    p = Pair(service)
+    p.sender.send(i420(16, 8)[3], I420, 16, 8)
+    frame = p.wait(1)[0]["frame"]
+    with pytest.raises(ValueError, match="only valid during the callback"):
+        np.asarray(frame.y)
+
+
+def test_encoder_configuration_caps_the_resolution(service):
+    p = Pair(service)
+    p.track.set_video_encoder_configuration(VideoEncoderConfiguration(dimensions=VideoDimensions(width=320,
+                                                                                                 height=180)))
+    p.sender.send(np.zeros((720, 1280, 4), np.uint8), RGBA, 1280, 720, metadata=b"x")
+    f = p.wait(1)[0]
+    assert (f["w"], f["h"], f["metadata"]) == (320, 180, b"x")
+
+
+def test_low_stream_subscriber_gets_the_simulcast_size(service):
+    p = Pair(service, receiver_config=RTCConnConfig(auto_subscribe_video=0))
+    p.rx.get_local_user().subscribe_video("1", VideoSubscriptionOptions(type=1))
+    p.track.enable_simulcast_stream(True, SimulcastStreamConfig(dimensions=VideoDimensions(width=160, height=90),
+                                                                bitrate=100, framerate=15))
+    grey = np.full((360, 640, 4), 128, np.uint8)
+    p.sender.send(grey, RGBA, 640, 360)
+    f = p.wait(1)[0]
+    assert (f["w"], f["h"]) == (160, 90)
+    assert close(f["y"], np.full((90, 160), 16 + (65.738 + 129.057 + 25.064) * 128 / 256))
+    p.rx.get_local_user().subscribe_video("1", VideoSubscriptionOptions(type=0))
+    p.sender.send(grey, RGBA, 640, 360)
+    assert (p.wait(2)[1]["w"], p.wait(2)[1]["h"]) == (640, 360)
+
+
+def test_encoded_access_units_arrive_byte_exact_in_order(service):
+    p = Pair(service, encoded=True)
+    units = [bytes([0, 0, 0, 1, 0x65]) + bytes(range(256)) * 3, bytes([0, 0, 0, 1, 0x41, 0, 7])] + \
+            [np.random.default_rng(k).bytes(100 + k) for k in range(20)]
+    for k, unit in enumerate(units):
+        info = EncodedVideoFrameInfo(codec_type=2, width=640, height=360, frames_per_second=30,
+                                     frame_type=3 if k % 10 == 0 else 4, rotation=0, capture_time_ms=1000 + k)
+        assert p.sender.send_encoded_video_image(unit, info) == 1
+    frames = p.wait(len(units))
+    assert [f[1] for f in frames] == units
+    assert [f[3].frame_type for f in frames] == [3 if k % 10 == 0 else 4 for k in range(len(units))]
+    assert [f[3].capture_time_ms for f in frames] == [1000 + k for k in range(len(units))]
+    assert all(f[0] == 1 and f[2] == len(f[1]) and (f[3].width, f[3].height) == (640, 360) for f in frames)
+
+
+def test_encoded_low_stream_goes_to_low_subscribers_high_to_high(service):
+    p = Pair(service, encoded=True, receiver_config=RTCConnConfig(auto_subscribe_video=0))
+    p.rx.get_local_user().subscribe_video("1", VideoSubscriptionOptions(type=1, encodedFrameOnly=True))
+    for k in range(6):
+        p.sender.send_encoded_video_image(bytes([k]) * 10, EncodedVideoFrameInfo(codec_type=2, frame_type=3,
+                                                                                  stream_type=k % 2))
+    frames = p.wait(3)
+    assert [f[1][0] for f in frames] == [1, 3, 5]
+    assert all(f[3].stream_type == 1 for f in frames)
+
+
+def test_remote_video_states_follow_publish_freeze_and_unpublish(service):
+    p = Pair(service)
+    states = VideoStates()
+    p.rx.get_local_user().register_local_user_observer(states)
+    frame = i420(16, 8)[3]
+    p.sender.send(frame, I420, 16, 8)
+    wait_for(lambda: (RemoteVideoState.DECODING, RemoteVideoStateReason.REMOTE_UNMUTED) in states.states())
+    assert ("subscribed", "1") in states.events and ("first_frame", "1", 16, 8) in states.events
+    wait_for(lambda: (RemoteVideoState.FROZEN, RemoteVideoStateReason.INTERNAL) in states.states(),
+             what="frozen after 500 ms (engine time) without frames")
+    p.sender.send(frame, I420, 16, 8)
+    wait_for(lambda: states.states()[-1] == (RemoteVideoState.DECODING, RemoteVideoStateReason.NETWORK_RECOVERY))
+    p.tx.get_local_user().unpublish_video(p.track)
+    wait_for(lambda: states.states()[-1] == (RemoteVideoState.STOPPED, RemoteVideoStateReason.REMOTE_MUTED))
+    before = p.track.stats()["discarded_frames"]
+    p.sender.send(frame, I420, 16, 8)  # unpublished: discarded, and counted
+    assert p.track.stats()["discarded_frames"] == before + 1
+
+
+def test_unsubscribe_stops_frames(service):
+    p = Pair(service)
+    p.sender.send(i420(16, 8)[3], I420, 16, 8)
+    p.wait(1)
+    p.rx.get_local_user().unsubscribe_video("1")
+    p.sender.send(i420(16, 8)[3], I420, 16, 8)
+    p.sender.send(i420(16, 8)[3], I420, 16, 8)
+    wait_for(lambda: p.track.stats()["queued_frames"] == 0)
+    p.rx.get_local_user().subscribe_video("1")
+    p.sender.send(i420(16, 8, seed=5)[3], I420, 16, 8)
+    frames = p.wait(2)
+    assert len(frames) == 2 and np.array_equal(frames[1]["y"], i420(16, 8, seed=5)[0])
+
+
+@pytest.mark.parametrize("args, match", [
+    ((np.zeros(100, np.uint8), I420, 16, 8), "needs 192 bytes, got 100"),
+    ((np.zeros(16 * 8 * 3 // 2, np.uint8), I420, 15, 8), "even width and height"),
+    ((np.zeros(16 * 8 * 4, np.uint8), 99, 16, 8), "unknown pixel format 99"),
+    ((np.zeros((8, 16, 3), np.uint8), RGBA, 16, 8), "rows of 16 pixels hold 64 bytes, got 48"),
+    ((np.zeros((12, 16), np.uint8), I420, 16, 16), "needs 24 rows"),
+    ((np.zeros((8, 16, 4), np.uint8)[:, ::2], RGBA, 8, 8), "each row of the frame array must be contiguous"),
+    ((np.zeros(16 * 8 * 4, np.uint8), RGBA, 16, 8, ), None),
+    ((np.zeros(192, np.uint8), I420, 16, 8, {"rotation": 45}), "rotation must be 0, 90, 180 or 270"),
+    ((np.zeros(192, np.uint8), I420, 16, 8, {"alpha": b"12"}), "alpha holds 2 bytes; expected 128"),
+    (("not a buffer", I420, 16, 8), "buffer protocol"),
+])
+def test_bad_frames_raise_clear_errors(service, args, match):
+    p = Pair(service)
+    kwargs = args[-1] if isinstance(args[-1], dict) else {}
+    args = args[:-1] if kwargs else args
+    if match is None:
+        assert p.sender.send(*args, **kwargs) == 0
+        return
+    with pytest.raises((ValueError, TypeError), match=match):
+        p.sender.send(*args, **kwargs)
+
+
+def test_released_objects_raise(service):
+    p = Pair(service)
+    p.sender.release()
+    with pytest.raises(ValueError, match="released"):
+        p.sender.send(i420(16, 8)[3], I420, 16, 8)
+    p.track.release()
+    with pytest.raises(ValueError, match="released"):
+        p.track.set_enabled(True)
+    enc = p.factory.create_video_encoded_image_sender()
+    with pytest.raises(TypeError, match="not a raw address"):
+        enc.send_encoded_video_image(12345, EncodedVideoFrameInfo())
+    with pytest.raises(ValueError, match="empty"):
+        enc.send_encoded_video_image(b"", EncodedVideoFrameInfo())
+
+
+def test_video_objects_are_freed(service):
+    baseline = service.engine_objects()
+    for _ in range(3):
+        p = Pair(service, channel="churn")
+        p.sender.send(i420(16, 8)[3], I420, 16, 8)
+        p.wait(1)
+        p.track.release()
+        p.sender.release()
+        p.factory.release()
+        p.tx.release()
+        p.rx.release()
+    assert service.engine_objects() == baseline
