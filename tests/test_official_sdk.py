@@ -60,3 +60,17 @@ def test_official_sdk_audio_roundtrip_is_byte_exact(official_root):
     assert len(sent) == 32000
     assert received[:len(sent)] == sent  # every sample, in order, unchanged
     assert re.fullmatch(r"[0-9a-f]{32}", result["sid"])
+
+
+def test_official_sdk_video_raw_and_encoded_roundtrip(official_root):
+    result = run_official(official_root, "video_roundtrip.py", f"official-video-{uuid.uuid4().hex[:8]}")
+    assert result["initialize"] == 0 and result["publish_yuv"] == 0 and result["publish_encoded"] == 0
+    assert result["push_video_frame"] == [0, 0, 0]
+    assert result["push_video_encoded_data"] == [1, 1, 1]  # the C API's bool, as the official SDK expects
+    raw, encoded = result["raw"], result["encoded"]
+    assert [f["y"] + f["u"] + f["v"] for f in raw] == result["sent_frames"]  # I420 pixels exact, in order
+    assert [(f["uid"], f["w"], f["h"], f["ts"]) for f in raw] == [("1001", 32, 16, 100 + k) for k in range(3)]
+    assert [bytes.fromhex(f["metadata"]) for f in raw] == [b"\x00meta" + bytes([k]) for k in range(3)]
+    assert [e["data"] for e in encoded] == result["sent_units"]  # access units byte-exact, in order
+    assert [(e["uid"], e["frame_type"], e["w"]) for e in encoded] == [(1002, 3, 640), (1002, 4, 640),
+                                                                     (1002, 4, 640)]
