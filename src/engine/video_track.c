@@ -137,8 +137,10 @@ video_payload* video_track_pop(video_track* t) {
   return p;
 }
 
-/* Queues p (taking its reference), or discards it when the track is not live. */
-static void track_push(video_track* t, video_payload* p) {
+/* Queues p (taking its reference), or discards it when the track is not live.
+ * Returns 1 if queued: the caller kicks the engine thread once it holds no
+ * sender lock (engine_kick may take g_engine.lock, which precedes it). */
+static int track_push(video_track* t, video_payload* p) {
   video_payload* dropped[VIDEO_QUEUE_FRAMES + 1];
   int ndropped = 0;
   size_t size = payload_bytes(p);
@@ -171,7 +173,7 @@ static void track_push(video_track* t, video_payload* p) {
   pthread_mutex_unlock(&t->lock);
   int queued = !(ndropped && dropped[0] == p);
   for (int i = 0; i < ndropped; i++) video_payload_release(dropped[i]);
-  if (queued) engine_kick();
+  return queued;
 }
 
 static video_payload* i420_payload(int width, int height, int with_alpha, int metadata_size) {
@@ -307,6 +309,7 @@ AGORA_API_C_INT agora_video_frame_sender_send(AGORA_HANDLE agora_video_frame_sen
   simulcast_stream_config low = t->simulcast_config;
   if (!live) t->frames_discarded++;
   pthread_mutex_unlock(&t->lock);
+  int queued = 0;
   if (live) {
     video_payload* p = convert(frame, width, height);
     int w, h;
@@ -321,10 +324,11 @@ AGORA_API_C_INT agora_video_frame_sender_send(AGORA_HANDLE agora_video_frame_sen
     if (!p) {
       rc = -ERR_RESOURCE_LIMITED;
     } else {
-      track_push(t, p);
+      queued = track_push(t, p);
     }
   }
   pthread_mutex_unlock(&s->lock);
+  if (queued) engine_kick();
   return rc;
 }
 
@@ -349,8 +353,9 @@ AGORA_API_C_INT agora_video_encoded_image_sender_send(AGORA_HANDLE agora_video_e
   p->rotation = info->rotation;
   pthread_mutex_lock(&s->lock);
   video_track* t = s->track;
-  if (t) track_push(t, p);
+  int queued = t ? track_push(t, p) : 0;
   pthread_mutex_unlock(&s->lock);
+  if (queued) engine_kick();
   if (!t) {
     video_payload_release(p);
     return -ERR_NOT_READY;

@@ -1,7 +1,9 @@
 /* The engine driven from several threads at once, straight through its C API
  * (no Python): a sender thread pushes PCM, a control thread flips
  * subscriptions, observers, volume indication and parameters, a data thread
- * sends stream messages, while the engine and transport threads deliver.
+ * sends stream messages, a video thread sends RGBA frames (converted and
+ * queued without the engine lock) while the control thread re-registers the
+ * video observer, and the engine and transport threads deliver.
  * Built with -fsanitize=thread by `make tsan`; must finish with no report and
  * the expected deliveries. */
 #include <pthread.h>
@@ -19,8 +21,14 @@
 #include "agora_c/agora_parameter.h"
 #include "agora_c/agora_rtc_conn.h"
 #include "agora_c/agora_service.h"
+#include "agora_c/agora_video_track.h"
 
-static atomic_int frames, messages, joined, stop;
+static atomic_int frames, messages, joined, stop, video_frames;
+
+static void on_video_frame(AGORA_HANDLE o, const char* ch, user_id_t uid, const video_frame* f) {
+  (void)o, (void)ch, (void)uid;
+  if (f->width == 32 && f->height == 16 && f->y_buffer[0] == 16) atomic_fetch_add(&video_frames, 1);
+}
 
 static int on_before_mixing(AGORA_HANDLE u, const char* ch, user_id_t uid, const audio_frame* f) {
   (void)u, (void)ch, (void)uid;
@@ -38,7 +46,7 @@ static void on_joined(AGORA_HANDLE c, user_id_t uid) {
   atomic_fetch_add(&joined, 1);
 }
 
-static AGORA_HANDLE svc, a, b, sender, track;
+static AGORA_HANDLE svc, a, b, sender, track, video_sender, video_track, video_observer;
 static int stream_id;
 
 static void* send_loop(void* arg) {
@@ -48,6 +56,25 @@ static void* send_loop(void* arg) {
   for (int i = 0; i < 2000 && !atomic_load(&stop); i++) {
     agora_audio_pcm_data_sender_send(sender, pcm, 0, 0, 160, 2, 1, 16000);
     if (i % 50 == 0) usleep(1000);
+  }
+  return NULL;
+}
+
+static void* video_loop(void* arg) {
+  (void)arg;
+  static uint8_t rgba[32 * 16 * 4]; /* black, opaque */
+  for (int i = 3; i < (int)sizeof rgba; i += 4) rgba[i] = 255;
+  external_video_frame f;
+  memset(&f, 0, sizeof f);
+  f.type = VIDEO_BUFFER_RAW_DATA;
+  f.format = VIDEO_PIXEL_RGBA;
+  f.buffer = rgba;
+  f.stride = 32;
+  f.height = 16;
+  f.fill_alpha_buffer = 1;
+  for (int i = 0; i < 300 && !atomic_load(&stop); i++) {
+    agora_video_frame_sender_send(video_sender, &f);
+    if (i % 10 == 0) usleep(1000);
   }
   return NULL;
 }
@@ -65,6 +92,8 @@ static void* control_loop(void* arg) {
     agora_local_user_unregister_audio_frame_observer(user_b);
     agora_local_user_register_audio_frame_observer(user_b, &obs);
     agora_local_user_set_audio_volume_indication_parameters(user_b, i % 2 ? 50 : 0, 3, true);
+    if (i % 10 == 5) agora_local_user_unregister_video_frame_observer(user_b, video_observer);
+    if (i % 10 == 6) agora_local_user_register_video_frame_observer(user_b, video_observer);
     agora_parameter_set_parameters(param, i % 2 ? "{\"che.audio.label.enable\": true}" : "{\"che.audio.label.enable\": false}");
     usleep(500);
   }
@@ -98,6 +127,7 @@ int main(int argc, char** argv) {
   rtc_conn_config cc;
   memset(&cc, 0, sizeof cc);
   cc.auto_subscribe_audio = 1;
+  cc.auto_subscribe_video = 1;
   cc.client_role_type = CLIENT_ROLE_BROADCASTER;
   a = agora_rtc_conn_create(svc, &cc);
   b = agora_rtc_conn_create(svc, &cc);
@@ -117,12 +147,19 @@ int main(int argc, char** argv) {
   agora_local_audio_track_set_max_bufferd_frame_number(track, 5000);
   agora_local_user_publish_audio(agora_rtc_conn_get_local_user(a), track);
   agora_rtc_conn_create_data_stream(a, &stream_id, 1, 1);
+  video_sender = agora_media_node_factory_create_video_frame_sender(factory);
+  video_track = agora_service_create_custom_video_track_frame(svc, video_sender);
+  agora_local_user_publish_video(agora_rtc_conn_get_local_user(a), video_track);
+  video_frame_observer2 vo = {on_video_frame};
+  video_observer = agora_video_frame_observer2_create(&vo);
+  agora_local_user_register_video_frame_observer(agora_rtc_conn_get_local_user(b), video_observer);
 
-  pthread_t t[3];
+  pthread_t t[4];
   pthread_create(&t[0], NULL, send_loop, NULL);
   pthread_create(&t[1], NULL, control_loop, NULL);
   pthread_create(&t[2], NULL, data_loop, NULL);
-  for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
+  pthread_create(&t[3], NULL, video_loop, NULL);
+  for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
   for (int i = 0; i < 200 && atomic_load(&messages) < 300; i++) usleep(10000);
 
   /* Release in the official SDK's order: service first, children after. */
@@ -130,10 +167,17 @@ int main(int argc, char** argv) {
   agora_rtc_conn_destroy(a);
   agora_rtc_conn_destroy(b);
   agora_local_audio_track_destroy(track);
+  agora_video_frame_observer2_destroy(video_observer);
+  agora_local_video_track_destroy(video_track);
+  agora_video_frame_sender_destroy(video_sender);
   agora_audio_pcm_data_sender_destroy(sender);
   agora_media_node_factory_destroy(factory);
-  printf("engine_threads%s: joined %d, frames %d, messages %d/300\n", transport ? " (transport on)" : "",
-         atomic_load(&joined), atomic_load(&frames), atomic_load(&messages));
+  printf("engine_threads%s: joined %d, frames %d, messages %d/300, video frames %d\n",
+         transport ? " (transport on)" : "", atomic_load(&joined), atomic_load(&frames), atomic_load(&messages),
+         atomic_load(&video_frames));
   if (transport) rmdir(dir);
-  return atomic_load(&joined) >= 1 && atomic_load(&frames) > 0 && atomic_load(&messages) == 300 ? 0 : 1;
+  return atomic_load(&joined) >= 1 && atomic_load(&frames) > 0 && atomic_load(&messages) == 300 &&
+                 atomic_load(&video_frames) > 0
+             ? 0
+             : 1;
 }
