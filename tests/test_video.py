@@ -234,12 +234,17 @@ def test_encoded_access_units_arrive_byte_exact_in_order(service):
 def test_encoded_low_stream_goes_to_low_subscribers_high_to_high(service):
     p = Pair(service, encoded=True, receiver_config=RTCConnConfig(auto_subscribe_video=0))
     p.rx.get_local_user().subscribe_video("1", VideoSubscriptionOptions(type=1, encodedFrameOnly=True))
+    p.track.enable_simulcast_stream(True, SimulcastStreamConfig(dimensions=VideoDimensions(width=320, height=180)))
     for k in range(6):
         p.sender.send_encoded_video_image(bytes([k]) * 10, EncodedVideoFrameInfo(codec_type=2, frame_type=3,
                                                                                   stream_type=k % 2))
     frames = p.wait(3)
     assert [f[1][0] for f in frames] == [1, 3, 5]
     assert all(f[3].stream_type == 1 for f in frames)
+    # Without a declared low stream, a low subscriber gets the high stream.
+    p.track.enable_simulcast_stream(False)
+    p.sender.send_encoded_video_image(b"\x07" * 10, EncodedVideoFrameInfo(codec_type=2, frame_type=3))
+    assert p.wait(4)[3][1] == b"\x07" * 10
 
 
 def test_remote_video_states_follow_publish_freeze_and_unpublish(service):
@@ -325,3 +330,20 @@ def test_video_objects_are_freed(service):
         p.tx.release()
         p.rx.release()
     assert service.engine_objects() == baseline
+
+
+def test_remote_video_track_handle_reports_its_state(service):
+    p = Pair(service)
+    tracks = []
+
+    class Keep(IRTCLocalUserObserver):
+        def on_user_video_track_subscribed(self, local_user, user_id, info, track):
+            tracks.append(track)
+
+    p.rx.get_local_user().register_local_user_observer(Keep())
+    p.sender.send(i420(16, 8)[3], I420, 16, 8)
+    wait_for(lambda: tracks and tracks[0].get_state() == RemoteVideoState.DECODING)
+    assert tracks[0].user_id == "1" and repr(tracks[0]) == "<RemoteVideoTrack of '1'>"
+    p.rx.release()
+    with pytest.raises(ValueError, match="RemoteVideoTrack.get_state\\(\\): the connection was released"):
+        tracks[0].get_state()

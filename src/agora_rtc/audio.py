@@ -18,9 +18,10 @@ class RemoteAudioStateReason:
         REMOTE_OFFLINE = range(8)
 
 
-class RemoteAudioTrack:
-    """A remote user's audio as this local user receives it (official name).
-    Valid as long as the connection."""
+class _RemoteTrack:
+    """A remote user's track as this local user receives it. Valid as long as the connection."""
+
+    _get_state = None  # the _core function reading the engine's state
 
     def __init__(self, connection, handle, user_id):
         self._connection = connection
@@ -28,13 +29,19 @@ class RemoteAudioTrack:
         self.user_id = user_id
 
     def get_state(self):
-        """RemoteAudioState of the track now."""
+        """The track's remote state now (RemoteAudioState / RemoteVideoState values)."""
         if self._connection.released:
-            raise ValueError("RemoteAudioTrack.get_state(): the connection was released")
-        return _core.remote_audio_get_state(self._h)
+            raise ValueError(f"{type(self).__name__}.get_state(): the connection was released")
+        return type(self)._get_state(self._h)
 
     def __repr__(self):
-        return f"<RemoteAudioTrack of {self.user_id!r}>"
+        return f"<{type(self).__name__} of {self.user_id!r}>"
+
+
+class RemoteAudioTrack(_RemoteTrack):
+    """A remote user's audio as this local user receives it (official name)."""
+
+    _get_state = staticmethod(_core.remote_audio_get_state)
 
 
 @dataclass

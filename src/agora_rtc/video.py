@@ -11,7 +11,7 @@ from enum import IntEnum
 
 from . import _core
 from ._core import VideoFrame, VideoPlane
-from .audio import _Child
+from .audio import _Child, _RemoteTrack
 
 __all__ = ["ColorSpaceType", "EncodedVideoFrameInfo", "ExternalVideoFrame", "IVideoEncodedFrameObserver",
            "IVideoFrameObserver", "LocalVideoTrack", "RemoteVideoState", "RemoteVideoStateReason", "RemoteVideoTrack",
@@ -303,21 +303,10 @@ class LocalVideoTrack(_Child):
         return _core.video_track_stats(self._handle())
 
 
-class RemoteVideoTrack:
-    """A remote user's video as this local user receives it. Valid as long as the connection."""
+class RemoteVideoTrack(_RemoteTrack):
+    """A remote user's video as this local user receives it (official name)."""
 
-    def __init__(self, connection, handle, user_id):
-        self._connection = connection
-        self._h = handle
-        self.user_id = user_id
-
-    def get_state(self):
-        if self._connection.released:
-            raise ValueError("RemoteVideoTrack.get_state(): the connection was released")
-        return _core.remote_video_get_state(self._h)
-
-    def __repr__(self):
-        return f"<RemoteVideoTrack of {self.user_id!r}>"
+    _get_state = staticmethod(_core.remote_video_get_state)
 
 
 class _VideoTarget:

@@ -401,7 +401,6 @@ typedef struct video_track {
   int simulcast;
   simulcast_stream_config simulcast_config;
   sender_options options;
-  int sent_low;                   /* encoded: the sender has sent low-stream frames */
   video_payload* queue[VIDEO_QUEUE_FRAMES];
   int head, count;
   size_t queued_bytes;

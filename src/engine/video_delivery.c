@@ -4,8 +4,8 @@
  * A raw frame goes to every video_frame_observer2 of each member subscribed to
  * the sender (low stream when asked for and the sender has simulcast on); an
  * encoded frame goes byte-exact to every encoded frame observer of members
- * whose subscription asks for its stream type (low falls back to high while
- * the sender sends no low stream). The loopback does not encode or decode:
+ * whose subscription asks for its stream type (low falls back to high unless
+ * the sender's track has simulcast enabled). The loopback does not encode or decode:
  * raw frames reach raw observers, encoded frames encoded observers. Delivery
  * is planned under g_engine.lock and run with it dropped per callback, each
  * entry re-checked first (a callback may unregister, unsubscribe or destroy). */
@@ -381,6 +381,9 @@ static void plan_add(connection* r, video_observer* o, video_payload* p, const c
 
 /* Plans one frame of sender c for every member subscribed to it. */
 static void plan_frame(connection* c, video_track* t, video_payload* p) {
+  pthread_mutex_lock(&t->lock);
+  int has_low = t->simulcast; /* encoded: the sender declared a low stream (enable_simulcast_stream) */
+  pthread_mutex_unlock(&t->lock);
   for (connection* r = c->channel->members; r; r = r->next_in_channel) {
     if (r == c || r->destroyed) continue;
     const video_subscription_options* sub = video_subscription_of(&r->user, c->user_id);
@@ -388,7 +391,7 @@ static void plan_frame(connection* c, video_track* t, video_payload* p) {
     video_payload* chosen = p;
     if (p->encoded) {
       int wanted = sub->type;
-      if (wanted == VIDEO_STREAM_LOW && !t->sent_low) wanted = VIDEO_STREAM_HIGH; /* no low stream: high */
+      if (wanted == VIDEO_STREAM_LOW && !has_low) wanted = VIDEO_STREAM_HIGH; /* no low stream: high */
       if (p->info.stream_type != wanted) continue;
     } else {
       if (sub->encoded_frame_only) continue;

@@ -166,8 +166,6 @@ static int track_push(video_track* t, video_payload* p) {
     if (!p->encoded) {
       t->last_width = p->width;
       t->last_height = p->height;
-    } else if (p->info.stream_type == VIDEO_STREAM_LOW) {
-      t->sent_low = 1;
     }
   }
   pthread_mutex_unlock(&t->lock);
