@@ -21,6 +21,10 @@ typedef struct _loopback_audio_track_stats {
 
 AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats);
 
+/* The loopback engine's limits on what a video send carries. */
+#define LOOPBACK_VIDEO_MAX_METADATA 65536      /* metadata bytes per raw frame */
+#define LOOPBACK_VIDEO_MAX_ENCODED (16 << 20)  /* bytes per encoded image */
+
 typedef struct _loopback_video_track_stats {
   uint64_t sent_frames;      /* frames queued for delivery */
   uint64_t dropped_frames;   /* queued frames dropped: the engine thread fell behind */

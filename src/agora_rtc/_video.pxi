@@ -4,6 +4,9 @@
 from cpython.buffer cimport PyBUF_RECORDS_RO, PyBUF_ND, PyBUF_STRIDES
 
 cdef extern from "agora_c/agora_loopback.h":
+    enum:
+        LOOPBACK_VIDEO_MAX_METADATA
+        LOOPBACK_VIDEO_MAX_ENCODED
     ctypedef struct loopback_video_track_stats:
         unsigned long long sent_frames, dropped_frames, discarded_frames, sent_bytes, queued_frames
         int last_width, last_height
@@ -305,8 +308,8 @@ cdef class VideoSender:
             if metadata is not None:
                 PyObject_GetBuffer(metadata, &mview, PyBUF_C_CONTIGUOUS)
                 have_meta = True
-                if mview.len > 65536:
-                    raise ValueError(f"metadata holds {mview.len} bytes; at most 65536")
+                if mview.len > LOOPBACK_VIDEO_MAX_METADATA:
+                    raise ValueError(f"metadata holds {mview.len} bytes; at most {LOOPBACK_VIDEO_MAX_METADATA}")
                 f.metadata_buffer = <uint8_t*>mview.buf
                 f.metadata_size = <int>mview.len
             if alpha is not None:
@@ -345,8 +348,8 @@ def video_encoded_send(uintptr_t sender, data, int codec_type, int width, int he
     try:
         if view.len == 0:
             raise ValueError("encoded image is empty")
-        if view.len > (16 << 20):
-            raise ValueError(f"encoded image holds {view.len} bytes; at most {16 << 20}")
+        if view.len > LOOPBACK_VIDEO_MAX_ENCODED:
+            raise ValueError(f"encoded image holds {view.len} bytes; at most {LOOPBACK_VIDEO_MAX_ENCODED}")
         if stream_type not in (0, 1):
             raise ValueError(f"stream_type must be 0 (high) or 1 (low), not {stream_type}")
         memset(&info, 0, sizeof(info))

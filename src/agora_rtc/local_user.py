@@ -111,7 +111,7 @@ class LocalUser:
         for key in [k for k in self._video_observers if k[1] == encoded]:
             self._unregister_video(key[0], encoded)
         self._video_observers[(observer, encoded)] = _core.user_register_video_observer(
-            h, _VideoTarget(observer, self), encoded)
+            h, _VideoTarget(observer), encoded)
         return 0
 
     def _unregister_video(self, observer, encoded):

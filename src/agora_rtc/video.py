@@ -312,11 +312,10 @@ class RemoteVideoTrack(_RemoteTrack):
 class _VideoTarget:
     """Routes engine video callbacks of one registration to a user observer."""
 
-    __slots__ = ("observer", "user")
+    __slots__ = ("observer",)
 
-    def __init__(self, observer, user):
+    def __init__(self, observer):
         self.observer = observer
-        self.user = user
 
     def _on_frame(self, channel_id, user_id, frame):
         self.observer.on_frame(channel_id, user_id, frame)

@@ -12,10 +12,6 @@
 
 #define DEFAULT_TRACK_FRAMES 6000 /* 60 s of queued audio */
 
-typedef struct factory {
-  uint32_t magic;
-} factory;
-
 AGORA_API_C_HDL agora_service_create_media_node_factory(AGORA_HANDLE agora_svc) {
   service* s = agora_svc;
   if (!s || s->magic != MAGIC_SERVICE) return NULL;

@@ -73,8 +73,7 @@ void channel_leave(connection* c, int reason) {
     event_post(EV_USER_LEFT, m, c->user_id, reason, NULL);
     local_user_forget(&m->user, c->user_id);
     ds_forget_sender(m, c->user_id);
-    remote_track_stopped(m, TRACK_AUDIO, c->user_id, REMOTE_AUDIO_REASON_REMOTE_OFFLINE);
-    remote_track_stopped(m, TRACK_VIDEO, c->user_id, REMOTE_AUDIO_REASON_REMOTE_OFFLINE);
+    remote_tracks_offline(m, c->user_id);
   }
   channel_free_if_empty(ch);
 }

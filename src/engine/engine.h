@@ -55,7 +55,11 @@ void resampler_process(resampler* r, const int16_t* in, int16_t* out);
 int resampler_matches(const resampler* r, int in_rate, int out_rate, int channels);
 void audio_convert_channels(const int16_t* in, int in_channels, int16_t* out, int out_channels, int samples_per_channel);
 
-/* ---- audio_track.c: PCM sender, custom PCM track and its jitter buffer ---- */
+/* ---- audio_track.c: the media node factory, PCM sender, custom PCM track and its jitter buffer ---- */
+typedef struct factory {
+  uint32_t magic;
+} factory;
+
 typedef struct pcm_frame {
   int sample_rate;
   int channels;
@@ -371,13 +375,13 @@ void event_post_args(int type, connection* c, const char* user_id, int reason, v
 void remote_track_frame(connection* r, int kind, const char* user_id, int width, int height);
 void remote_track_tick(connection* r);                                   /* clock: frozen after 500 ms without frames */
 void remote_track_stopped(connection* r, int kind, const char* user_id, int reason); /* unpublished or left */
+void remote_tracks_offline(connection* r, const char* user_id); /* user_id left: audio and video STOPPED */
 void remote_track_clear(local_user* u);
 
 /* ---- video_track.c, video_convert.c, video_delivery.c ---- */
 #define VIDEO_QUEUE_FRAMES 64     /* frames a published track holds for the engine thread... */
 #define VIDEO_QUEUE_BYTES (64 << 20) /* ...and bytes (ten 1080p RGBA-sized frames of I420 and more) */
 #define VIDEO_MAX_DIMENSION 7680
-#define VIDEO_MAX_ENCODED (16 << 20)
 typedef struct video_payload {    /* one sent frame; immutable once queued, shared by its receivers */
   int refs;                       /* atomic */
   int encoded;

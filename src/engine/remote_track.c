@@ -65,6 +65,11 @@ void remote_track_stopped(connection* r, int kind, const char* user_id, int reas
   if (a && a->state != REMOTE_AUDIO_STATE_STOPPED) changed(r, a, REMOTE_AUDIO_STATE_STOPPED, reason);
 }
 
+void remote_tracks_offline(connection* r, const char* user_id) {
+  remote_track_stopped(r, TRACK_AUDIO, user_id, REMOTE_AUDIO_REASON_REMOTE_OFFLINE);
+  remote_track_stopped(r, TRACK_VIDEO, user_id, REMOTE_AUDIO_REASON_REMOTE_OFFLINE);
+}
+
 void remote_track_clear(local_user* u) {
   while (u->remote_tracks) {
     remote_track* a = u->remote_tracks;

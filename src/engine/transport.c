@@ -165,8 +165,7 @@ static void remove_remote(connection* c, remote_member* m, int reason) {
   event_post(EV_USER_LEFT, c, m->user_id, reason, NULL);
   local_user_forget(&c->user, m->user_id);
   ds_forget_sender(c, m->user_id);
-  remote_track_stopped(c, TRACK_AUDIO, m->user_id, REMOTE_AUDIO_REASON_REMOTE_OFFLINE);
-  remote_track_stopped(c, TRACK_VIDEO, m->user_id, REMOTE_AUDIO_REASON_REMOTE_OFFLINE);
+  remote_tracks_offline(c, m->user_id);
   free_remote(m);
 }
 

@@ -13,14 +13,9 @@
 
 #include "engine.h"
 
-#define VIDEO_MAX_METADATA 65536
-
-typedef struct factory_head {
-  uint32_t magic;
-} factory_head;
 
 static video_sender* sender_new(AGORA_HANDLE agora_media_node_factory, uint32_t magic) {
-  factory_head* f = agora_media_node_factory;
+  factory* f = agora_media_node_factory;
   if (!f || f->magic != MAGIC_FACTORY) return NULL;
   video_sender* s = calloc(1, sizeof *s);
   if (!s) return NULL;
@@ -230,7 +225,7 @@ static int check_raw(const external_video_frame* f, int* width, int* height) {
   /* 4:2:0 planes: the whole buffer and the visible window on even pixels. */
   if (yuv && ((f->stride | f->height | f->crop_left | f->crop_top | *width | *height) & 1)) return -ERR_INVALID_ARGUMENT;
   if (f->rotation != 0 && f->rotation != 90 && f->rotation != 180 && f->rotation != 270) return -ERR_INVALID_ARGUMENT;
-  if (f->metadata_size < 0 || f->metadata_size > VIDEO_MAX_METADATA || (f->metadata_size && !f->metadata_buffer))
+  if (f->metadata_size < 0 || f->metadata_size > LOOPBACK_VIDEO_MAX_METADATA || (f->metadata_size && !f->metadata_buffer))
     return -ERR_INVALID_ARGUMENT;
   return ERR_OK;
 }
@@ -334,7 +329,7 @@ AGORA_API_C_INT agora_video_encoded_image_sender_send(AGORA_HANDLE agora_video_e
                                                       const uint8_t* image_buffer, uint32_t length,
                                                       const encoded_video_frame_info* info) {
   video_sender* s = agora_video_encoded_image_sender;
-  if (!s || s->magic != MAGIC_ENCODED_SENDER || !image_buffer || !info || length == 0 || length > VIDEO_MAX_ENCODED)
+  if (!s || s->magic != MAGIC_ENCODED_SENDER || !image_buffer || !info || length == 0 || length > LOOPBACK_VIDEO_MAX_ENCODED)
     return -ERR_INVALID_ARGUMENT;
   if (info->stream_type != VIDEO_STREAM_HIGH && info->stream_type != VIDEO_STREAM_LOW) return -ERR_INVALID_ARGUMENT;
   video_payload* p = malloc(sizeof *p + length);
