@@ -223,6 +223,11 @@ class VideoFrameSender(_core.VideoSender):
                          rotation=frame.rotation, timestamp_ms=frame.timestamp, metadata=frame.metadata or None,
                          alpha=alpha, fill_alpha=fill, buffer_type=frame.type)
 
+    def send_jpeg(self, source, *, timestamp_ms=0, rotation=0):
+        """Decodes a JPEG (path or bytes; needs the ``jpeg`` extra) and sends it. Returns the RGBA picture."""
+        from .jpeg import send_jpeg
+        return send_jpeg(self, source, timestamp_ms=timestamp_ms, rotation=rotation)
+
     def release(self):
         h = self.handle
         if h:

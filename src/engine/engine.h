@@ -136,6 +136,8 @@ typedef struct remote_member {
   struct outgoing* backlog[JITTER_RING]; /* audio the peer's full socket refused, resent first */
   int backlog_head, backlog_count;
   voice_detector voice;
+  struct video_payload* video[JITTER_RING]; /* frames received, for the engine thread to deliver */
+  int video_head, video_count;
   struct remote_member* next;
 } remote_member;
 
@@ -288,6 +290,9 @@ typedef struct connection {
   int64_t last_heartbeat_ns;
   uint64_t packets_dropped_send;
   uint64_t rx_received, rx_lost, rx_underruns, rx_overflows; /* from other processes, all members ever */
+  uint64_t rx_video_received, rx_video_dropped;               /* video frames from other processes */
+  uint64_t video_dropped_send;                                /* video a member's full socket refused */
+  uint32_t video_seq;
   char* token;              /* the token admitted with (when verified), for will-expire */
   int64_t token_expires_at; /* unix seconds on the token clock; 0 = not verified */
   int token_warned;         /* on_token_privilege_will_expire sent for this token */
@@ -306,6 +311,8 @@ void transport_send_audio(connection* c, const pcm_frame* f);
 int transport_pull(connection* c, remote_member* m, pcm_frame* out);
 int transport_stat(const char* name, double* value); /* g_engine.lock held */
 void transport_send_data(connection* c, const char* path, const ds_packet* p);
+void transport_send_video(connection* c, int simulcast, const struct video_payload* p); /* engine thread */
+void transport_send_video_stop(connection* c);  /* c unpublished its video */
 
 /* A live object behind an API handle, or NULL (wrong kind, destroyed). */
 connection* connection_from(AGORA_HANDLE h);
@@ -390,6 +397,9 @@ typedef struct video_payload {    /* one sent frame; immutable once queued, shar
   uint8_t *y, *u, *v, *alpha, *metadata;
   int metadata_size;
   struct video_payload* low;      /* raw, simulcast on: the low stream */
+  int sender_simulcast;           /* from another process: its track declared a low stream */
+  void* mapping;                  /* from another process: the shared file's pages, unmapped on release */
+  size_t mapping_length;
   uint8_t* data;                  /* encoded */
   size_t length;
   encoded_video_frame_info info;
@@ -433,6 +443,20 @@ typedef struct video_observer {   /* a raw (video_frame_observer2) or encoded fr
 } video_observer;
 
 void video_payload_release(video_payload* p);
+size_t video_i420_bytes(int width, int height, int with_alpha, int metadata_size); /* planes, alpha, metadata */
+void video_i420_layout(video_payload* p, uint8_t* base, int with_alpha); /* points planes into base */
+/* video_transport.c: a frame as a shared-memory file (fd, or -1) and its description, for other processes */
+typedef struct video_wire {
+  int32_t encoded, width, height, rotation;
+  int32_t has_alpha, metadata_size, sender_simulcast, low_width, low_height;
+  int32_t reserved;
+  int64_t timestamp_ms;
+  uint64_t length;                /* encoded: bytes */
+  encoded_video_frame_info info;
+} video_wire;
+int video_wire_file(const video_payload* p, int simulcast, video_wire* out);
+video_payload* video_wire_open(const video_wire* w, int fd); /* takes nothing: the caller closes fd */
+void video_remote_received(connection* c, remote_member* m, video_payload* p); /* transport thread, lock held */
 void video_track_release(video_track* t);       /* g_engine.lock held */
 video_payload* video_track_pop(video_track* t); /* engine thread */
 void video_deliver(void);                       /* engine thread, g_engine.lock held */

@@ -11,7 +11,8 @@
  * skip each other's sockets.
  *
  * Threads: the transport thread polls the sockets and handles packets under
- * g_engine.lock; the engine thread sends audio from the clock tick. */
+ * g_engine.lock; the engine thread sends audio from the clock tick, and video
+ * (a shared-memory file per frame, video_transport.c) as it delivers. */
 #include <dirent.h>
 #include <stddef.h>
 #include <errno.h>
@@ -34,8 +35,13 @@
 #define JITTER_TARGET 2        /* frames buffered before playing a remote user */
 #define JITTER_MAX 50          /* more than this: drop the oldest, counted */
 
-enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED };
-#define MAX_PAYLOAD 8192 /* a token (<= 4096), a data stream message or 10 ms of audio */
+enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED, PKT_VIDEO, PKT_VIDEO_STOP };
+#define MAX_PAYLOAD 8192 /* a token (<= 4096), a data stream message, 10 ms of audio or a video_wire */
+#ifdef MSG_CMSG_CLOEXEC
+#define MSG_CMSG_CLOEXEC_IF_ANY MSG_CMSG_CLOEXEC /* a passed descriptor never leaks into exec'd children */
+#else
+#define MSG_CMSG_CLOEXEC_IF_ANY 0
+#endif
 
 typedef struct pkt_header {
   uint32_t magic;
@@ -102,7 +108,8 @@ static void cleanup_dirs(const char* dir) {
   if (root_dir(root, sizeof root) == 0 && !getenv("AGORA_RTC_LOOPBACK_DIR")) rmdir(root);
 }
 
-static int send_packet(connection* c, const char* path, pkt_header* h, const void* payload, size_t len) {
+/* fd >= 0 travels with the packet (SCM_RIGHTS): a video frame's shared file. */
+static int send_packet_fd(connection* c, const char* path, pkt_header* h, const void* payload, size_t len, int fd) {
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
@@ -119,7 +126,25 @@ static int send_packet(connection* c, const char* path, pkt_header* h, const voi
   msg.msg_namelen = sizeof addr;
   msg.msg_iov = iov;
   msg.msg_iovlen = payload ? 2 : 1;
+  union {
+    struct cmsghdr align;
+    char bytes[CMSG_SPACE(sizeof(int))];
+  } control;
+  if (fd >= 0) {
+    memset(&control, 0, sizeof control);
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+  }
   return sendmsg(c->sock, &msg, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+static int send_packet(connection* c, const char* path, pkt_header* h, const void* payload, size_t len) {
+  return send_packet_fd(c, path, h, payload, len, -1);
 }
 
 /* An audio packet waiting for room in a peer's socket queue (Linux caps a
@@ -152,6 +177,7 @@ static void free_remote(remote_member* m) {
     free(m->ring[i]);
     free(m->backlog[i]);
   }
+  for (int i = 0; i < m->video_count; i++) video_payload_release(m->video[(m->video_head + i) % JITTER_RING]);
   free(m);
 }
 
@@ -315,6 +341,45 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
   }
 }
 
+/* Engine thread: one shared file for the frame, its descriptor to every member
+ * elsewhere. A member whose socket queue is full misses this frame (counted):
+ * video is not backlogged, the next frame supersedes it. */
+void transport_send_video(connection* c, int simulcast, const video_payload* p) {
+  if (c->sock < 0 || !c->remotes) return;
+  video_wire w;
+  int fd = video_wire_file(p, simulcast, &w);
+  if (fd < 0) {
+    c->video_dropped_send++;
+    return;
+  }
+  for (remote_member* m = c->remotes; m;) {
+    remote_member* next = m->next;
+    pkt_header h;
+    memset(&h, 0, sizeof h);
+    h.type = PKT_VIDEO;
+    h.seq = c->video_seq;
+    int rc = send_packet_fd(c, m->path, &h, &w, sizeof w, fd);
+    if (rc == -ECONNREFUSED || rc == -ENOENT) {
+      unlink(m->path);
+      remove_remote(c, m, USER_OFFLINE_DROPPED);
+    } else if (rc != 0) {
+      c->video_dropped_send++;
+    }
+    m = next;
+  }
+  c->video_seq++;
+  close(fd); /* the receivers hold their own descriptors */
+}
+
+void transport_send_video_stop(connection* c) {
+  for (remote_member* m = c->sock >= 0 ? c->remotes : NULL; m; m = m->next) {
+    pkt_header h;
+    memset(&h, 0, sizeof h);
+    h.type = PKT_VIDEO_STOP;
+    send_packet(c, m->path, &h, NULL, 0);
+  }
+}
+
 int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
   if (!m->primed) {
     if (m->count < JITTER_TARGET) return 0;
@@ -344,7 +409,9 @@ static int admits(connection* c, const char* user_id, const void* payload, size_
   return token_verify(token, g_engine.app_certificate, c->service->app_id, c->channel_id, user_id, &expires_at);
 }
 
-static void handle_packet(connection* c, const char* from, const pkt_header* h, const int16_t* payload, size_t len) {
+/* *fd: a descriptor that came with the packet, or -1; set to -1 when kept. */
+static void handle_packet(connection* c, const char* from, const pkt_header* h, const int16_t* payload, size_t len,
+                          int* fd) {
   remote_member* m = find_remote(c, from);
   if (m) m->last_heard_ns = now_ns();
   switch (h->type) {
@@ -425,6 +492,20 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       m->count++;
       break;
     }
+    case PKT_VIDEO: {
+      if (!m || *fd < 0 || len < sizeof(video_wire)) break;
+      video_wire w;
+      memcpy(&w, payload, sizeof w);
+      video_payload* p = video_wire_open(&w, *fd);
+      if (p) {
+        c->rx_video_received++;
+        video_remote_received(c, m, p);
+      }
+      break;
+    }
+    case PKT_VIDEO_STOP:
+      if (m) remote_track_stopped(c, TRACK_VIDEO, m->user_id, REMOTE_VIDEO_STATE_REASON_REMOTE_MUTED);
+      break;
     default:
       break;
   }
@@ -493,17 +574,35 @@ static void* transport_main(void* arg) {
         if (g_engine.conns[i]->sock == fds[k].fd) c = g_engine.conns[i];
       for (int budget = 0; c && c->sock >= 0 && budget < 256; budget++) {
         struct sockaddr_un from;
-        socklen_t from_len = sizeof from;
         memset(&from, 0, sizeof from);
-        ssize_t got = recvfrom(c->sock, buf.bytes, sizeof buf.bytes, 0, (struct sockaddr*)&from, &from_len);
+        struct iovec iov = {buf.bytes, sizeof buf.bytes};
+        union {
+          struct cmsghdr align;
+          char bytes[CMSG_SPACE(sizeof(int))]; /* one descriptor: more are truncated and closed by the kernel */
+        } control;
+        struct msghdr msg;
+        memset(&msg, 0, sizeof msg);
+        msg.msg_name = &from;
+        msg.msg_namelen = sizeof from;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.bytes;
+        msg.msg_controllen = sizeof control.bytes;
+        ssize_t got = recvmsg(c->sock, &msg, MSG_CMSG_CLOEXEC_IF_ANY);
         if (got < 0) break;
-        if ((size_t)got < sizeof(pkt_header) || buf.h.magic != PKT_MAGIC || from_len <= sizeof(sa_family_t)) continue;
-        buf.h.user_id[MAX_ID_LEN] = 0;
-        char path[sizeof from.sun_path + 1];
-        memcpy(path, from.sun_path, sizeof from.sun_path);
-        path[sizeof from.sun_path] = 0;
-        handle_packet(c, path, &buf.h, (const int16_t*)(buf.bytes + sizeof(pkt_header)),
-                      (size_t)got - sizeof(pkt_header));
+        int fd = -1;
+        for (struct cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+          if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int)))
+            memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+        if ((size_t)got >= sizeof(pkt_header) && buf.h.magic == PKT_MAGIC && msg.msg_namelen > sizeof(sa_family_t)) {
+          buf.h.user_id[MAX_ID_LEN] = 0;
+          char path[sizeof from.sun_path + 1];
+          memcpy(path, from.sun_path, sizeof from.sun_path);
+          path[sizeof from.sun_path] = 0;
+          handle_packet(c, path, &buf.h, (const int16_t*)(buf.bytes + sizeof(pkt_header)),
+                        (size_t)got - sizeof(pkt_header), &fd);
+        }
+        if (fd >= 0) close(fd); /* a frame's file is mapped by now, or was refused */
       }
     }
     heartbeat_and_expire();
@@ -517,7 +616,8 @@ static void* transport_main(void* arg) {
  * from other processes, lost (sequence gaps), jitter-buffer underruns and
  * overflows, and the number of members currently known in other processes. */
 int transport_stat(const char* name, double* value) {
-  static const char* names[] = {"received", "lost", "underruns", "overflows", "members"};
+  static const char* names[] = {"received", "lost", "underruns", "overflows", "members", "video_received",
+                                "video_dropped"};
   int known = 0;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) known |= strcmp(name, names[k]) == 0;
   if (!known) return -ERR_NOT_SUPPORTED;
@@ -528,6 +628,8 @@ int transport_stat(const char* name, double* value) {
     else if (strcmp(name, "lost") == 0) sum += (double)c->rx_lost;
     else if (strcmp(name, "underruns") == 0) sum += (double)c->rx_underruns;
     else if (strcmp(name, "overflows") == 0) sum += (double)c->rx_overflows;
+    else if (strcmp(name, "video_received") == 0) sum += (double)c->rx_video_received;
+    else if (strcmp(name, "video_dropped") == 0) sum += (double)(c->rx_video_dropped + c->video_dropped_send);
     else
       for (remote_member* m = c->remotes; m; m = m->next) sum += 1;
   }

@@ -157,6 +157,7 @@ AGORA_API_C_INT agora_local_user_unregister_video_encoded_frame_observer(AGORA_H
 
 void video_unpublished(connection* c) {
   if (!c->channel) return;
+  transport_send_video_stop(c);
   for (connection* m = c->channel->members; m; m = m->next_in_channel)
     if (m != c) remote_track_stopped(m, TRACK_VIDEO, c->user_id, REMOTE_VIDEO_STATE_REASON_REMOTE_MUTED);
 }
@@ -287,6 +288,9 @@ AGORA_API_C_INT agora_local_user_unsubscribe_video(AGORA_HANDLE agora_local_user
     for (connection* m = ch ? ch->members : NULL; m; m = m->next_in_channel)
       if (m != u->conn && strcmp(m->user_id, user_id) != 0 && !video_subscription_of(u, m->user_id))
         add_subscription(u, m->user_id, u->video_all_options);
+    for (remote_member* m = u->conn->remotes; m; m = m->next)
+      if (strcmp(m->user_id, user_id) != 0 && !video_subscription_of(u, m->user_id))
+        add_subscription(u, m->user_id, u->video_all_options);
   }
   for (int i = 0; i < u->video_subscribed_count; i++) {
     if (strcmp(u->video_subscribed[i].user_id, user_id) == 0) {
@@ -379,29 +383,47 @@ static void plan_add(connection* r, video_observer* o, video_payload* p, const c
   snprintf(d->user_id, sizeof d->user_id, "%s", user_id);
 }
 
-/* Plans one frame of sender c for every member subscribed to it. */
+/* Plans frame p of user_id (has_low: its track declared a low stream) for receiver r, if subscribed. */
+static void plan_for(connection* r, const char* user_id, int has_low, video_payload* p) {
+  const video_subscription_options* sub = video_subscription_of(&r->user, user_id);
+  if (!sub) return;
+  video_payload* chosen = p;
+  if (p->encoded) {
+    int wanted = sub->type;
+    if (wanted == VIDEO_STREAM_LOW && !has_low) wanted = VIDEO_STREAM_HIGH; /* no low stream: high */
+    if (p->info.stream_type != wanted) return;
+  } else {
+    if (sub->encoded_frame_only) return;
+    if (sub->type == VIDEO_STREAM_LOW && p->low) chosen = p->low;
+  }
+  remote_track_frame(r, TRACK_VIDEO, user_id, chosen->width, chosen->height);
+  uint32_t wanted_magic = p->encoded ? MAGIC_ENCODED_OBSERVER : MAGIC_VIDEO_OBSERVER;
+  for (int k = 0; k < r->user.video_observer_count; k++)
+    if (r->user.video_observers[k]->magic == wanted_magic) plan_add(r, r->user.video_observers[k], chosen, user_id);
+}
+
+/* Plans one frame of sender c for every member subscribed to it, here and in other processes. */
 static void plan_frame(connection* c, video_track* t, video_payload* p) {
   pthread_mutex_lock(&t->lock);
   int has_low = t->simulcast; /* encoded: the sender declared a low stream (enable_simulcast_stream) */
   pthread_mutex_unlock(&t->lock);
-  for (connection* r = c->channel->members; r; r = r->next_in_channel) {
-    if (r == c || r->destroyed) continue;
-    const video_subscription_options* sub = video_subscription_of(&r->user, c->user_id);
-    if (!sub) continue;
-    video_payload* chosen = p;
-    if (p->encoded) {
-      int wanted = sub->type;
-      if (wanted == VIDEO_STREAM_LOW && !has_low) wanted = VIDEO_STREAM_HIGH; /* no low stream: high */
-      if (p->info.stream_type != wanted) continue;
-    } else {
-      if (sub->encoded_frame_only) continue;
-      if (sub->type == VIDEO_STREAM_LOW && p->low) chosen = p->low;
-    }
-    remote_track_frame(r, TRACK_VIDEO, c->user_id, chosen->width, chosen->height);
-    uint32_t wanted_magic = p->encoded ? MAGIC_ENCODED_OBSERVER : MAGIC_VIDEO_OBSERVER;
-    for (int k = 0; k < r->user.video_observer_count; k++)
-      if (r->user.video_observers[k]->magic == wanted_magic) plan_add(r, r->user.video_observers[k], chosen, c->user_id);
+  for (connection* r = c->channel->members; r; r = r->next_in_channel)
+    if (r != c && !r->destroyed) plan_for(r, c->user_id, has_low, p);
+  transport_send_video(c, has_low, p);
+}
+
+/* Transport thread, g_engine.lock held: a frame from member m of another process, for c's engine thread. */
+void video_remote_received(connection* c, remote_member* m, video_payload* p) {
+  if (m->video_count == JITTER_RING) { /* the engine thread is behind: the oldest goes */
+    video_payload_release(m->video[m->video_head]);
+    m->video_head = (m->video_head + 1) % JITTER_RING;
+    m->video_count--;
+    c->rx_video_dropped++;
   }
+  m->video[(m->video_head + m->video_count) % JITTER_RING] = p;
+  m->video_count++;
+  __atomic_store_n(&g_engine.video_pending, 1, __ATOMIC_SEQ_CST);
+  engine_wake();
 }
 
 static int still_registered(const local_user* u, const video_observer* o) {
@@ -450,6 +472,15 @@ void video_deliver(void) {
       video_payload* p;
       while ((p = video_track_pop(t))) {
         if (c->channel && !c->destroyed) plan_frame(c, t, p);
+        video_payload_release(p);
+      }
+    }
+    for (remote_member* m = c->remotes; m; m = m->next) {
+      while (m->video_count) {
+        video_payload* p = m->video[m->video_head];
+        m->video_head = (m->video_head + 1) % JITTER_RING;
+        m->video_count--;
+        if (c->channel && !c->destroyed) plan_for(c, m->user_id, p->sender_simulcast, p);
         video_payload_release(p);
       }
     }

@@ -10,6 +10,7 @@
  * disabled are discarded and counted. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "engine.h"
 
@@ -103,6 +104,7 @@ AGORA_API_C_HDL agora_service_create_custom_video_track_encoded(AGORA_HANDLE ago
 void video_payload_release(video_payload* p) {
   if (!p || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
   video_payload_release(p->low);
+  if (p->mapping) munmap(p->mapping, p->mapping_length);
   free(p);
 }
 
@@ -169,21 +171,29 @@ static int track_push(video_track* t, video_payload* p) {
   return queued;
 }
 
-static video_payload* i420_payload(int width, int height, int with_alpha, int metadata_size) {
+size_t video_i420_bytes(int width, int height, int with_alpha, int metadata_size) {
   size_t luma = (size_t)width * height, chroma = (size_t)((width + 1) / 2) * ((height + 1) / 2);
-  size_t size = sizeof(video_payload) + luma + 2 * chroma + (with_alpha ? luma : 0) + (size_t)metadata_size;
-  video_payload* p = malloc(size);
+  return luma + 2 * chroma + (with_alpha ? luma : 0) + (size_t)metadata_size;
+}
+
+void video_i420_layout(video_payload* p, uint8_t* base, int with_alpha) {
+  size_t luma = (size_t)p->width * p->height, chroma = (size_t)((p->width + 1) / 2) * ((p->height + 1) / 2);
+  p->y = base;
+  p->u = p->y + luma;
+  p->v = p->u + chroma;
+  p->alpha = with_alpha ? p->v + chroma : NULL;
+  p->metadata = p->metadata_size ? p->v + chroma + (with_alpha ? luma : 0) : NULL;
+}
+
+static video_payload* i420_payload(int width, int height, int with_alpha, int metadata_size) {
+  video_payload* p = malloc(sizeof(video_payload) + video_i420_bytes(width, height, with_alpha, metadata_size));
   if (!p) return NULL;
   memset(p, 0, sizeof *p);
   p->refs = 1;
   p->width = width;
   p->height = height;
-  p->y = (uint8_t*)(p + 1);
-  p->u = p->y + luma;
-  p->v = p->u + chroma;
-  p->alpha = with_alpha ? p->v + chroma : NULL;
-  p->metadata = metadata_size ? p->v + chroma + (with_alpha ? luma : 0) : NULL;
   p->metadata_size = metadata_size;
+  video_i420_layout(p, (uint8_t*)(p + 1), with_alpha);
   return p;
 }
 
