@@ -53,6 +53,31 @@ static int shared_file(size_t size) {
   return fd;
 }
 
+/* Linux: pwrite fills the file's pages in the kernel, without a page fault per
+ * 4 kB that writing through a fresh mapping costs (1080p send -> observer in
+ * another process: p50 4.4 -> 2.3 ms, bench_video_cross_process.py).
+ * macOS cannot write() to a shm_open file: there it goes through a mapping. */
+static int write_all(int fd, const uint8_t* data, size_t size, size_t offset) {
+#ifdef __linux__
+  while (size) {
+    ssize_t n = pwrite(fd, data, size, (off_t)offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    data += n;
+    size -= (size_t)n;
+    offset += (size_t)n;
+  }
+  return 0;
+#else
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), start = offset / page * page;
+  uint8_t* map = mmap(NULL, size + (offset - start), PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
+  if (map == MAP_FAILED) return -1;
+  memcpy(map + (offset - start), data, size);
+  munmap(map, size + (offset - start));
+  return 0;
+#endif
+}
+
 /* Engine thread: p written to a new shared file, described by *out. Returns the fd, or -1. */
 int video_wire_file(const video_payload* p, int simulcast, video_wire* out) {
   memset(out, 0, sizeof *out);
@@ -76,14 +101,10 @@ int video_wire_file(const video_payload* p, int simulcast, video_wire* out) {
   size_t high = high_bytes(out), low = low_bytes(out);
   int fd = shared_file(high + low);
   if (fd < 0) return -1;
-  uint8_t* map = mmap(NULL, high + low, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (map == MAP_FAILED) {
+  if (write_all(fd, blob_of(p), high, 0) != 0 || (low && write_all(fd, p->low->y, low, high) != 0)) {
     close(fd);
     return -1;
   }
-  memcpy(map, blob_of(p), high);
-  if (low) memcpy(map + high, p->low->y, low);
-  munmap(map, high + low);
 #ifdef __linux__
   fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
 #endif
