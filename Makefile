@@ -16,7 +16,7 @@ test: dev
 # objects alive at exit by design.
 sanitize:
 	$(PY) -m venv .venv-asan
-	.venv-asan/bin/pip install -q 'Cython>=3.0.10' numpy setuptools wheel pytest pytest-timeout soxr hypothesis uvloop
+	.venv-asan/bin/pip install -q 'Cython>=3.0.10' numpy setuptools wheel pytest pytest-timeout soxr hypothesis uvloop simplejpeg av
 	# a regular (not editable) install: the source tree's own build stays untouched
 	AGORA_RTC_SANITIZE=address,undefined .venv-asan/bin/pip install -q --no-build-isolation --force-reinstall --no-deps .
 	LD_PRELOAD="$(ASAN_LIB) $(UBSAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
@@ -45,11 +45,11 @@ tsan:
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/engine_threads transport
 
 # libFuzzer (clang) with ASan+UBSan over the engine's parsers: parameters JSON
-# and AccessToken2. FUZZ_RUNS cases per target, from the seed corpus in fuzz/.
+# AccessToken2 and video frames from another process. FUZZ_RUNS cases per target, from the seed corpus in fuzz/.
 FUZZ_RUNS ?= 100000
 fuzz:
 	rm -rf build/fuzz && mkdir -p build/fuzz && cp -r fuzz/corpus build/fuzz/corpus
-	for t in params token; do \
+	for t in params token video_wire; do \
 	  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Iinclude \
 	    fuzz/fuzz_$$t.c src/engine/*.c -lz -lm -lpthread -o build/fuzz/fuzz_$$t && \
 	  build/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -max_len=4096 build/fuzz/corpus/$$t || exit 1; \

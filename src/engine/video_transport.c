@@ -26,8 +26,8 @@ static size_t high_bytes(const video_wire* w) {
   return w->encoded ? (size_t)w->length : video_i420_bytes(w->width, w->height, w->has_alpha, w->metadata_size);
 }
 
-static size_t low_bytes(const video_wire* w) {
-  return w->low_width ? video_i420_bytes(w->low_width, w->low_height, w->has_alpha, w->metadata_size) : 0;
+static size_t low_bytes(const video_wire* w) { /* encoded frames carry no low stream of their own */
+  return !w->encoded && w->low_width ? video_i420_bytes(w->low_width, w->low_height, w->has_alpha, w->metadata_size) : 0;
 }
 
 static const uint8_t* blob_of(const video_payload* p) { return p->encoded ? p->data : p->y; }
