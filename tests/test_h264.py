@@ -73,3 +73,20 @@ def test_aud_and_three_byte_start_codes_open_units():
 def test_malformed_streams_raise(data, match):
     with pytest.raises(ValueError, match=match):
         access_units(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.one_of(st.sampled_from([b"\x00\x00\x01", b"\x00\x00\x00\x01", b"\x00"]),
+                                 st.binary(min_size=1, max_size=8)), max_size=30))
+def test_any_bytes_split_losslessly_or_raise_value_error(pieces):
+    data = b"".join(pieces)
+    try:
+        units = access_units(data)
+    except ValueError:
+        return  # refused with a reason: the only other outcome
+    if not units:
+        assert data.replace(b"\x00\x00\x01", b"").strip(b"\x00") == b""  # start codes with nothing in them
+        return
+    # Every byte from the first start code on is in exactly one unit, in order; each unit holds a picture.
+    assert b"".join(u.data for u in units) == data[nal_units(data)[0][0]:]
+    assert all(NalType.SLICE in u.nal_types or NalType.IDR in u.nal_types for u in units)

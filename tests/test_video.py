@@ -8,7 +8,8 @@ import pytest
 
 from agora_rtc import (EncodedVideoFrameInfo, ExternalVideoFrame, IRTCLocalUserObserver, IVideoEncodedFrameObserver,
                        IVideoFrameObserver, RTCConnConfig, SenderOptions, SimulcastStreamConfig, VideoDimensions,
-                       VideoEncoderConfiguration, VideoPixelFormat, VideoSubscriptionOptions)
+                       VideoCodecType, VideoEncoderConfiguration, VideoPixelFormat, VideoStreamType,
+                       VideoSubscriptionOptions)
 from agora_rtc.video import RemoteVideoState, RemoteVideoStateReason
 
 from conftest import join, wait_for
@@ -44,6 +45,7 @@ class VideoStates(IRTCLocalUserObserver):
 
     def on_user_video_track_subscribed(self, local_user, user_id, info, track):
         self.events.append(("subscribed", user_id))
+        self.info = info
 
     def on_user_video_track_state_changed(self, local_user, user_id, track, state, reason, elapsed):
         self.events.append(("state", user_id, state, reason))
@@ -255,6 +257,9 @@ def test_remote_video_states_follow_publish_freeze_and_unpublish(service):
     p.sender.send(frame, I420, 16, 8)
     wait_for(lambda: (RemoteVideoState.DECODING, RemoteVideoStateReason.REMOTE_UNMUTED) in states.states())
     assert ("subscribed", "1") in states.events and ("first_frame", "1", 16, 8) in states.events
+    info = states.info
+    assert (info.owner_uid, info.channel_id, info.codec_type, info.stream_type, info.encoded_frame_only) == \
+        (1, "video", VideoCodecType.VIDEO_CODEC_H264, VideoStreamType.VIDEO_STREAM_HIGH, 0)
     wait_for(lambda: (RemoteVideoState.FROZEN, RemoteVideoStateReason.INTERNAL) in states.states(),
              what="frozen after 500 ms (engine time) without frames")
     p.sender.send(frame, I420, 16, 8)

@@ -18,7 +18,7 @@ from .vad import AudioVadConfigV2, AudioVadV2, VadDump
 from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, IVideoEncodedFrameObserver, IVideoFrameObserver,
                     LocalVideoTrack, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig, VideoCodecType,
                     VideoDimensions, VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrame, VideoFrameSender,
-                    VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions)
+                    VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
 
 __version__ = "0.1.0"
 
@@ -44,5 +44,5 @@ __all__ = [
     "EncodedVideoFrameInfo", "ExternalVideoFrame", "IVideoEncodedFrameObserver", "IVideoFrameObserver",
     "LocalVideoTrack", "RemoteVideoTrack", "SenderOptions", "SimulcastStreamConfig", "VideoCodecType",
     "VideoDimensions", "VideoEncodedImageSender", "VideoEncoderConfiguration", "VideoFrame", "VideoFrameSender",
-    "VideoFrameType", "VideoPixelFormat", "VideoStreamType", "VideoSubscriptionOptions",
+    "VideoFrameType", "VideoPixelFormat", "VideoStreamType", "VideoSubscriptionOptions", "VideoTrackInfo",
 ]

@@ -642,11 +642,21 @@ cdef void _tr_video_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nog
         with gil:
             _user_event(u, "_on_video_track_unpublished", (<uintptr_t>track,))
 
+cdef object _track_info_fields(const video_track_info* info):
+    """VideoTrackInfo's fields, in order (None without info)."""
+    if info == NULL:
+        return None
+    cdef str channel = _text(info.channel_id) if info.channel_id != NULL else ""
+    return (info.is_local, info.owner_uid, info.track_id, channel, info.stream_type, info.codec_type,
+            info.encoded_frame_only, info.source_type, info.observation_position)
+
+
 cdef void _tr_video_subscribed(AGORA_HANDLE u, const char* user_id, const video_track_info* info,
                                AGORA_HANDLE track) noexcept nogil:
     if agora_python_ready():
         with gil:
-            _user_event(u, "_on_user_video_track_subscribed", (_text(user_id), <uintptr_t>track))
+            _user_event(u, "_on_user_video_track_subscribed", (_text(user_id), <uintptr_t>track,
+                                                               _track_info_fields(info)))
 
 cdef void _tr_video_state(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track, int state, int reason,
                           int elapsed) noexcept nogil:

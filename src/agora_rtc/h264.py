@@ -92,7 +92,8 @@ class AccessUnitSplitter:
     def _take(self, nal: bytes) -> Iterator[AccessUnit]:
         offset = _header_offset(nal)
         if len(nal) <= offset:
-            return  # a start code with nothing after it
+            self._nals.append(nal)  # a start code with nothing after it: kept, so no byte is lost
+            return
         if nal[offset] & 0x80:
             raise ValueError("not H.264: a NAL unit header has its forbidden_zero_bit set")
         kind = nal[offset] & 0x1F
@@ -102,7 +103,7 @@ class AccessUnitSplitter:
         self._has_picture |= kind in (NalType.SLICE, NalType.IDR)
 
     def _emit(self) -> AccessUnit:
-        kinds = tuple(n[_header_offset(n)] & 0x1F for n in self._nals)
+        kinds = tuple(n[_header_offset(n)] & 0x1F for n in self._nals if len(n) > _header_offset(n))
         au = AccessUnit(b"".join(self._nals), NalType.IDR in kinds, kinds)
         self._nals, self._has_picture = [], False
         return au
@@ -127,7 +128,7 @@ class AccessUnitSplitter:
             self._buffer.clear()
         if self._has_picture:
             out.append(self._emit())
-        elif self._nals:
+        elif any(len(n) > _header_offset(n) for n in self._nals):
             raise ValueError("H.264 stream ends with parameter sets or SEI but no picture")
         return out
 

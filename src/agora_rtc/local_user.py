@@ -285,9 +285,10 @@ class LocalUser:
         for o in self._observers:
             o.on_video_track_unpublished(self, self._track(track_handle))
 
-    def _on_user_video_track_subscribed(self, user_id, handle):
+    def _on_user_video_track_subscribed(self, user_id, handle, fields):
         track = self._remote_video(user_id, handle)
-        info = None
+        from .video import VideoTrackInfo
+        info = VideoTrackInfo(*fields) if fields is not None else None
         for o in self._observers:
             o.on_user_video_track_subscribed(self, user_id, info, track)
 

@@ -122,6 +122,21 @@ class VideoSubscriptionOptions:
     encodedFrameOnly: bool = False
 
 
+@dataclass
+class VideoTrackInfo:
+    """A subscribed remote video track, as on_user_video_track_subscribed reports it."""
+
+    is_local: int = 0
+    owner_uid: int = 0
+    track_id: int = 0
+    channel_id: str = ""
+    stream_type: int = VideoStreamType.VIDEO_STREAM_HIGH
+    codec_type: int = VideoCodecType.VIDEO_CODEC_H264
+    encoded_frame_only: int = 0
+    source_type: int = 0
+    observation_position: int = 0
+
+
 @dataclass(kw_only=True)
 class ColorSpaceType:
     primaries_id: int = 0

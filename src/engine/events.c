@@ -119,6 +119,11 @@ static void deliver(event* e) {
         info_v.owner_uid = (uid_t)strtoul(e->user_id, NULL, 10);
         info_v.channel_id = channel_id;
         info_v.codec_type = VIDEO_CODEC_H264;
+        const video_subscription_options* sub = video_subscription_of(&c->user, e->user_id);
+        if (sub) { /* what this subscriber receives */
+          info_v.stream_type = sub->type;
+          info_v.encoded_frame_only = sub->encoded_frame_only;
+        }
         ENGINE_CALLBACK(u->on_user_video_track_subscribed, &c->user, e->user_id, &info_v, e->track);
       } else if (u) {
         ENGINE_CALLBACK(u->on_user_audio_track_subscribed, &c->user, e->user_id, e->track);
