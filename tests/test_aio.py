@@ -166,3 +166,31 @@ def test_async_connection_pool():
                 assert pool.stats()["acquired_total"] == 10
             assert svc.sync.engine_objects() == baseline
     run(main())
+
+
+def test_video_frames_async_for_owned_frames_in_order():
+    from agora_rtc import VideoPixelFormat
+    from agora_rtc._testsrc import frame_number, i420_pattern
+
+    async def main():
+        async with AgoraService(config()) as svc:
+            viewer, camera = svc.create_connection(), svc.create_connection()
+            await viewer.connect("", "aio-video", "viewer")
+            await camera.connect("", "aio-video", "camera")
+            frames = viewer.local_user.video_frames("camera")
+            sender = svc.sync.create_media_node_factory().create_video_frame_sender()
+            track = svc.sync.create_custom_video_track_frame(sender)
+            camera.local_user.publish_video(track)
+            for i in range(10):
+                sender.send(i420_pattern(i, 128, 64), VideoPixelFormat.I420, 128, 64, timestamp_ms=i)
+            got = []
+            async for frame in frames:
+                got.append(frame)
+                if len(got) == 10:
+                    break
+            await asyncio.sleep(0)  # the frames are still valid here, after their callbacks
+            assert [frame_number(np.asarray(f.y)) for f in got] == list(range(10))
+            assert all(f.to_i420() == i420_pattern(i, 128, 64) for i, f in enumerate(got))
+            assert {f.user_id for f in got} == {"camera"} and frames.dropped == 0
+            assert svc.stats()["dropped"] == 0
+    run(main())

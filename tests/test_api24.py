@@ -7,8 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from agora_rtc import (AudioVadConfigV2, IAudioFrameObserver, RTCConnConfig, RtcConnectionPublishConfig,
-                       RTCConnection)
+from agora_rtc import (AudioVadConfigV2, EncodedVideoFrameInfo, ExternalVideoFrame, IAudioFrameObserver,
+                       IVideoEncodedFrameObserver, IVideoFrameObserver, RTCConnConfig, RtcConnectionPublishConfig,
+                       RTCConnection, SimulcastStreamConfig, VideoDimensions, VideoEncoderConfiguration,
+                       VideoPixelFormat, VideoPublishType, VideoStreamType, VideoSubscriptionOptions)
 from conftest import EventLog, FrameLog, join, tone, wait_for
 
 RATE = 16000
@@ -89,11 +91,17 @@ def test_misuse_of_the_24_api_is_refused(service):
     plain = service.create_rtc_connection(RTCConnConfig())
     with pytest.raises(ValueError, match="RtcConnectionPublishConfig"):
         plain.push_audio_pcm_data(b"\0\0", RATE, 1)
-    with pytest.raises(NotImplementedError, match="video"):
+    with pytest.raises(ValueError, match="RtcConnectionPublishConfig"):
         plain.publish_video()
     listener_only = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(is_publish_audio=False))
     with pytest.raises(ValueError, match="does not publish PCM"):
         listener_only.publish_audio()
+    with pytest.raises(ValueError, match="does not publish video"):
+        listener_only.push_video_frame(ExternalVideoFrame())
+    yuv_only = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+        is_publish_video=True, video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV))
+    with pytest.raises(ValueError, match="ENCODED_IMAGE"):
+        yuv_only.push_video_encoded_data(b"x", EncodedVideoFrameInfo())
     with pytest.raises(TypeError, match="RtcConnectionPublishConfig"):
         RTCConnection(service, RTCConnConfig(), {"is_publish_audio": True})
     with pytest.raises(TypeError, match="AudioVadConfigV2"):
@@ -102,3 +110,50 @@ def test_misuse_of_the_24_api_is_refused(service):
     conn = bot(service, "gone")
     conn.release()
     assert service.engine_objects() == objects  # its own sender, track and factory went with it
+
+
+def test_push_video_frames_and_encoded_data_like_the_official_examples(service):
+    raw, encoded = [], []
+
+    class Raw(IVideoFrameObserver):
+        def on_frame(self, channel_id, uid, frame):
+            raw.append((uid, frame.width, frame.height, frame.to_i420()))
+
+    class Encoded(IVideoEncodedFrameObserver):
+        def on_encoded_video_frame(self, uid, image_buffer, length, info):
+            encoded.append((uid, image_buffer, info.frame_type))
+
+    viewer = service.create_rtc_connection(RTCConnConfig(auto_subscribe_video=1))
+    viewer.register_video_frame_observer(Raw())
+    low = service.create_rtc_connection(RTCConnConfig())
+    low.get_local_user().subscribe_all_video(VideoSubscriptionOptions(type=VideoStreamType.VIDEO_STREAM_LOW,
+                                                                      encodedFrameOnly=True))
+    low.register_video_encoded_frame_observer(Encoded())
+    viewer.connect("", "api24-video", "viewer")
+    low.connect("", "api24-video", "low")
+    yuv = bot(service, "api24-video", "camera", is_publish_audio=False, is_publish_video=True,
+              video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV)
+    assert yuv.set_video_encoder_configuration(VideoEncoderConfiguration(
+        dimensions=VideoDimensions(width=32, height=16), frame_rate=15, bitrate=500)) == 0
+    assert yuv.publish_video() == 0
+    frame = bytes(range(64)) * 48  # 64x32 I420
+    assert yuv.push_video_frame(ExternalVideoFrame(buffer=frame, format=VideoPixelFormat.I420, stride=64,
+                                                   height=32, timestamp=1)) == 0
+    wait_for(lambda: raw, what="the pushed frame")
+    assert raw[0][:3] == ("camera", 32, 16)  # capped by the encoder configuration, aspect kept
+    h264 = bot(service, "api24-video", "encoder", is_publish_audio=False, is_publish_video=True,
+               video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_ENCODED_IMAGE)
+    assert h264.set_simulcast_stream(True, SimulcastStreamConfig(dimensions=VideoDimensions(width=32, height=16))) == 0
+    h264.publish_video()
+    for i, stream in enumerate((0, 1, 1)):
+        assert h264.push_video_encoded_data(b"au%d" % i, EncodedVideoFrameInfo(
+            codec_type=2, width=64 >> stream, height=32 >> stream, frame_type=3 if i == 0 else 4,
+            stream_type=stream)) == 1
+    wait_for(lambda: len(encoded) == 2, what="the two low-stream access units")
+    assert encoded == [("encoder", b"au1", 4), ("encoder", b"au2", 4)] or \
+        [e[1:] for e in encoded] == [(b"au1", 4), (b"au2", 4)]
+    objects = service.engine_objects()
+    h264.unpublish_video()
+    h264.release()
+    yuv.release()
+    assert service.engine_objects()["video_tracks"] < objects["video_tracks"]

@@ -3,6 +3,8 @@ converted formats), metadata, alpha, rotation and timestamps; encoded access
 units byte-exact and in order; high/low streams; remote video track states;
 bad input raising clear exceptions."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -352,3 +354,50 @@ def test_remote_video_track_handle_reports_its_state(service):
     p.rx.release()
     with pytest.raises(ValueError, match="RemoteVideoTrack.get_state\\(\\): the connection was released"):
         tracks[0].get_state()
+
+
+def test_dispatched_frames_are_owned_and_arrive_on_the_dispatch_thread(service):
+    p = Pair(service, channel="video-dispatched")
+    kept, threads = [], set()
+
+    class Keep(IVideoFrameObserver):
+        def on_frame(self, channel_id, remote_uid, frame):
+            threads.add(threading.current_thread().name)
+            kept.append((remote_uid, frame))  # kept past the callback: the frame owns its planes
+
+    p.rx.get_local_user().register_video_frame_observer(Keep(), dispatcher=service.dispatcher)
+    sent = [i420(64, 32, seed) for seed in range(5)]
+    for k, (_, _, _, whole) in enumerate(sent):
+        p.sender.send(whole, I420, 64, 32, metadata=b"m%d" % k, alpha=np.full(64 * 32, k, np.uint8), timestamp_ms=k)
+    wait_for(lambda: len(kept) == 5, what="5 dispatched frames")
+    assert threads == {"agora-rtc-dispatch"}
+    for k, (uid, frame) in enumerate(kept):
+        y, u, v, _ = sent[k]
+        assert uid == "1" and frame.valid and frame.detach() is frame  # owned: detach copies nothing
+        np.testing.assert_array_equal(np.asarray(frame.y), y)
+        np.testing.assert_array_equal(np.asarray(frame.u), u)
+        np.testing.assert_array_equal(np.asarray(frame.v), v)
+        assert (frame.metadata, frame.alpha_buffer, frame.render_time_ms) == (b"m%d" % k, bytes([k]) * 2048, k)
+    assert service.dispatcher.stats()["dropped"] == 0
+
+
+def test_dispatched_encoded_callback_may_unregister_and_release(service):
+    p = Pair(service, encoded=True, channel="video-dispatched-enc")
+    got, done = [], threading.Event()
+    user = p.rx.get_local_user()
+
+    class Quit(IVideoEncodedFrameObserver):
+        def on_encoded_video_frame(self, uid, image_buffer, length, info):
+            got.append((uid, image_buffer, info.frame_type))
+            if len(got) == 3:  # SDK calls from the callback: no deadlock on the dispatcher
+                user.unregister_video_encoded_frame_observer(self)
+                p.rx.release()
+                done.set()
+
+    user.register_video_encoded_frame_observer(Quit(), dispatcher=service.dispatcher)
+    for i in range(3):
+        p.sender.send_encoded_video_image(b"au%d" % i * 100, EncodedVideoFrameInfo(
+            codec_type=2, width=64, height=32, frame_type=3 if i == 0 else 4))
+    assert done.wait(10), "dispatched encoded callback deadlocked"  # watchdog
+    assert got == [(1, b"au%d" % i * 100, 3 if i == 0 else 4) for i in range(3)]
+    assert p.rx.released

@@ -1528,7 +1528,9 @@ cdef class Dispatcher:
                     break
             n += 1
             kind = it.kind
-            if kind >= EV_AUDIO:
+            if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
+                _deliver_video(&it)
+            elif kind >= EV_AUDIO:
                 _deliver_owned_audio(&it, kind - EV_AUDIO)
             elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
                 _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
@@ -1619,6 +1621,9 @@ cdef void _deliver_owned_audio(dq_item* it, int which):
             fn(target.local_user, _text(it.s2), fr)
     except BaseException:
         _report("audio frame")
+
+
+include "_video_dispatch.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):

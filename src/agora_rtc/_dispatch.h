@@ -79,21 +79,14 @@ static void dq_free(dqueue* q) {
   free(q);
 }
 
-/* Engine thread: enqueue one item (audio copied once into a new buffer). */
-static int dq_push(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
-                   const audio_frame* frame) {
-  void* data = NULL;
-  size_t nbytes = 0;
-  if (frame) {
-    nbytes = (size_t)frame->samples_per_channel * (size_t)frame->channels * (size_t)frame->bytes_per_sample;
-    data = malloc(nbytes ? nbytes : 1);
-    if (!data) return -1;
-    memcpy(data, frame->buffer, nbytes);
-  }
+/* Engine thread: enqueue one item whose frame.buffer is `owned` (malloc'd, or
+ * NULL); the queue owns it from here, and frees it when the item is dropped. */
+static int dq_push_owned(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
+                         const audio_frame* frame, void* owned) {
   pthread_mutex_lock(&q->lock);
   if (q->closed) {
     pthread_mutex_unlock(&q->lock);
-    free(data);
+    free(owned);
     return -1;
   }
   if (q->count == q->capacity) { /* full: the oldest goes, counted */
@@ -112,12 +105,11 @@ static int dq_push(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const 
   it->i2 = i2;
   dq_copy_str(it->s1, s1);
   dq_copy_str(it->s2, s2);
-  if (frame) {
+  if (frame)
     it->frame = *frame;
-    it->frame.buffer = data;
-  } else {
+  else
     memset(&it->frame, 0, sizeof it->frame);
-  }
+  it->frame.buffer = owned;
   int was_empty = q->count == 0;
   q->count++;
   q->pushed++;
@@ -128,6 +120,19 @@ static int dq_push(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const 
     (void)r;
   }
   return 0;
+}
+
+/* Engine thread: enqueue one item (audio copied once into a new buffer). */
+static int dq_push(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
+                   const audio_frame* frame) {
+  void* data = NULL;
+  if (frame) {
+    size_t nbytes = (size_t)frame->samples_per_channel * (size_t)frame->channels * (size_t)frame->bytes_per_sample;
+    data = malloc(nbytes ? nbytes : 1);
+    if (!data) return -1;
+    memcpy(data, frame->buffer, nbytes);
+  }
+  return dq_push_owned(q, kind, handle, i1, i2, s1, s2, frame, data);
 }
 
 /* Consumer: move the oldest item out (ownership of its buffer moves too). */
@@ -214,6 +219,23 @@ static int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2,
     }
   }
   pthread_mutex_unlock(&dq_routes_lock);
+  return rc;
+}
+
+/* The same for an item that owns `blob` (a video frame copied once by the
+ * caller): no second copy; freed here when nothing routes the handle. */
+static int dq_route_push_blob(int family, int kind, uintptr_t handle, const char* s1, const char* s2, void* blob) {
+  int rc = -1;
+  pthread_mutex_lock(&dq_routes_lock);
+  for (int i = 0; i < dq_route_count; i++) {
+    if (dq_routes[i].handle == handle && dq_routes[i].kind_mask == family) {
+      rc = dq_push_owned(dq_routes[i].q, kind, handle, 0, 0, s1, s2, NULL, blob);
+      blob = NULL;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&dq_routes_lock);
+  free(blob);
   return rc;
 }
 

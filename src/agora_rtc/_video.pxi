@@ -427,6 +427,7 @@ cdef class VideoFrame:
     cdef uint8_t* _u
     cdef uint8_t* _v
     cdef bytes _owned
+    cdef void* _blob      # dispatched: the queue's copy, owned by this frame
     cdef readonly int type, width, height, y_stride, u_stride, v_stride, rotation, avsync_type, alpha_mode
     cdef readonly int64_t render_time_ms
     cdef readonly bytes metadata
@@ -489,11 +490,15 @@ cdef class VideoFrame:
         """The frame as one packed I420 ``bytes`` (Y, then U, then V)."""
         return self.y.tobytes() + self.u.tobytes() + self.v.tobytes()
 
+    def __dealloc__(self):
+        free(self._blob)
+
     def detach(self):
-        """Copy the planes into memory the frame owns, so they outlive the callback."""
+        """Copy the planes into memory the frame owns, so they outlive the callback
+        (a dispatched frame owns its planes already: no copy)."""
         cdef Py_ssize_t cw = (self.width + 1) // 2
         cdef Py_ssize_t ch = (self.height + 1) // 2
-        if self._owned is None:
+        if self._owned is None and self._blob == NULL:
             self._checked()
             self._owned = self.to_i420()
             self._y = <uint8_t*><const char*>self._owned
@@ -582,48 +587,6 @@ cdef video_frame_observer2 _video_observer
 cdef video_encoded_frame_observer _encoded_observer
 _video_observer.on_frame = _tr_video_frame
 _encoded_observer.on_encoded_video_frame = _tr_encoded_frame
-
-
-def user_register_video_observer(uintptr_t user, target, bint encoded=False):
-    """Create an engine observer routed to *target* and register it; returns its handle."""
-    cdef AGORA_HANDLE u = _ptr(user, "register_video_frame_observer")
-    cdef AGORA_HANDLE o
-    cdef int rc
-    with nogil:
-        o = (api.video_encoded_frame_observer_create(&_encoded_observer) if encoded
-             else api.video_frame_observer2_create(&_video_observer))
-    _created(o, "agora_video_encoded_frame_observer_create" if encoded else "agora_video_frame_observer2_create")
-    _video_targets[<uintptr_t>o] = target
-    with nogil:
-        rc = (api.local_user_register_video_encoded_frame_observer(u, o) if encoded
-              else api.local_user_register_video_frame_observer(u, o))
-    if rc < 0:
-        _video_targets.pop(<uintptr_t>o, None)
-        with nogil:
-            if encoded:
-                api.video_encoded_frame_observer_destroy(o)
-            else:
-                api.video_frame_observer2_destroy(o)
-        _check(rc, "agora_local_user_register_video_encoded_frame_observer" if encoded
-               else "agora_local_user_register_video_frame_observer")
-    return <uintptr_t>o
-
-
-def user_unregister_video_observer(uintptr_t user, uintptr_t observer, bint encoded=False):
-    """Unregister and destroy an observer made by user_register_video_observer
-    (waits for a running callback of it)."""
-    cdef AGORA_HANDLE u = _ptr(user, "unregister_video_frame_observer")
-    cdef AGORA_HANDLE o = _ptr(observer, "unregister_video_frame_observer")
-    cdef int rc
-    with nogil:
-        rc = (api.local_user_unregister_video_encoded_frame_observer(u, o) if encoded
-              else api.local_user_unregister_video_frame_observer(u, o))
-        if encoded:
-            api.video_encoded_frame_observer_destroy(o)
-        else:
-            api.video_frame_observer2_destroy(o)
-    _video_targets.pop(observer, None)
-    return _check(rc, "agora_local_user_unregister_video_frame_observer")
 
 
 def forget_video_observer(uintptr_t observer):

@@ -23,6 +23,7 @@ from .connection import RTCConnConfig
 from .observers import IAudioFrameObserver, IRTCConnectionObserver
 from .service import AgoraService as _SyncService
 from .service import AgoraServiceConfig
+from .video import IVideoFrameObserver
 
 __all__ = ["AgoraService", "AgoraServiceConfig", "AudioConsumer", "Connection", "ConnectionFailed", "ConnectionPool",
            "Event",
@@ -136,6 +137,16 @@ class _Router(IAudioFrameObserver):
             stream._put(frame)
 
 
+class _VideoRouter(IVideoFrameObserver):
+    def __init__(self, user):
+        self.user = user
+
+    def on_frame(self, channel_id, uid, frame):
+        for stream in tuple(self.user._video_streams):
+            if stream.user_id is None or stream.user_id == uid:
+                stream._put(frame)
+
+
 class LocalUser:
     """The asyncio view of a connection's local user."""
 
@@ -144,7 +155,9 @@ class LocalUser:
         self.sync = connection.sync.get_local_user()
         self._streams = set()
         self._mixed_streams = set()
+        self._video_streams = set()
         self._observing = False
+        self._observing_video = False
 
     def _observe(self):
         if not self._observing:
@@ -164,14 +177,35 @@ class LocalUser:
         self._observe()
         return Stream(self._mixed_streams, None, maxsize)
 
+    def video_frames(self, user_id=None, *, options=None, maxsize=30):
+        """Raw video frames (I420 ``VideoFrame``, owned: keep them as long as
+        needed) from one remote user or from all, as they arrive. Subscribes to
+        that user's video (or everyone's) with ``options``
+        (VideoSubscriptionOptions: high/low stream). When the consumer falls
+        behind by ``maxsize`` frames the oldest go, counted in ``dropped``."""
+        if user_id is None:
+            self.sync.subscribe_all_video(options)
+        else:
+            self.sync.subscribe_video(str(user_id), options)
+        if not self._observing_video:
+            self.sync.register_video_frame_observer(_VideoRouter(self), dispatcher=self._conn._dispatcher)
+            self._observing_video = True
+        return Stream(self._video_streams, None if user_id is None else str(user_id), maxsize)
+
     def publish_audio(self, track):
         return self.sync.publish_audio(track)
+
+    def publish_video(self, track):
+        return self.sync.publish_video(track)
+
+    def unpublish_video(self, track):
+        return self.sync.unpublish_video(track)
 
     def unpublish_audio(self, track):
         return self.sync.unpublish_audio(track)
 
     def _close_streams(self):
-        for stream in tuple(self._streams) + tuple(self._mixed_streams):
+        for stream in tuple(self._streams) + tuple(self._mixed_streams) + tuple(self._video_streams):
             stream.close()
 
 

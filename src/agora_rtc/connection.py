@@ -253,9 +253,31 @@ class RTCConnection:
         return self._local_user.register_local_user_observer(observer)
 
     def publish_video(self):
-        raise NotImplementedError("video publishing is not available yet in agora_rtc (issue 4)")
+        return self._publishing("publish_video").publish_video()
 
-    unpublish_video = push_video_frame = push_video_encoded_data = publish_video
+    def unpublish_video(self):
+        return self._publishing("unpublish_video").unpublish_video()
+
+    def push_video_frame(self, frame):
+        """Send one ExternalVideoFrame (publish config: video_publish_type YUV)."""
+        return self._publishing("push_video_frame").push_video_frame(frame)
+
+    def push_video_encoded_data(self, data, info):
+        """Send one encoded image with its EncodedVideoFrameInfo (video_publish_type ENCODED_IMAGE)."""
+        return self._publishing("push_video_encoded_data").push_video_encoded_data(data, info)
+
+    def set_video_encoder_configuration(self, config):
+        """The track's encoder configuration: its dimensions cap what receivers get (aspect kept)."""
+        return self._publishing("set_video_encoder_configuration").set_video_encoder_configuration(config)
+
+    def set_simulcast_stream(self, enabled, config):
+        return self._publishing("set_simulcast_stream").set_simulcast_stream(enabled, config)
+
+    def register_video_frame_observer(self, observer, dispatcher=None):
+        return self._local_user.register_video_frame_observer(observer, dispatcher)
+
+    def register_video_encoded_frame_observer(self, observer, dispatcher=None):
+        return self._local_user.register_video_encoded_frame_observer(observer, dispatcher)
 
     def release(self):
         """Disconnect and free the connection, its local user's observers and

@@ -83,16 +83,23 @@ class LocalUser:
     def unsubscribe_all_video(self):
         return _core.user_subscribe_video(self._handle("unsubscribe_all_video"), None, False)
 
-    def register_video_frame_observer(self, observer):
-        """Raw frames of remote users: ``observer.on_frame(channel_id, remote_uid, frame)``."""
-        return self._register_video(observer, False, "on_frame")
+    def register_video_frame_observer(self, observer, dispatcher=None):
+        """Raw frames of remote users: ``observer.on_frame(channel_id, remote_uid, frame)``.
+
+        With ``dispatcher=None`` the callback runs on the engine thread and the
+        frame's planes are the engine's memory, valid during the callback. With
+        a dispatcher (``service.dispatcher`` or an asyncio one) each frame is
+        copied once on the engine thread and the callback runs on the
+        dispatcher's thread, owning its frame, free to call any SDK API."""
+        return self._register_video(observer, False, "on_frame", dispatcher)
 
     def unregister_video_frame_observer(self, observer=None):
         return self._unregister_video(observer, False)
 
-    def register_video_encoded_frame_observer(self, observer):
-        """Encoded frames: ``observer.on_encoded_video_frame(uid, image_buffer, length, info)``."""
-        return self._register_video(observer, True, "on_encoded_video_frame")
+    def register_video_encoded_frame_observer(self, observer, dispatcher=None):
+        """Encoded frames: ``observer.on_encoded_video_frame(uid, image_buffer, length, info)``
+        (``dispatcher`` as for register_video_frame_observer)."""
+        return self._register_video(observer, True, "on_encoded_video_frame", dispatcher)
 
     def unregister_video_encoded_frame_observer(self, observer=None):
         return self._unregister_video(observer, True)
@@ -102,7 +109,8 @@ class LocalUser:
     _register_video_encoded_frame_observer = register_video_encoded_frame_observer
     _unregister_video_encoded_frame_observer = unregister_video_encoded_frame_observer
 
-    def _register_video(self, observer, encoded, method):
+    def _register_video(self, observer, encoded, method, dispatcher=None):
+        from .connection import _queue_of
         from .video import _VideoTarget
         if not callable(getattr(observer, method, None)):
             raise TypeError(f"the video observer needs a {method}() method")
@@ -111,7 +119,7 @@ class LocalUser:
         for key in [k for k in self._video_observers if k[1] == encoded]:
             self._unregister_video(key[0], encoded)
         self._video_observers[(observer, encoded)] = _core.user_register_video_observer(
-            h, _VideoTarget(observer), encoded)
+            h, _VideoTarget(observer), encoded, _queue_of(dispatcher))
         return 0
 
     def _unregister_video(self, observer, encoded):

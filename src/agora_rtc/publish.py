@@ -3,8 +3,10 @@ RtcConnectionPublishConfig, a connection owns its sender and track, and
 ``publish_audio()`` / ``push_audio_pcm_data()`` / ``interrupt_audio()`` replace
 the 2.1 object plumbing. Audio is paced natively (an AudioConsumer)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
+
+from .video import SenderOptions
 
 __all__ = ["AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig",
            "VideoPublishType"]
@@ -52,6 +54,7 @@ class RtcConnectionPublishConfig:
     is_publish_video: bool = False
     audio_publish_type: AudioPublishType = AudioPublishType.AUDIO_PUBLISH_TYPE_PCM
     video_publish_type: VideoPublishType = VideoPublishType.VIDEO_PUBLISH_TYPE_NONE
+    video_encoded_image_sender_options: SenderOptions = field(default_factory=SenderOptions)
 
 
 class ConnectionPublisher:
@@ -60,18 +63,27 @@ class ConnectionPublisher:
     def __init__(self, service, connection, config):
         if not isinstance(config, RtcConnectionPublishConfig):
             raise TypeError(f"publish_config must be an RtcConnectionPublishConfig, not {type(config).__name__}")
-        if config.is_publish_video and config.video_publish_type != VideoPublishType.VIDEO_PUBLISH_TYPE_NONE:
-            raise NotImplementedError("video publishing is not available yet in agora_rtc (issue 4)")
         if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_ENCODED_PCM:
             raise NotImplementedError("encoded audio publishing is not available yet in agora_rtc (issue 7)")
         self.config = config
         self._connection = connection
         self.factory = self.sender = self.track = self.consumer = None
+        self.video_sender = self.video_encoded_sender = self.video_track = None
         self._consumer_format = None
         if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_PCM:
             self.factory = service.create_media_node_factory()
             self.sender = self.factory.create_audio_pcm_data_sender()
             self.track = service.create_custom_audio_track_pcm(self.sender)
+        if config.is_publish_video and config.video_publish_type != VideoPublishType.VIDEO_PUBLISH_TYPE_NONE:
+            self.factory = self.factory or service.create_media_node_factory()
+            if config.video_publish_type == VideoPublishType.VIDEO_PUBLISH_TYPE_YUV:
+                self.video_sender = self.factory.create_video_frame_sender()
+                self.video_track = service.create_custom_video_track_frame(self.video_sender)
+            else:
+                self.video_encoded_sender = self.factory.create_video_encoded_image_sender()
+                self.video_track = service.create_custom_video_track_encoded(
+                    self.video_encoded_sender, config.video_encoded_image_sender_options)
+            self.video_track.set_enabled(1)
         from . import _core
         _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
                                       int(config.audio_scenario))
@@ -109,13 +121,42 @@ class ConnectionPublisher:
             self.track.clear_sender_buffer()
         return 0
 
+    def _need_video(self, what, sender=None):
+        if self.video_track is None or (sender is not None and getattr(self, sender) is None):
+            kind = {"video_sender": "YUV", "video_encoded_sender": "ENCODED_IMAGE"}.get(sender, "any")
+            raise ValueError(f"RTCConnection.{what}(): this connection's publish config does not publish video "
+                             f"(is_publish_video with video_publish_type {kind})")
+        return self.video_track
+
+    def publish_video(self):
+        return self._connection.get_local_user().publish_video(self._need_video("publish_video"))
+
+    def unpublish_video(self):
+        return self._connection.get_local_user().unpublish_video(self._need_video("unpublish_video"))
+
+    def push_video_frame(self, frame):
+        self._need_video("push_video_frame", "video_sender")
+        return self.video_sender.send_video_frame(frame)
+
+    def push_video_encoded_data(self, data, info):
+        self._need_video("push_video_encoded_data", "video_encoded_sender")
+        return self.video_encoded_sender.send_encoded_video_image(data, info)
+
+    def set_video_encoder_configuration(self, config):
+        return self._need_video("set_video_encoder_configuration").set_video_encoder_configuration(config)
+
+    def set_simulcast_stream(self, enabled, config):
+        return self._need_video("set_simulcast_stream").enable_simulcast_stream(enabled, config)
+
     def is_push_to_rtc_completed(self):
         return self.consumer is None or self.consumer.is_push_to_rtc_completed() == 1
 
     def release(self):
         if self.consumer is not None:
             self.consumer.release()
-        for obj in (self.track, self.sender, self.factory):
+        for obj in (self.track, self.sender, self.video_track, self.video_sender, self.video_encoded_sender,
+                    self.factory):
             if obj is not None:
                 obj.release()
         self.consumer = self.track = self.sender = self.factory = None
+        self.video_track = self.video_sender = self.video_encoded_sender = None
