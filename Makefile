@@ -17,8 +17,11 @@ test: dev
 sanitize:
 	$(PY) -m venv .venv-asan
 	.venv-asan/bin/pip install -q 'Cython>=3.0.10' numpy setuptools wheel pytest pytest-timeout soxr hypothesis uvloop simplejpeg av
-	# a regular (not editable) install: the source tree's own build stays untouched
-	AGORA_RTC_SANITIZE=address,undefined .venv-asan/bin/pip install -q --no-build-isolation --force-reinstall --no-deps .
+	# a regular install from a copy of the tree: pip builds in-tree, and sanitized
+	# objects left in ./build would be picked up by the next developer build
+	rm -rf build/asan-src && mkdir -p build/asan-src
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t build/asan-src
+	AGORA_RTC_SANITIZE=address,undefined .venv-asan/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./build/asan-src
 	LD_PRELOAD="$(ASAN_LIB) $(UBSAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 .venv-asan/bin/python -m pytest -q -x tests -p no:cacheprovider
 

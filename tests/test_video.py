@@ -8,7 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from agora_rtc import (EncodedVideoFrameInfo, ExternalVideoFrame, IRTCLocalUserObserver, IVideoEncodedFrameObserver,
+from agora_rtc import (AgoraError, EncodedVideoFrameInfo, ExternalVideoFrame, IRTCLocalUserObserver,
+                       IVideoEncodedFrameObserver,
                        IVideoFrameObserver, RTCConnConfig, SenderOptions, SimulcastStreamConfig, VideoDimensions,
                        VideoCodecType, VideoEncoderConfiguration, VideoPixelFormat, VideoStreamType,
                        VideoSubscriptionOptions)
@@ -401,3 +402,19 @@ def test_dispatched_encoded_callback_may_unregister_and_release(service):
     assert done.wait(10), "dispatched encoded callback deadlocked"  # watchdog
     assert got == [(1, b"au%d" % i * 100, 3 if i == 0 else 4) for i in range(3)]
     assert p.rx.released
+
+
+def test_intra_request_reaches_the_publisher_only(service):
+    p = Pair(service, encoded=True, channel="video-intra")
+    asked = []
+
+    class Publisher(IRTCLocalUserObserver):
+        def on_intra_request_received(self, local_user):
+            asked.append(local_user)
+
+    p.tx.get_local_user().register_local_user_observer(Publisher())
+    assert p.rx.get_local_user().send_intra_request("1") == 0
+    wait_for(lambda: asked, what="on_intra_request_received")
+    assert asked == [p.tx.get_local_user()]
+    with pytest.raises(AgoraError, match="ERR_INVALID_STATE"):  # "2" publishes no video
+        p.tx.get_local_user().send_intra_request("2")

@@ -226,6 +226,7 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_user_video_track_state_changed)(AGORA_HANDLE, user_id_t, AGORA_HANDLE, int, int, int) noexcept nogil
         void (*on_first_remote_video_frame)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
         void (*on_first_remote_video_decoded)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
+        void (*on_intra_request_received)(AGORA_HANDLE) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.
@@ -310,3 +311,4 @@ ctypedef struct AgoraApi:
     int (*local_user_unregister_video_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
     int (*local_user_register_video_encoded_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
     int (*local_user_unregister_video_encoded_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+    int (*local_user_send_intra_request)(AGORA_HANDLE, user_id_t) noexcept nogil

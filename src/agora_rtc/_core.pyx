@@ -117,6 +117,7 @@ _SYMBOLS = (
     "local_user_subscribe_all_video", "local_user_unsubscribe_video", "local_user_unsubscribe_all_video",
     "local_user_register_video_frame_observer", "local_user_unregister_video_frame_observer",
     "local_user_register_video_encoded_frame_observer", "local_user_unregister_video_encoded_frame_observer",
+    "local_user_send_intra_request",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -1265,6 +1266,7 @@ _user_observer.on_first_remote_audio_frame = _tr_first_frame
 _user_observer.on_first_remote_audio_decoded = _tr_first_decoded
 _user_observer.on_video_track_publish_success = _tr_video_publish_success
 _user_observer.on_video_track_unpublished = _tr_video_unpublished
+_user_observer.on_intra_request_received = _tr_intra_request
 _user_observer.on_user_video_track_subscribed = _tr_video_subscribed
 _user_observer.on_user_video_track_state_changed = _tr_video_state
 _user_observer.on_first_remote_video_frame = _tr_first_video_frame

@@ -156,6 +156,17 @@ def user_publish_video(uintptr_t user, uintptr_t track, bint publish=True):
     return _check(rc, "agora_local_user_publish_video" if publish else "agora_local_user_unpublish_video")
 
 
+def user_send_intra_request(uintptr_t user, user_id):
+    """Ask *user_id* (a video publisher in the channel) for a key frame."""
+    cdef AGORA_HANDLE u = _ptr(user, "send_intra_request")
+    cdef bytes uid = _user_id_bytes(user_id)
+    cdef const char* c_uid = uid
+    cdef int rc
+    with nogil:
+        rc = api.local_user_send_intra_request(u, c_uid)
+    return _check(rc, "agora_local_user_send_intra_request")
+
+
 def user_subscribe_video(uintptr_t user, user_id, bint subscribe=True, int stream_type=0,
                          bint encoded_frame_only=False):
     """Subscribe to one user's video (*user_id*) or everyone's (None)."""
@@ -612,6 +623,12 @@ cdef object _track_info_fields(const video_track_info* info):
     cdef str channel = _text(info.channel_id) if info.channel_id != NULL else ""
     return (info.is_local, info.owner_uid, info.track_id, channel, info.stream_type, info.codec_type,
             info.encoded_frame_only, info.source_type, info.observation_position)
+
+
+cdef void _tr_intra_request(AGORA_HANDLE u) noexcept nogil:
+    if agora_python_ready():
+        with gil:
+            _user_event(u, "_on_intra_request_received", ())
 
 
 cdef void _tr_video_subscribed(AGORA_HANDLE u, const char* user_id, const video_track_info* info,

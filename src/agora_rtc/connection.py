@@ -273,6 +273,9 @@ class RTCConnection:
     def set_simulcast_stream(self, enabled, config):
         return self._publishing("set_simulcast_stream").set_simulcast_stream(enabled, config)
 
+    def send_intra_request(self, remote_uid):
+        return self._local_user.send_intra_request(remote_uid)
+
     def register_video_frame_observer(self, observer, dispatcher=None):
         return self._local_user.register_video_frame_observer(observer, dispatcher)
 

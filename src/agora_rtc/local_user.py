@@ -131,6 +131,12 @@ class LocalUser:
             _core.user_unregister_video_observer(h, self._video_observers.pop(key), encoded)
         return 0
 
+    def send_intra_request(self, user_id):
+        """Ask *user_id*, who publishes video, for a key frame (it hears on_intra_request_received)."""
+        return _core.user_send_intra_request(self._handle("send_intra_request"), str(user_id))
+
+    _send_intra_request = send_intra_request
+
     def subscribe_audio(self, user_id):
         return _core.user_subscribe_audio(self._handle("subscribe_audio"), str(user_id), True)
 
@@ -288,6 +294,10 @@ class LocalUser:
     def _on_video_track_publish_success(self, track_handle):
         for o in self._observers:
             o.on_video_track_publish_success(self, self._track(track_handle))
+
+    def _on_intra_request_received(self):
+        for o in self._observers:
+            o.on_intra_request_received(self)
 
     def _on_video_track_unpublished(self, track_handle):
         for o in self._observers:

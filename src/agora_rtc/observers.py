@@ -102,6 +102,9 @@ class IRTCLocalUserObserver:
     def on_video_track_publish_success(self, agora_local_user, agora_local_video_track):
         pass
 
+    def on_intra_request_received(self, agora_local_user):
+        """A subscriber asked for a key frame: send one (encoded senders)."""
+
     def on_video_track_unpublished(self, agora_local_user, agora_local_video_track):
         pass
 

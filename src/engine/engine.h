@@ -313,6 +313,7 @@ int transport_stat(const char* name, double* value); /* g_engine.lock held */
 void transport_send_data(connection* c, const char* path, const ds_packet* p);
 void transport_send_video(connection* c, int simulcast, const struct video_payload* p); /* engine thread */
 void transport_send_video_stop(connection* c);  /* c unpublished its video */
+int transport_send_intra_request(connection* c, const char* user_id); /* 0 if user_id is a member elsewhere */
 
 /* A live object behind an API handle, or NULL (wrong kind, destroyed). */
 connection* connection_from(AGORA_HANDLE h);
@@ -359,6 +360,7 @@ enum event_type {
   EV_FIRST_REMOTE_DECODED,
   EV_VIDEO_PUBLISH_SUCCESS,
   EV_VIDEO_UNPUBLISHED,
+  EV_INTRA_REQUEST,             /* a subscriber asked this publisher for a key frame */
 };
 
 typedef struct event {

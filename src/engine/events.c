@@ -155,6 +155,9 @@ static void deliver(event* e) {
     case EV_VIDEO_UNPUBLISHED:
       if (u) ENGINE_CALLBACK(u->on_video_track_unpublished, &c->user, e->track);
       break;
+    case EV_INTRA_REQUEST:
+      if (u) ENGINE_CALLBACK(u->on_intra_request_received, &c->user);
+      break;
     case EV_ACTIVE_SPEAKER:
       if (u) ENGINE_CALLBACK(u->on_active_speaker, &c->user, e->user_id);
       break;

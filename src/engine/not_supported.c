@@ -19,7 +19,6 @@ AGORA_API_C_VOID agora_remote_video_track_destroy_statistics(AGORA_HANDLE t, rem
 AGORA_API_C_INT agora_remote_video_track_register_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_INT agora_remote_video_track_unregister_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_VOID agora_video_encoded_image_receiver_destroy(AGORA_HANDLE r) {}
-AGORA_API_C_INT agora_local_user_send_intra_request(AGORA_HANDLE u, user_id_t id) { REFUSED; }
 
 /* ---- channel features (issue 7) ---- */
 AGORA_API_C_INT agora_rtc_conn_enable_encryption(AGORA_HANDLE c, int e, const encryption_config* cfg) { REFUSED; }

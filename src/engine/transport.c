@@ -35,7 +35,8 @@
 #define JITTER_TARGET 2        /* frames buffered before playing a remote user */
 #define JITTER_MAX 50          /* more than this: drop the oldest, counted */
 
-enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED, PKT_VIDEO, PKT_VIDEO_STOP };
+enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED, PKT_VIDEO, PKT_VIDEO_STOP,
+       PKT_INTRA_REQUEST };
 #define MAX_PAYLOAD 8192 /* a token (<= 4096), a data stream message, 10 ms of audio or a video_wire */
 #ifdef MSG_CMSG_CLOEXEC
 #define MSG_CMSG_CLOEXEC_IF_ANY MSG_CMSG_CLOEXEC /* a passed descriptor never leaks into exec'd children */
@@ -380,6 +381,18 @@ void transport_send_video_stop(connection* c) {
   }
 }
 
+int transport_send_intra_request(connection* c, const char* user_id) {
+  for (remote_member* m = c->sock >= 0 ? c->remotes : NULL; m; m = m->next) {
+    if (strcmp(m->user_id, user_id) == 0) {
+      pkt_header h;
+      memset(&h, 0, sizeof h);
+      h.type = PKT_INTRA_REQUEST;
+      return send_packet(c, m->path, &h, NULL, 0) == 0 ? 0 : -1;
+    }
+  }
+  return -1;
+}
+
 int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
   if (!m->primed) {
     if (m->count < JITTER_TARGET) return 0;
@@ -503,6 +516,9 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       }
       break;
     }
+    case PKT_INTRA_REQUEST:
+      if (m && c->user.published_video_count) event_post(EV_INTRA_REQUEST, c, m->user_id, 0, NULL);
+      break;
     case PKT_VIDEO_STOP:
       if (m) remote_track_stopped(c, TRACK_VIDEO, m->user_id, REMOTE_VIDEO_STATE_REASON_REMOTE_MUTED);
       break;

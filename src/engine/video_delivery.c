@@ -207,6 +207,26 @@ AGORA_API_C_INT agora_local_user_unpublish_video(AGORA_HANDLE agora_local_user, 
   return rc;
 }
 
+/* A subscriber asks a publisher for a key frame: the publisher's local user
+ * hears on_intra_request_received (its encoder, or the app feeding encoded
+ * images, should send one). Refused when user_id publishes no video here. */
+AGORA_API_C_INT agora_local_user_send_intra_request(AGORA_HANDLE agora_local_user, user_id_t user_id) {
+  local_user* u = local_user_from(agora_local_user);
+  if (!u || !user_id || !user_id[0] || strlen(user_id) > MAX_ID_LEN) return -ERR_INVALID_ARGUMENT;
+  pthread_mutex_lock(&g_engine.lock);
+  int rc = -ERR_INVALID_STATE; /* not connected, or no such publisher */
+  channel* ch = u->conn->channel;
+  for (connection* m = ch ? ch->members : NULL; m; m = m->next_in_channel) {
+    if (m != u->conn && strcmp(m->user_id, user_id) == 0 && m->user.published_video_count) {
+      event_post(EV_INTRA_REQUEST, m, u->conn->user_id, 0, NULL);
+      rc = ERR_OK;
+    }
+  }
+  if (rc != ERR_OK && ch && transport_send_intra_request(u->conn, user_id) == 0) rc = ERR_OK;
+  pthread_mutex_unlock(&g_engine.lock);
+  return rc;
+}
+
 /* ---- subscriptions ---- */
 
 static video_subscription_options options_or_default(const video_subscription_options* o) {

@@ -128,6 +128,7 @@ def test_encoded_access_units_from_another_process_arrive_byte_exact_per_stream(
             assert [g[1] for g in got] == [encoded_payload(stream, i) for i in range(30)]
             assert [g[3] for g in got] == [3 if i % 5 == 0 else 4 for i in range(30)]  # key / delta
             assert {(g[0], g[2], g[4]) for g in got} == {(9, stream, 320 >> stream)}
-        pub.finish()
+        assert rx_low.get_local_user().send_intra_request("9") == 0  # a key frame, please: heard in its process
+        assert "intra request" in pub.finish()
         rx_high.release()
         rx_low.release()

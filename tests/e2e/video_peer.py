@@ -14,7 +14,8 @@ import time
 
 import numpy as np
 
-from agora_rtc import (AgoraService, AgoraServiceConfig, EncodedVideoFrameInfo, RTCConnConfig, SenderOptions,
+from agora_rtc import (AgoraService, AgoraServiceConfig, EncodedVideoFrameInfo, IRTCLocalUserObserver, RTCConnConfig,
+                       SenderOptions,
                        SimulcastStreamConfig, VideoCodecType, VideoDimensions, VideoFrameType, VideoPixelFormat)
 from agora_rtc._testsrc import i420_pattern
 
@@ -35,7 +36,7 @@ def main():
     p.add_argument("frames", type=int)
     p.add_argument("--width", type=int, default=320)
     p.add_argument("--height", type=int, default=180)
-    p.add_argument("--stay", type=float, default=0.5)
+    p.add_argument("--stay", type=float, default=1.0)
     args = p.parse_args()
     w, h = args.width, args.height
     with AgoraService() as svc:
@@ -51,6 +52,11 @@ def main():
             track = svc.create_custom_video_track_encoded(sender, SenderOptions())
         track.enable_simulcast_stream(True, SimulcastStreamConfig(dimensions=VideoDimensions(width=w // 2,
                                                                                              height=h // 2)))
+        class Intra(IRTCLocalUserObserver):
+            def on_intra_request_received(self, local_user):
+                print("intra request", flush=True)
+
+        conn.get_local_user().register_local_user_observer(Intra())
         conn.get_local_user().publish_video(track)
         print("ready", flush=True)
         assert sys.stdin.readline().strip() == "go"
