@@ -23,7 +23,7 @@ sanitize:
 	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t build/asan-src
 	AGORA_RTC_SANITIZE=address,undefined .venv-asan/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./build/asan-src
 	LD_PRELOAD="$(ASAN_LIB) $(UBSAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 .venv-asan/bin/python -m pytest -q -x tests -p no:cacheprovider
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 .venv-asan/bin/python -m pytest -q -x build/asan-src/tests -p no:cacheprovider
 
 # memcheck of the binding's tests: any error or definite leak whose stack
 # touches our code fails (CPython's own reports are counted, not fatal).
