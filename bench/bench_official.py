@@ -9,6 +9,11 @@ Workloads:
   send      CPU of the calling thread per 10 ms PCM frame handed to the engine (16 kHz mono):
             official 2.4 ``RTCConnection.push_audio_pcm_data(bytearray, ...)``
             vs ours ``AudioPcmDataSender.send(bytes, ...)``.
+  video     CPU of the calling thread per raw I420 frame sent (720p, 1080p), 2.4 API on both sides:
+            official ``RTCConnection.push_video_frame(ExternalVideoFrame)`` (a new frame per call,
+            as its examples do) vs ours (the same call, and our fast path ``VideoFrameSender.send(buffer, I420, w, h)``). Measured twice:
+            track unpublished (the engine discards the frame at once: the SDK layer's own cost,
+            what holds the GIL) and published (plus the engine's copy into its queue).
   receive   process CPU per remote frame delivered to a Python
             ``on_playback_audio_frame_before_mixing`` (4 publishers at 16 kHz,
             test clock 20x), minus the same run with no observer (the engine's
@@ -101,7 +106,45 @@ class Count(IAudioFrameObserver):
         return 1
 
 
-if workload == "send":
+def video_sender(width, height, publish):
+    if sdk == "official":
+        from agora.rtc.agora_base import ExternalVideoFrame, RtcConnectionPublishConfig, VideoPublishType
+        conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+            is_publish_audio=False, is_publish_video=True, video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV))
+    else:
+        from agora_rtc import ExternalVideoFrame, RtcConnectionPublishConfig, VideoPixelFormat, VideoPublishType
+        conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+            is_publish_audio=False, is_publish_video=True, video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV))
+    conn.connect("", "video", "1")
+    if publish:
+        conn.publish_video()
+    buf = bytearray(width * height * 3 // 2)
+    # A new frame per call, as the official examples do: its send_video_frame() sets frame.buffer to None.
+    sends = {"push_video_frame": lambda: conn.push_video_frame(
+        ExternalVideoFrame(type=1, format=1, buffer=buf, stride=width, height=height, timestamp=0))}
+    if sdk != "official":
+        fast = conn._publisher.video_sender
+        data = bytes(buf)
+        sends["send"] = lambda: fast.send(data, VideoPixelFormat.I420, width, height)
+    return sends
+
+
+if workload.startswith("video"):
+    _, size, published = workload.split(":")
+    width, height = {"720p": (1280, 720), "1080p": (1920, 1080)}[size]
+    calls = 300 if published == "1" else 2000  # a published 1080p send copies 3 MB: fewer calls
+    out = {}
+    for name, send in video_sender(width, height, published == "1").items():
+        for _ in range(20):
+            rc = send()
+            assert rc == 0, f"{sdk} {name} returned {rc}: a failing call is not a measurement"
+        t0 = time.thread_time()
+        for _ in range(calls):
+            send()
+        out[name] = (time.thread_time() - t0) / calls
+        time.sleep(0.3)  # let the engine thread drain what was queued
+    print(json.dumps(out))
+elif workload == "send":
     send, clear = publisher("send", "1")
     for _ in range(SEND_CALLS):  # warm-up: the engine allocates its queue slots on first use
         send()
@@ -147,9 +190,14 @@ def main():
     send = {"official": [], "agora_rtc": []}
     recv = {"official": [], "agora_rtc": []}
     delivered = {"official": [], "agora_rtc": []}
+    video = {}  # (size, published, sdk, call) -> [seconds per call]
     for _ in range(args.reps):  # interleaved, so drift on the machine hits both sides alike
         for sdk in ("official", "agora_rtc"):
             send[sdk].append(run(root, sdk, "send")["per_call_s"])
+            for size in ("720p", "1080p"):
+                for published in ("0", "1"):
+                    for call, secs in run(root, sdk, f"video:{size}:{published}").items():
+                        video.setdefault((size, published, sdk, call), []).append(secs)
             with_obs = run(root, sdk, "receive", observe=True)
             without = run(root, sdk, "receive", observe=False)
             frames = with_obs["delivered"]
@@ -163,6 +211,15 @@ def main():
     }
     figures["send_ratio_official_over_ours"] = (figures["send_us_per_frame"]["official"] /
                                                 figures["send_us_per_frame"]["agora_rtc"])
+    figures["video_send_us_per_frame"] = {
+        f"{size} {'published' if published == '1' else 'unpublished'} {sdk} {call}": min(v) * 1e6
+        for (size, published, sdk, call), v in sorted(video.items())}
+    for size in ("720p", "1080p"):
+        for published, label in (("0", "unpublished"), ("1", "published")):
+            official_us = min(video[(size, published, "official", "push_video_frame")])
+            for call in ("push_video_frame", "send"):
+                ours = min(video[(size, published, "agora_rtc", call)])
+                figures.setdefault("video_ratio_official_over_ours", {})[f"{size} {label} {call}"] = official_us / ours
     r = figures["receive_us_per_frame"]
     if len(r) == 2:
         figures["receive_ratio_official_over_ours"] = r["official"] / r["agora_rtc"]
