@@ -88,11 +88,16 @@ def test_tts_barge_in_example_stops_when_a_user_talks():
     assert "barge-in: 42 started talking" in stdout and stdout.strip().endswith("interrupted")
 
 
-def test_bench_command_reports_the_foundation_figures():
-    run = subprocess.run([sys.executable, "-m", "agora_rtc", "bench"], capture_output=True, text=True, timeout=120)
+def test_bench_command_reports_the_foundation_figures(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "agora_rtc", "bench", "--out", str(tmp_path)], capture_output=True,
+                         text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "send() per 10 ms frame, 16kmono" in out and "send() per 10 ms frame, 48kstereo" in out
     assert "C->Python per delivered frame" in out
     arrived = re.search(r"(\d+)/(\d+) frames arrived", out)
     assert arrived and arrived.group(1) == arrived.group(2) == "300"  # every latency probe frame came back
+    # video: every paced frame delivered in both modes, and the report holds the same figures as the output
+    assert "video frames delivered, direct: 300" in out and "video frames delivered, dispatched: 300" in out
+    report = (tmp_path / "report.md").read_text()
+    assert "| video send 1080p I420, unpublished |" in report and "| send->receive latency |" in report

@@ -1,8 +1,11 @@
 """``agora-rtc bench``: Python cost per PCM send, C->Python cost per received
-frame, and send->receive latency, all on the loopback engine.
+frame, send->receive latency, and video: cost per raw/encoded send and per
+delivered frame (direct and dispatched), all on the loopback engine.
 
     agora-rtc bench              # wall-clock figures
     agora-rtc bench --callgrind  # + instruction counts (repeatable; needs valgrind)
+    agora-rtc bench --out DIR    # + DIR/report.md (figures and machine) and, with
+                                 #   matplotlib (pip install 'agora-rtc[plots]'), DIR/latency.png
 
 More (side by side with the official SDK, VAD, pacing, asyncio, many
 processes) in the repository's bench/ folder.
@@ -180,8 +183,112 @@ def callgrind_send():
         return total / 20000, (engine or 0) / 20000
 
 
+def bench_video(reps=5):
+    """Video: seconds per raw send (track unpublished: the binding's own cost; published: + the
+    engine's copy), per encoded send, and process CPU per delivered 720p frame, direct vs dispatched."""
+    from .video import EncodedVideoFrameInfo, IVideoFrameObserver, VideoPixelFormat
+    out = {}
+    svc = make_service()
+    try:
+        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn.connect("", "bench-video", "camera")
+        factory = svc.create_media_node_factory()
+        sender = factory.create_video_frame_sender()
+        track = svc.create_custom_video_track_frame(sender)
+        for name, (w, h) in (("720p", (1280, 720)), ("1080p", (1920, 1080))):
+            frame = bytes(w * h * 3 // 2)
+            for published, calls in ((False, 5000), (True, 200)):
+                if published:
+                    conn.get_local_user().publish_video(track)
+                samples = []
+                for _ in range(reps):
+                    t0 = time.perf_counter()
+                    for _ in range(calls):
+                        sender.send(frame, VideoPixelFormat.I420, w, h)
+                    samples.append((time.perf_counter() - t0) / calls)
+                    time.sleep(0.05)  # the engine thread drains its queue
+                out[f"send {name} I420, {'published' if published else 'unpublished'}"] = min(samples)
+                if published:
+                    conn.get_local_user().unpublish_video(track)
+        enc = factory.create_video_encoded_image_sender()
+        enc_track = svc.create_custom_video_track_encoded(enc)
+        conn.get_local_user().publish_video(enc_track)
+        unit, info = bytes(50_000), EncodedVideoFrameInfo(codec_type=2, width=1280, height=720, frame_type=4)
+        samples = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            for _ in range(2000):
+                enc.send_encoded_video_image(unit, info)
+            samples.append((time.perf_counter() - t0) / 2000)
+            time.sleep(0.05)
+        out["send encoded 50 kB access unit"] = min(samples)
+        conn.release()
+
+        class Count(IVideoFrameObserver):
+            n = 0
+
+            def on_frame(self, channel_id, uid, frame):
+                Count.n += 1
+
+        for mode in ("direct", "dispatched"):
+            viewer = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_video=1))
+            counter = Count()
+            viewer.get_local_user().register_video_frame_observer(
+                counter, dispatcher=svc.dispatcher if mode == "dispatched" else None)
+            viewer.connect("", f"bench-video-{mode}", "viewer")
+            cam = svc.create_rtc_connection(RTCConnConfig())
+            cam.connect("", f"bench-video-{mode}", "camera")
+            s = factory.create_video_frame_sender()
+            t = svc.create_custom_video_track_frame(s)
+            cam.get_local_user().publish_video(t)
+            frame, frames = bytes(1280 * 720 * 3 // 2), 300
+            Count.n = 0
+            c0 = time.process_time()
+            for _ in range(frames):
+                s.send(frame, VideoPixelFormat.I420, 1280, 720)
+                time.sleep(0.001)  # paced, so the queue (64 frames) never drops
+            deadline = time.monotonic() + 10
+            while Count.n < frames and time.monotonic() < deadline:
+                time.sleep(0.005)
+            out[f"process CPU per 720p frame sent+delivered, {mode}"] = (time.process_time() - c0) / max(Count.n, 1)
+            out[f"frames delivered, {mode}"] = Count.n
+            cam.release()
+            viewer.release()
+    finally:
+        svc.release()
+    return out
+
+
+def write_report(folder, lines, latencies):
+    """report.md with the figures and the machine; latency.png when matplotlib is installed."""
+    import platform
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "report.md"), "w") as f:
+        f.write("# agora-rtc bench\n\n")
+        f.write(f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}\n")
+        f.write(f"- Python {platform.python_version()}, numpy {np.__version__}\n\n")
+        f.write("| figure | value |\n|---|---|\n")
+        for name, value in lines:
+            f.write(f"| {name} | {value} |\n")
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(no plot: pip install 'agora-rtc[plots]' for latency.png)")
+        return
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(latencies, bins=50)
+    ax.set_xlabel("send -> receive latency (ms), 16 kHz audio frames")
+    ax.set_ylabel("frames")
+    fig.tight_layout()
+    fig.savefig(os.path.join(folder, "latency.png"), dpi=120)
+    plt.close(fig)
+
+
 def add_arguments(parser):
     parser.add_argument("--callgrind", action="store_true", help="also count instructions with valgrind")
+    parser.add_argument("--out", help="write report.md (and latency.png with matplotlib) into this folder")
 
 
 def main(args=None):
@@ -189,24 +296,35 @@ def main(args=None):
         parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(parser)
         args = parser.parse_args()
+    report = []
+
+    def say(name, value):
+        print(f"{name}: {value}")
+        report.append((name, value))
+
     svc = make_service()
     try:
         for name, secs in bench_send(svc).items():
-            print(f"send() per 10 ms frame, {name:9s}: {secs * 1e6:6.3f} us (wall, min of 7 x 20000)")
+            say(f"send() per 10 ms frame, {name}", f"{secs * 1e6:.3f} us (wall, min of 7 x 20000)")
     finally:
         svc.release()
     per_frame, delivered = bench_callback()
-    print(f"C->Python per delivered frame:    {per_frame * 1e6:6.3f} us CPU ({delivered} frames, direct mode)")
+    say("C->Python per delivered frame", f"{per_frame * 1e6:.3f} us CPU ({delivered} frames, direct mode)")
     lat, n = bench_latency()
     p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
-    print(f"send->receive latency: p50 {p50:.2f} ms ({p50 / 10:.2f} frames), p99 {p99:.2f} ms "
-          f"({p99 / 10:.2f} frames), {len(lat)}/{n} frames arrived")
+    say("send->receive latency", f"p50 {p50:.2f} ms ({p50 / 10:.2f} frames), p99 {p99:.2f} ms "
+        f"({p99 / 10:.2f} frames), {len(lat)}/{n} frames arrived")
+    for name, value in bench_video().items():
+        say(f"video {name}", f"{value}" if name.startswith("frames") else f"{value * 1e6:.2f} us")
     if args.callgrind:
         cg = callgrind_send()
         if cg:
             total, engine = cg
-            print(f"callgrind send(): {total:.0f} instructions per call, {engine:.0f} in the engine, "
-                  f"{total - engine:.0f} in Python+_core")
+            say("callgrind send()", f"{total:.0f} instructions per call, {engine:.0f} in the engine, "
+                f"{total - engine:.0f} in Python+_core")
+    if args.out:
+        write_report(args.out, report, lat)
+        print(f"report written to {args.out}")
     return 0
 
 
