@@ -4,11 +4,12 @@
         --remoteUserId 1 --sampleRate 16000 --numOfChannels 1 --seconds 5 --output received.wav
 """
 
-import argparse
 import threading
 import wave
 
-from agora_rtc import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+from common import example_parser, run_example
+
+from agora_rtc import IAudioFrameObserver, RTCConnConfig
 
 
 class Recorder(IAudioFrameObserver):
@@ -46,11 +47,7 @@ def run_receiver(args, service, ready=None):
 
 
 def parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--appId", default="loopback-app")
-    p.add_argument("--token", default="")
-    p.add_argument("--channelId", default="demo")
-    p.add_argument("--userId", default="2")
+    p = example_parser(__doc__, user_id="2")
     p.add_argument("--remoteUserId", default="", help="only this user (default: everyone)")
     p.add_argument("--sampleRate", type=int, default=16000)
     p.add_argument("--numOfChannels", type=int, default=1)
@@ -61,10 +58,7 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
-    with AgoraService() as service:
-        service.initialize(AgoraServiceConfig(appid=args.appId))
-        run_receiver(args, service)
+    run_example(parser(), run_receiver)
 
 
 if __name__ == "__main__":

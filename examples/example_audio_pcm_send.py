@@ -8,13 +8,14 @@ loopback engine (channels shared by every process on this host), or on Agora's
 library with AGORA_RTC_SDK=/path/to/libagora_rtc_sdk.so.
 """
 
-import argparse
 import time
 import wave
 
 import numpy as np
 
-from agora_rtc import AgoraService, AgoraServiceConfig, PcmAudioFrame, RTCConnConfig
+from common import example_parser, paced, run_example
+
+from agora_rtc import PcmAudioFrame, RTCConnConfig
 
 
 def load_pcm(path, sample_rate, channels, seconds):
@@ -39,10 +40,8 @@ def run_sender(args, service):
     conn.get_local_user().publish_audio(track)
     samples = args.sampleRate // 100  # one 10 ms frame per call
     step = samples * args.numOfChannels
-    start = time.perf_counter()
-    for i, offset in enumerate(range(0, len(pcm) - step + 1, step)):
-        while time.perf_counter() < start + i * 0.01:
-            time.sleep(0.001)
+    offsets = range(0, len(pcm) - step + 1, step)
+    for i, offset in zip(paced(len(offsets), 0.01), offsets):
         frame = PcmAudioFrame(data=pcm[offset:offset + step], samples_per_channel=samples,
                               number_of_channels=args.numOfChannels, sample_rate=args.sampleRate,
                               timestamp=int(i * 10), present_time_ms=i + 1)
@@ -53,11 +52,7 @@ def run_sender(args, service):
 
 
 def parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--appId", default="loopback-app")
-    p.add_argument("--token", default="")
-    p.add_argument("--channelId", default="demo")
-    p.add_argument("--userId", default="1")
+    p = example_parser(__doc__, user_id="1")
     p.add_argument("--audioFile", default="")
     p.add_argument("--sampleRate", type=int, default=16000)
     p.add_argument("--numOfChannels", type=int, default=1)
@@ -66,10 +61,7 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
-    with AgoraService() as service:
-        service.initialize(AgoraServiceConfig(appid=args.appId))
-        run_sender(args, service)
+    run_example(parser(), run_sender)
 
 
 if __name__ == "__main__":

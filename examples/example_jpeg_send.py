@@ -10,11 +10,12 @@ picture from file bytes to sent. Without --dir or --mjpeg it sends generated
 pictures.
 """
 
-import argparse
 import os
 import time
 
-from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig
+from common import example_parser, paced, run_example
+
+from agora_rtc import RTCConnConfig
 from agora_rtc.jpeg import jpeg_frames
 
 
@@ -45,10 +46,7 @@ def run_sender(args, service):
     conn.get_local_user().publish_video(track)
     count = int(args.seconds * args.fps)
     spent = 0.0
-    start = time.perf_counter()
-    for i in range(count):
-        while time.perf_counter() < start + i / args.fps:
-            time.sleep(0.001)
+    for i in paced(count, 1 / args.fps):
         t = time.perf_counter()
         rgba = sender.send_jpeg(jpegs[i % len(jpegs)], timestamp_ms=int(i * 1000 / args.fps))
         spent += time.perf_counter() - t
@@ -61,11 +59,7 @@ def run_sender(args, service):
 
 
 def parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--appId", default="loopback-app")
-    p.add_argument("--token", default="")
-    p.add_argument("--channelId", default="demo")
-    p.add_argument("--userId", default="1")
+    p = example_parser(__doc__, user_id="1")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--dir", default="", help="a folder of .jpg/.jpeg files")
     source.add_argument("--mjpeg", default="", help="a file of concatenated JPEGs")
@@ -75,10 +69,7 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
-    with AgoraService() as service:
-        service.initialize(AgoraServiceConfig(appid=args.appId, enable_video=1))
-        run_sender(args, service)
+    run_example(parser(), run_sender, enable_video=True)
 
 
 if __name__ == "__main__":

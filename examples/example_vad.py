@@ -11,7 +11,6 @@ in the file). --lowLatency starts after 100 ms of speech instead of 300 ms.
 import argparse
 import os
 import threading
-import time
 import wave
 
 from agora_rtc import (AgoraService, AgoraServiceConfig, AudioVadConfigV2, AudioVadV2, IAudioFrameObserver,

@@ -10,10 +10,11 @@ Without --videoFile it sends a generated stream (IDR every --gop frames) that
 any H.264 decoder plays. The stream loops until --seconds.
 """
 
-import argparse
 import time
 
-from agora_rtc import (AgoraService, AgoraServiceConfig, EncodedVideoFrameInfo, RTCConnConfig, SenderOptions,
+from common import example_parser, paced, run_example
+
+from agora_rtc import (EncodedVideoFrameInfo, RTCConnConfig, SenderOptions,
                        VideoCodecType, VideoFrameType)
 from agora_rtc._testsrc import h264_stream
 from agora_rtc.h264 import AccessUnitSplitter, access_units
@@ -42,10 +43,7 @@ def run_sender(args, service):
     track = service.create_custom_video_track_encoded(sender, SenderOptions())
     conn.get_local_user().publish_video(track)
     count = int(args.seconds * args.fps)
-    start = time.perf_counter()
-    for i in range(count):
-        while time.perf_counter() < start + i / args.fps:
-            time.sleep(0.001)
+    for i in paced(count, 1 / args.fps):
         au = units[i % len(units)]
         info = EncodedVideoFrameInfo(
             codec_type=VideoCodecType.VIDEO_CODEC_H264, width=args.width, height=args.height,
@@ -60,11 +58,7 @@ def run_sender(args, service):
 
 
 def parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--appId", default="loopback-app")
-    p.add_argument("--token", default="")
-    p.add_argument("--channelId", default="demo")
-    p.add_argument("--userId", default="1")
+    p = example_parser(__doc__, user_id="1")
     p.add_argument("--videoFile", default="")
     p.add_argument("--width", type=int, default=320)
     p.add_argument("--height", type=int, default=240)
@@ -75,10 +69,7 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
-    with AgoraService() as service:
-        service.initialize(AgoraServiceConfig(appid=args.appId, enable_video=1))
-        run_sender(args, service)
+    run_example(parser(), run_sender, enable_video=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ and appends each access unit to ``U.h264`` (Annex-B, plays with ffplay).
 Stops after --frames frames in all or --seconds, whichever comes first.
 """
 
-import argparse
 import os
 import threading
 import time
@@ -20,7 +19,9 @@ from collections import Counter
 
 import numpy as np
 
-from agora_rtc import (AgoraService, AgoraServiceConfig, IVideoEncodedFrameObserver, IVideoFrameObserver,
+from common import example_parser, run_example
+
+from agora_rtc import (IVideoEncodedFrameObserver, IVideoFrameObserver,
                        RTCConnConfig, VideoSubscriptionOptions)
 
 
@@ -109,11 +110,7 @@ def run_receiver(args, service):
 
 
 def parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--appId", default="loopback-app")
-    p.add_argument("--token", default="")
-    p.add_argument("--channelId", default="demo")
-    p.add_argument("--userId", default="2")
+    p = example_parser(__doc__, user_id="2")
     p.add_argument("--remoteUserId", default="", help="only this user (default: everyone)")
     p.add_argument("--encoded", action="store_true", help="save the encoded stream (.h264) instead of frames")
     p.add_argument("--jpeg", action="store_true", help="also save each user's first frame as JPEG")
@@ -124,10 +121,7 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
-    with AgoraService() as service:
-        service.initialize(AgoraServiceConfig(appid=args.appId, enable_video=1))
-        run_receiver(args, service)
+    run_example(parser(), run_receiver, enable_video=True)
 
 
 if __name__ == "__main__":

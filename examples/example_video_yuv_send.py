@@ -11,12 +11,13 @@ number. Runs on the bundled loopback engine (channels shared by every process
 on this host), or on Agora's library with AGORA_RTC_SDK=/path/to/libagora_rtc_sdk.so.
 """
 
-import argparse
 import time
 
 import numpy as np
 
-from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig, VideoDimensions, VideoEncoderConfiguration
+from common import example_parser, paced, run_example
+
+from agora_rtc import RTCConnConfig, VideoDimensions, VideoEncoderConfiguration
 from agora_rtc import VideoPixelFormat
 from agora_rtc._testsrc import i420_pattern, rgba_pattern
 
@@ -57,10 +58,7 @@ def run_sender(args, service):
     looped = frames_from_file(args.videoFile, args.format, args.width, args.height) if args.videoFile else None
     count = int(args.seconds * args.fps)
     fmt = getattr(VideoPixelFormat, args.format)
-    start = time.perf_counter()
-    for i in range(count):
-        while time.perf_counter() < start + i / args.fps:
-            time.sleep(0.001)
+    for i in paced(count, 1 / args.fps):
         frame = looped[i % len(looped)] if looped else generated_frame(i, args.format, args.width, args.height)
         sender.send(frame, fmt, args.width, args.height, timestamp_ms=int(i * 1000 / args.fps))
     time.sleep(0.2)  # the last frames reach the others before we leave
@@ -70,11 +68,7 @@ def run_sender(args, service):
 
 
 def parser():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--appId", default="loopback-app")
-    p.add_argument("--token", default="")
-    p.add_argument("--channelId", default="demo")
-    p.add_argument("--userId", default="1")
+    p = example_parser(__doc__, user_id="1")
     p.add_argument("--videoFile", default="")
     p.add_argument("--format", choices=sorted(BYTES_PER_PIXEL), default="I420")
     p.add_argument("--width", type=int, default=640)
@@ -85,10 +79,7 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
-    with AgoraService() as service:
-        service.initialize(AgoraServiceConfig(appid=args.appId, enable_video=1))
-        run_sender(args, service)
+    run_example(parser(), run_sender, enable_video=True)
 
 
 if __name__ == "__main__":
