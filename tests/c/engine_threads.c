@@ -3,7 +3,10 @@
  * subscriptions, observers, volume indication and parameters, a data thread
  * sends stream messages, a video thread sends RGBA frames (converted and
  * queued without the engine lock) while the control thread re-registers the
- * video observer, and the engine and transport threads deliver.
+ * video observer, and the engine and transport threads deliver. With
+ * "transport", a forked child process publishes video too: its frames come in
+ * through the transport thread (a shared-memory file per frame) while all that
+ * runs, and ours go out to it.
  * Built with -fsanitize=thread by `make tsan`; must finish with no report and
  * the expected deliveries. */
 #include <pthread.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agora_c/agora_base.h"
@@ -23,11 +27,54 @@
 #include "agora_c/agora_service.h"
 #include "agora_c/agora_video_track.h"
 
-static atomic_int frames, messages, joined, stop, video_frames;
+static atomic_int frames, messages, joined, stop, video_frames, remote_video_frames;
 
 static void on_video_frame(AGORA_HANDLE o, const char* ch, user_id_t uid, const video_frame* f) {
   (void)o, (void)ch, (void)uid;
   if (f->width == 32 && f->height == 16 && f->y_buffer[0] == 16) atomic_fetch_add(&video_frames, 1);
+  if (f->width == 48 && f->height == 16 && f->y_buffer[0] == 200 && strcmp(uid, "far") == 0)
+    atomic_fetch_add(&remote_video_frames, 1);
+}
+
+/* The forked child: another process in the same channel, publishing 48x16 I420 frames. */
+static int far_publisher(void) {
+  AGORA_HANDLE s = agora_service_create();
+  agora_service_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.app_id = "tsan";
+  cfg.use_string_uid = 1;
+  if (agora_service_initialize(s, &cfg) != 0) return 1;
+  rtc_conn_config cc;
+  memset(&cc, 0, sizeof cc);
+  cc.client_role_type = CLIENT_ROLE_BROADCASTER;
+  AGORA_HANDLE c = agora_rtc_conn_create(s, &cc);
+  agora_rtc_conn_connect(c, "", "room", "far");
+  AGORA_HANDLE f = agora_service_create_media_node_factory(s);
+  AGORA_HANDLE vs = agora_media_node_factory_create_video_frame_sender(f);
+  AGORA_HANDLE vt = agora_service_create_custom_video_track_frame(s, vs);
+  agora_local_video_track_set_enabled(vt, 1);
+  agora_local_user_publish_video(agora_rtc_conn_get_local_user(c), vt);
+  static uint8_t i420[48 * 16 * 3 / 2];
+  memset(i420, 200, sizeof i420);
+  usleep(300000); /* the parent's members say hello */
+  for (int i = 0; i < 150; i++) {
+    external_video_frame v;
+    memset(&v, 0, sizeof v);
+    v.type = VIDEO_BUFFER_RAW_DATA;
+    v.format = VIDEO_PIXEL_I420;
+    v.buffer = i420;
+    v.stride = 48;
+    v.height = 16;
+    agora_video_frame_sender_send(vs, &v);
+    usleep(5000);
+  }
+  usleep(300000);
+  agora_service_release(s);
+  agora_rtc_conn_destroy(c);
+  agora_local_video_track_destroy(vt);
+  agora_video_frame_sender_destroy(vs);
+  agora_media_node_factory_destroy(f);
+  return 0;
 }
 
 static int on_before_mixing(AGORA_HANDLE u, const char* ch, user_id_t uid, const audio_frame* f) {
@@ -116,6 +163,8 @@ int main(int argc, char** argv) {
   int transport = argc > 1 && strcmp(argv[1], "transport") == 0;
   if (transport && mkdtemp(dir)) setenv("AGORA_RTC_LOOPBACK_DIR", dir, 1);
   else setenv("AGORA_RTC_LOOPBACK_TRANSPORT", "off", 1);
+  pid_t child = -1;
+  if (transport && (child = fork()) == 0) _exit(far_publisher()); /* before any thread exists */
   svc = agora_service_create();
   agora_service_config cfg;
   memset(&cfg, 0, sizeof cfg);
@@ -161,6 +210,11 @@ int main(int argc, char** argv) {
   pthread_create(&t[3], NULL, video_loop, NULL);
   for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
   for (int i = 0; i < 200 && atomic_load(&messages) < 300; i++) usleep(10000);
+  int child_status = 0;
+  if (child > 0) {
+    for (int i = 0; i < 300 && atomic_load(&remote_video_frames) == 0; i++) usleep(10000);
+    waitpid(child, &child_status, 0);
+  }
 
   /* Release in the official SDK's order: service first, children after. */
   agora_service_release(svc);
@@ -172,12 +226,13 @@ int main(int argc, char** argv) {
   agora_video_frame_sender_destroy(video_sender);
   agora_audio_pcm_data_sender_destroy(sender);
   agora_media_node_factory_destroy(factory);
-  printf("engine_threads%s: joined %d, frames %d, messages %d/300, video frames %d\n",
+  printf("engine_threads%s: joined %d, frames %d, messages %d/300, video frames %d, from the other process %d\n",
          transport ? " (transport on)" : "", atomic_load(&joined), atomic_load(&frames), atomic_load(&messages),
-         atomic_load(&video_frames));
+         atomic_load(&video_frames), atomic_load(&remote_video_frames));
   if (transport) rmdir(dir);
+  int child_ok = child < 0 || (WIFEXITED(child_status) && WEXITSTATUS(child_status) == 0);
   return atomic_load(&joined) >= 1 && atomic_load(&frames) > 0 && atomic_load(&messages) == 300 &&
-                 atomic_load(&video_frames) > 0
+                 atomic_load(&video_frames) > 0 && (!transport || atomic_load(&remote_video_frames) > 0) && child_ok
              ? 0
              : 1;
 }
