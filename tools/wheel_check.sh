@@ -39,7 +39,7 @@ fi
 
 # A fresh venv, the wheel and the test requirements only; no compiler reachable.
 $py -m venv "$work/test-venv"
-"$work/test-venv/bin/pip" install -q "$wheel" pytest pytest-timeout soxr hypothesis uvloop
+"$work/test-venv/bin/pip" install -q "${wheel}[test]"  # the test extra: one list, in pyproject.toml
 # The project's tests and examples (as cibuildwheel's {project}), not its sources.
 tests="$work/tests"
 rm -rf "$tests" "$work/examples" && cp -r "$root/tests" "$tests" && cp -r "$root/examples" "$work/examples"
