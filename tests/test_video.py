@@ -418,3 +418,49 @@ def test_intra_request_reaches_the_publisher_only(service):
     assert asked == [p.tx.get_local_user()]
     with pytest.raises(AgoraError, match="ERR_INVALID_STATE"):  # "2" publishes no video
         p.tx.get_local_user().send_intra_request("2")
+
+
+def test_video_events_through_a_dispatcher_match_direct_delivery(service):
+    """With set_event_dispatcher the local user's video events run on the dispatch thread, same arguments."""
+    got, threads = {}, set()
+
+    class Watch(IRTCLocalUserObserver):
+        def __init__(self, name):
+            self.name = name
+
+        def _log(self, *event):
+            threads.add(threading.current_thread().name)
+            got.setdefault(self.name, []).append(event)
+
+        def on_video_track_publish_success(self, local_user, track):
+            self._log("published", track is not None)
+
+        def on_intra_request_received(self, local_user):
+            self._log("intra")
+
+        def on_user_video_track_subscribed(self, local_user, user_id, info, track):
+            self._log("subscribed", user_id, info.owner_uid, info.channel_id, track is not None)
+
+        def on_user_video_track_state_changed(self, local_user, user_id, track, state, reason, elapsed):
+            self._log("state", user_id, state, reason)
+
+        def on_first_remote_video_frame(self, local_user, user_id, width, height, elapsed):
+            self._log("first", user_id, width, height)
+
+    tx, _ = join(service, "video-events-d", "1")
+    rx, _ = join(service, "video-events-d", "2", config=RTCConnConfig(auto_subscribe_video=1))
+    for conn, name in ((tx, "tx"), (rx, "rx")):
+        conn.set_event_dispatcher(service.dispatcher)
+        conn.get_local_user().register_local_user_observer(Watch(name))
+    factory = service.create_media_node_factory()
+    sender = factory.create_video_frame_sender()
+    track = service.create_custom_video_track_frame(sender)
+    tx.get_local_user().publish_video(track)
+    sender.send(i420(16, 8)[3], I420, 16, 8)
+    wait_for(lambda: ("first", "1", 16, 8) in got.get("rx", []), what=f"first frame event in {got}")
+    rx.get_local_user().send_intra_request("1")
+    wait_for(lambda: ("intra",) in got.get("tx", []), what="intra request event")
+    assert got["tx"][0] == ("published", True)
+    assert ("subscribed", "1", 1, "video-events-d", True) in got["rx"]
+    assert ("state", "1", RemoteVideoState.DECODING, RemoteVideoStateReason.REMOTE_UNMUTED) in got["rx"]
+    assert threads == {"agora-rtc-dispatch"}

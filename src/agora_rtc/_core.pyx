@@ -1532,6 +1532,8 @@ cdef class Dispatcher:
             kind = it.kind
             if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
                 _deliver_video(&it)
+            elif kind >= EV_V_PUBLISH_SUCCESS:
+                _deliver_video_event(&it)
             elif kind >= EV_AUDIO:
                 _deliver_owned_audio(&it, kind - EV_AUDIO)
             elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
@@ -1663,6 +1665,13 @@ _user_observer_d.on_user_audio_track_subscribed = _dtr_audio_subscribed
 _user_observer_d.on_user_audio_track_state_changed = _dtr_audio_state
 _user_observer_d.on_first_remote_audio_frame = _dtr_first_frame
 _user_observer_d.on_first_remote_audio_decoded = _dtr_first_decoded
+_user_observer_d.on_video_track_publish_success = _dtr_video_publish_success
+_user_observer_d.on_video_track_unpublished = _dtr_video_unpublished
+_user_observer_d.on_intra_request_received = _dtr_intra_request
+_user_observer_d.on_user_video_track_subscribed = _dtr_video_subscribed
+_user_observer_d.on_user_video_track_state_changed = _dtr_video_state
+_user_observer_d.on_first_remote_video_frame = _dtr_first_video_frame
+_user_observer_d.on_first_remote_video_decoded = _dtr_first_video_decoded
 
 memset(&_audio_observer_d, 0, sizeof(_audio_observer_d))
 _audio_observer_d.on_playback_audio_frame_before_mixing = _dtr_before_mixing

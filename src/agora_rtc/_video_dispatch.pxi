@@ -183,3 +183,90 @@ def user_unregister_video_observer(uintptr_t user, uintptr_t observer, bint enco
     dq_route_clear(observer, FAMILY_VIDEO)
     _video_targets.pop(observer, None)
     return _check(rc, "agora_local_user_unregister_video_frame_observer")
+
+
+# --------------------------------------------------------------------------
+# Local-user video events, dispatched: the same targets and arguments as the
+# direct trampolines in _video.pxi, carried in one small blob.
+
+cdef enum:
+    EV_V_PUBLISH_SUCCESS = 210
+    EV_V_UNPUBLISHED
+    EV_V_INTRA_REQUEST
+    EV_V_SUBSCRIBED
+    EV_V_STATE
+    EV_V_FIRST_FRAME
+    EV_V_FIRST_DECODED
+
+ctypedef struct video_event:
+    uintptr_t track
+    int a, b, c          # state, reason, elapsed / width, height, elapsed
+    int has_info
+    video_track_info info  # its channel_id travels as the item's second string
+
+
+cdef void _dpush_video_event(AGORA_HANDLE u, int kind, const char* user_id, AGORA_HANDLE track, int a, int b,
+                             int c, const video_track_info* info) noexcept nogil:
+    cdef video_event* e = <video_event*>malloc(sizeof(video_event))
+    if e == NULL:
+        return
+    memset(e, 0, sizeof(video_event))
+    e.track = <uintptr_t>track
+    e.a, e.b, e.c = a, b, c
+    cdef const char* channel = NULL
+    if info != NULL:
+        e.info = info[0]
+        e.info.channel_id = NULL
+        e.has_info = 1
+        channel = info.channel_id
+    dq_route_push_blob(FAMILY_USER, kind, <uintptr_t>u, user_id, channel, e)
+
+
+cdef void _dtr_video_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    _dpush_video_event(u, EV_V_PUBLISH_SUCCESS, NULL, track, 0, 0, 0, NULL)
+
+cdef void _dtr_video_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
+    _dpush_video_event(u, EV_V_UNPUBLISHED, NULL, track, 0, 0, 0, NULL)
+
+cdef void _dtr_intra_request(AGORA_HANDLE u) noexcept nogil:
+    _dpush_video_event(u, EV_V_INTRA_REQUEST, NULL, NULL, 0, 0, 0, NULL)
+
+cdef void _dtr_video_subscribed(AGORA_HANDLE u, const char* user_id, const video_track_info* info,
+                                AGORA_HANDLE track) noexcept nogil:
+    _dpush_video_event(u, EV_V_SUBSCRIBED, user_id, track, 0, 0, 0, info)
+
+cdef void _dtr_video_state(AGORA_HANDLE u, const char* user_id, AGORA_HANDLE track, int state, int reason,
+                           int elapsed) noexcept nogil:
+    _dpush_video_event(u, EV_V_STATE, user_id, track, state, reason, elapsed, NULL)
+
+cdef void _dtr_first_video_frame(AGORA_HANDLE u, const char* user_id, int width, int height,
+                                 int elapsed) noexcept nogil:
+    _dpush_video_event(u, EV_V_FIRST_FRAME, user_id, NULL, width, height, elapsed, NULL)
+
+cdef void _dtr_first_video_decoded(AGORA_HANDLE u, const char* user_id, int width, int height,
+                                   int elapsed) noexcept nogil:
+    _dpush_video_event(u, EV_V_FIRST_DECODED, user_id, NULL, width, height, elapsed, NULL)
+
+
+cdef void _deliver_video_event(dq_item* it):
+    cdef video_event e
+    memcpy(&e, it.frame.buffer, sizeof(video_event))
+    free(it.frame.buffer)
+    it.frame.buffer = NULL
+    cdef int kind = it.kind
+    if kind == EV_V_PUBLISH_SUCCESS or kind == EV_V_UNPUBLISHED:
+        _call_target(_user_targets, it.handle, "_on_video_track_publish_success" if kind == EV_V_PUBLISH_SUCCESS
+                     else "_on_video_track_unpublished", (e.track,))
+    elif kind == EV_V_INTRA_REQUEST:
+        _call_target(_user_targets, it.handle, "_on_intra_request_received", ())
+    elif kind == EV_V_SUBSCRIBED:
+        if e.has_info:
+            e.info.channel_id = it.s2
+        _call_target(_user_targets, it.handle, "_on_user_video_track_subscribed",
+                     (_text(it.s1), e.track, _track_info_fields(&e.info) if e.has_info else None))
+    elif kind == EV_V_STATE:
+        _call_target(_user_targets, it.handle, "_on_user_video_track_state_changed",
+                     (_text(it.s1), e.track, e.a, e.b, e.c))
+    else:
+        _call_target(_user_targets, it.handle, "_on_first_remote_video_frame" if kind == EV_V_FIRST_FRAME
+                     else "_on_first_remote_video_decoded", (_text(it.s1), e.a, e.b, e.c))
