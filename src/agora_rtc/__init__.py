@@ -5,18 +5,19 @@ loopback engine that exports Agora's C API.
 """
 
 from ._core import AgoraError, AudioFrame, RTCConnInfo
-from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory, PcmAudioFrame
+from .audio import (AudioCodecType, AudioFramePosition, AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory,
+                    PcmAudioFrame, RawAudioFrameOpModeType)
 from .consumer import AudioConsumer
-from .connection import (AudioSubscriptionOptions, ConnectionChangedReason, ConnectionState, RTCConnConfig,
-                         RTCConnection, UserOfflineReason)
+from .connection import (AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, ConnectionChangedReason,
+                         ConnectionState, RTCConnConfig, RTCConnection, UserOfflineReason)
 from .local_user import LocalUser
 from .observers import IAudioFrameObserver, IRTCConnectionObserver, IRTCLocalUserObserver
 from .publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
                       VideoPublishType)
-from .service import AgoraService, AgoraServiceConfig
+from .service import AgoraService, AgoraServiceConfig, AreaCode
 from .vad import AudioVadConfigV2, AudioVadV2, VadDump
 from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, IVideoEncodedFrameObserver, IVideoFrameObserver,
-                    LocalVideoTrack, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig, VideoCodecType,
+                    LocalVideoTrack, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig, TCcMode, VideoCodecType,
                     VideoDimensions, VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrame, VideoFrameSender,
                     VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
 
@@ -34,7 +35,8 @@ def get_include():
     return os.path.join(os.path.dirname(os.path.dirname(here)), "include")  # editable install
 
 __all__ = [
-    "get_include", "AgoraError", "AgoraService", "AgoraServiceConfig", "AudioConsumer", "AudioFrame", "AudioPcmDataSender",
+    "get_include", "AgoraError", "AreaCode", "AudioCodecType", "AudioFramePosition", "ChannelProfileType",
+    "ClientRoleType", "RawAudioFrameOpModeType", "TCcMode", "AgoraService", "AgoraServiceConfig", "AudioConsumer", "AudioFrame", "AudioPcmDataSender",
     "AudioVadConfigV2",
     "AudioVadV2", "VadDump",
     "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",

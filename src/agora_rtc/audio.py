@@ -1,12 +1,40 @@
 """Audio senders, tracks and frames."""
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 from . import _core
 from ._core import AudioFrame
 
-__all__ = ["AudioFrame", "AudioPcmDataSender", "LocalAudioTrack", "MediaNodeFactory", "PcmAudioFrame",
-           "RemoteAudioTrack", "RemoteAudioState", "RemoteAudioStateReason"]
+__all__ = ["AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioPcmDataSender", "LocalAudioTrack",
+           "MediaNodeFactory", "PcmAudioFrame", "RawAudioFrameOpModeType", "RemoteAudioTrack", "RemoteAudioState",
+           "RemoteAudioStateReason"]
+
+
+class AudioCodecType(IntEnum):
+    AUDIO_CODEC_OPUS = 1
+    AUDIO_CODEC_PCMA = 3
+    AUDIO_CODEC_PCMU = 4
+    AUDIO_CODEC_G722 = 5
+    AUDIO_CODEC_AACLC = 8
+    AUDIO_CODEC_HEAAC = 9
+    AUDIO_CODEC_JC1 = 10
+    AUDIO_CODEC_HEAAC2 = 11
+    AUDIO_CODEC_LPCNET = 12
+    AUDIO_CODEC_OPUSMC = 13
+
+
+class AudioFramePosition(IntEnum):
+    """Which observer callbacks an audio frame observer wants (bit mask)."""
+    AUDIO_FRAME_POSITION_PLAYBACK = 0x0001
+    AUDIO_FRAME_POSITION_RECORD = 0x0002
+    AUDIO_FRAME_POSITION_MIXED = 0x0004
+    AUDIO_FRAME_POSITION_BEFORE_MIXING = 0x0008
+
+
+class RawAudioFrameOpModeType(IntEnum):
+    RAW_AUDIO_FRAME_OP_MODE_READ_ONLY = 0
+    RAW_AUDIO_FRAME_OP_MODE_READ_WRITE = 2
 
 
 class RemoteAudioState:

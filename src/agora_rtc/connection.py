@@ -1,6 +1,7 @@
 """RTCConnection: joins one channel as one user."""
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 from . import _core
 from ._core import RTCConnInfo
@@ -24,6 +25,16 @@ class UserOfflineReason:
     QUIT, DROPPED, BECOME_AUDIENCE = 0, 1, 2
 
 
+class ClientRoleType(IntEnum):
+    CLIENT_ROLE_BROADCASTER = 1
+    CLIENT_ROLE_AUDIENCE = 2
+
+
+class ChannelProfileType(IntEnum):
+    CHANNEL_PROFILE_COMMUNICATION = 0
+    CHANNEL_PROFILE_LIVE_BROADCASTING = 1
+
+
 @dataclass
 class AudioSubscriptionOptions:
     packet_only: int = 0
@@ -44,8 +55,8 @@ class RTCConnConfig:
     min_port: int = 0
     max_port: int = 0
     audio_subs_options: AudioSubscriptionOptions = field(default_factory=AudioSubscriptionOptions)
-    client_role_type: int = 1
-    channel_profile: int = 1
+    client_role_type: int = ClientRoleType.CLIENT_ROLE_BROADCASTER
+    channel_profile: int = ChannelProfileType.CHANNEL_PROFILE_LIVE_BROADCASTING
     audio_recv_media_packet: int = 0
     audio_recv_encoded_frame: int = 0
     video_recv_media_packet: int = 0

@@ -4,11 +4,23 @@ import atexit
 import json
 import threading
 from dataclasses import dataclass
+from enum import IntEnum
 
 from . import _core
 from .engine import load_engine
 
 __all__ = ["AgoraService", "AgoraServiceConfig"]
+
+
+class AreaCode(IntEnum):
+    """Where Agora's servers may be (AgoraServiceConfig.area_code, a bit mask); the loopback has none."""
+    AREA_CODE_CN = 0x00000001
+    AREA_CODE_NA = 0x00000002
+    AREA_CODE_EU = 0x00000004
+    AREA_CODE_AS = 0x00000008
+    AREA_CODE_JP = 0x00000010
+    AREA_CODE_IN = 0x00000020
+    AREA_CODE_GLOB = 0xFFFFFFFF
 
 
 @dataclass
@@ -19,7 +31,7 @@ class AgoraServiceConfig:
     enable_audio_processor: int = 1
     enable_audio_device: int = 0
     enable_video: int = 0
-    area_code: int = 0xFFFFFFFF
+    area_code: int = AreaCode.AREA_CODE_GLOB
     channel_profile: int = 1
     audio_scenario: int = 0
     use_string_uid: int = 0

@@ -55,6 +55,12 @@ class VideoFrameType(IntEnum):
     UNKNOWN = 0xFF
 
 
+class TCcMode(IntEnum):
+    """SenderOptions.cc_mode: congestion control on or off."""
+    CC_ENABLED = 0
+    CC_DISABLED = 1
+
+
 class VideoStreamType(IntEnum):
     VIDEO_STREAM_HIGH = 0
     VIDEO_STREAM_LOW = 1

@@ -1,0 +1,19 @@
+"""agora.rtc.agora_base: configurations, frames and enums."""
+
+from ..audio import AudioCodecType, AudioFrame, AudioFramePosition, PcmAudioFrame, RawAudioFrameOpModeType
+from ..connection import AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, RTCConnConfig, RTCConnInfo
+from ..observers import AudioVolumeInfo
+from ..publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
+                       VideoPublishType)
+from ..service import AgoraServiceConfig, AreaCode
+from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, SenderOptions, SimulcastStreamConfig,
+                     TCcMode, VideoCodecType, VideoDimensions, VideoEncoderConfiguration, VideoFrame,
+                     VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
+
+__all__ = ["AgoraServiceConfig", "AreaCode", "AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioProfileType",
+           "AudioPublishType", "AudioScenarioType", "AudioSubscriptionOptions", "AudioVolumeInfo", "ChannelProfileType",
+           "ClientRoleType", "ColorSpaceType", "EncodedVideoFrameInfo", "ExternalVideoFrame", "PcmAudioFrame",
+           "RawAudioFrameOpModeType", "RTCConnConfig", "RTCConnInfo", "RtcConnectionPublishConfig", "SenderOptions",
+           "SimulcastStreamConfig", "TCcMode", "VideoCodecType", "VideoDimensions", "VideoEncoderConfiguration",
+           "VideoFrame", "VideoFrameType", "VideoPixelFormat", "VideoPublishType", "VideoStreamType",
+           "VideoSubscriptionOptions", "VideoTrackInfo"]

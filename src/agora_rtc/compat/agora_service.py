@@ -1,0 +1,5 @@
+"""agora.rtc.agora_service"""
+
+from ..service import AgoraService
+
+__all__ = ["AgoraService"]

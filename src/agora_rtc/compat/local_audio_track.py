@@ -1,0 +1,5 @@
+"""agora.rtc.local_audio_track"""
+
+from ..audio import LocalAudioTrack
+
+__all__ = ["LocalAudioTrack"]

@@ -1,0 +1,5 @@
+"""agora.rtc.remote_audio_track"""
+
+from ..audio import RemoteAudioTrack
+
+__all__ = ["RemoteAudioTrack"]

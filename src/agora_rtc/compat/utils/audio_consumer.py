@@ -1,0 +1,5 @@
+"""agora.rtc.utils.audio_consumer"""
+
+from ...consumer import AudioConsumer
+
+__all__ = ["AudioConsumer"]

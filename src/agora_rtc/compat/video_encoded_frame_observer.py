@@ -1,0 +1,5 @@
+"""agora.rtc.video_encoded_frame_observer"""
+
+from ..video import EncodedVideoFrameInfo, IVideoEncodedFrameObserver
+
+__all__ = ["EncodedVideoFrameInfo", "IVideoEncodedFrameObserver"]

@@ -1,0 +1,5 @@
+"""agora.rtc.video_frame_observer"""
+
+from ..video import IVideoFrameObserver
+
+__all__ = ["IVideoFrameObserver"]
