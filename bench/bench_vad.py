@@ -78,8 +78,6 @@ def main(n=100_000, reps=5):
 def in_delivery_path(seconds=30.0, publishers=4, reps=3):
     """Process CPU per delivered frame with the 2.4 observer, VAD on minus VAD
     off (labels on in both): what the native VAD adds inside the delivery path."""
-    import numpy as np
-
     from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig
     from agora_rtc._speechlike import speechlike
 

@@ -17,7 +17,6 @@ if "AGORA_RTC_LOOPBACK_DIR" not in os.environ:
 import numpy as np
 import pytest
 
-import agora_rtc
 from agora_rtc import (AgoraService, AgoraServiceConfig, IAudioFrameObserver, IRTCConnectionObserver,
                        RTCConnConfig)
 

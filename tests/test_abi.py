@@ -8,7 +8,6 @@ import ctypes as C
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 

@@ -7,8 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from agora_rtc import RTCConnConfig
-from agora_rtc.aio import AgoraService, AgoraServiceConfig, ConnectionFailed
+from agora_rtc.aio import AgoraService, AgoraServiceConfig
 from conftest import tone
 
 

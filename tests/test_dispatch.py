@@ -7,9 +7,9 @@ import time
 import numpy as np
 import pytest
 
-from agora_rtc import AgoraError, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig
+from agora_rtc import IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig
 from agora_rtc.pool import ConnectionPool
-from conftest import EventLog, FrameLog, Publisher, join, tone, wait_for
+from conftest import FrameLog, Publisher, join, tone, wait_for
 
 
 def test_dispatched_frames_arrive_on_the_dispatch_thread_and_are_owned(service):

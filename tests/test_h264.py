@@ -3,7 +3,6 @@ against a real decoder (FFmpeg through PyAV): every picture decodes to the
 pattern it was made from."""
 
 import av
-import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 

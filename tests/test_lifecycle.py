@@ -12,7 +12,7 @@ import pytest
 
 from agora_rtc import (AgoraError, AgoraService, AgoraServiceConfig, IAudioFrameObserver, IRTCConnectionObserver,
                        RTCConnConfig)
-from conftest import EventLog, FrameLog, Publisher, join, tone, wait_for
+from conftest import FrameLog, Publisher, join, tone, wait_for
 
 
 def test_calls_before_initialize_raise():

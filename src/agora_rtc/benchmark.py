@@ -17,11 +17,9 @@ noisy estimate on a shared 2-core machine.
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import numpy as np

@@ -11,7 +11,6 @@ one config object may serve many streams (the official one rewrites it).
     if state == AudioVadV2.START_SPEAKING: ...      # pcm: pre-roll + first words
 """
 
-import os
 import struct
 from datetime import datetime
 from pathlib import Path
