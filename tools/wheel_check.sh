@@ -40,9 +40,11 @@ fi
 # A fresh venv, the wheel and the test requirements only; no compiler reachable.
 $py -m venv "$work/test-venv"
 "$work/test-venv/bin/pip" install -q "${wheel}[test]"  # the test extra: one list, in pyproject.toml
-# The project's tests and examples (as cibuildwheel's {project}), not its sources.
+# The project's tests, examples and docs (as cibuildwheel's {project}; test_compat reads docs/compat.md),
+# not its sources.
 tests="$work/tests"
-rm -rf "$tests" "$work/examples" && cp -r "$root/tests" "$tests" && cp -r "$root/examples" "$work/examples"
+rm -rf "$tests" "$work/examples" "$work/docs"
+cp -r "$root/tests" "$tests" && cp -r "$root/examples" "$work/examples" && cp -r "$root/docs" "$work/docs"
 cd "$work"
 CC=/nonexistent PATH="$work/test-venv/bin:/usr/bin:/bin" "$work/test-venv/bin/python" - <<'PY'
 import agora_rtc, sys

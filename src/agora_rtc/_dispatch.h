@@ -168,13 +168,18 @@ static pthread_mutex_t dq_routes_lock = PTHREAD_MUTEX_INITIALIZER;
 static dq_route* dq_routes;
 static int dq_route_count, dq_route_capacity;
 
+/* dq_routes_lock held: the index of the route for (handle, family), or -1. */
+static int dq_route_index(uintptr_t handle, int family) {
+  for (int i = 0; i < dq_route_count; i++)
+    if (dq_routes[i].handle == handle && dq_routes[i].kind_mask == family) return i;
+  return -1;
+}
+
 static int dq_route_set(uintptr_t handle, int family, dqueue* q) {
   int rc = 0;
   pthread_mutex_lock(&dq_routes_lock);
-  int i;
-  for (i = 0; i < dq_route_count; i++)
-    if (dq_routes[i].handle == handle && dq_routes[i].kind_mask == family) break;
-  if (i == dq_route_count) {
+  int i = dq_route_index(handle, family);
+  if (i < 0) {
     if (dq_route_count == dq_route_capacity) {
       int cap = dq_route_capacity ? dq_route_capacity * 2 : 16;
       dq_route* grown = (dq_route*)realloc(dq_routes, sizeof(dq_route) * (size_t)cap);
@@ -185,7 +190,7 @@ static int dq_route_set(uintptr_t handle, int family, dqueue* q) {
       dq_routes = grown;
       dq_route_capacity = cap;
     }
-    dq_route_count++;
+    i = dq_route_count++;
   }
   dq_routes[i].handle = handle;
   dq_routes[i].kind_mask = family;
@@ -197,12 +202,8 @@ out:
 
 static void dq_route_clear(uintptr_t handle, int family) {
   pthread_mutex_lock(&dq_routes_lock);
-  for (int i = 0; i < dq_route_count; i++) {
-    if (dq_routes[i].handle == handle && dq_routes[i].kind_mask == family) {
-      dq_routes[i] = dq_routes[--dq_route_count];
-      break;
-    }
-  }
+  int i = dq_route_index(handle, family);
+  if (i >= 0) dq_routes[i] = dq_routes[--dq_route_count];
   pthread_mutex_unlock(&dq_routes_lock);
 }
 
@@ -210,14 +211,9 @@ static void dq_route_clear(uintptr_t handle, int family) {
  * routes lock is held across the push so a queue cannot be freed under it. */
 static int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
                          const audio_frame* frame) {
-  int rc = -1;
   pthread_mutex_lock(&dq_routes_lock);
-  for (int i = 0; i < dq_route_count; i++) {
-    if (dq_routes[i].handle == handle && dq_routes[i].kind_mask == family) {
-      rc = dq_push(dq_routes[i].q, kind, handle, i1, i2, s1, s2, frame);
-      break;
-    }
-  }
+  int i = dq_route_index(handle, family);
+  int rc = i < 0 ? -1 : dq_push(dq_routes[i].q, kind, handle, i1, i2, s1, s2, frame);
   pthread_mutex_unlock(&dq_routes_lock);
   return rc;
 }
@@ -225,17 +221,11 @@ static int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2,
 /* The same for an item that owns `blob` (a video frame copied once by the
  * caller): no second copy; freed here when nothing routes the handle. */
 static int dq_route_push_blob(int family, int kind, uintptr_t handle, const char* s1, const char* s2, void* blob) {
-  int rc = -1;
   pthread_mutex_lock(&dq_routes_lock);
-  for (int i = 0; i < dq_route_count; i++) {
-    if (dq_routes[i].handle == handle && dq_routes[i].kind_mask == family) {
-      rc = dq_push_owned(dq_routes[i].q, kind, handle, 0, 0, s1, s2, NULL, blob);
-      blob = NULL;
-      break;
-    }
-  }
+  int i = dq_route_index(handle, family);
+  int rc = i < 0 ? -1 : dq_push_owned(dq_routes[i].q, kind, handle, 0, 0, s1, s2, NULL, blob);
   pthread_mutex_unlock(&dq_routes_lock);
-  free(blob);
+  if (i < 0) free(blob);
   return rc;
 }
 

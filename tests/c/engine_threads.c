@@ -37,13 +37,18 @@ static void on_video_frame(AGORA_HANDLE o, const char* ch, user_id_t uid, const 
 }
 
 /* The forked child: another process in the same channel, publishing 48x16 I420 frames. */
-static int far_publisher(void) {
+static AGORA_HANDLE new_service(void) {
   AGORA_HANDLE s = agora_service_create();
   agora_service_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.app_id = "tsan";
   cfg.use_string_uid = 1;
-  if (agora_service_initialize(s, &cfg) != 0) return 1;
+  return agora_service_initialize(s, &cfg) == 0 ? s : NULL;
+}
+
+static int far_publisher(void) {
+  AGORA_HANDLE s = new_service();
+  if (!s) return 1;
   rtc_conn_config cc;
   memset(&cc, 0, sizeof cc);
   cc.client_role_type = CLIENT_ROLE_BROADCASTER;
@@ -165,12 +170,7 @@ int main(int argc, char** argv) {
   else setenv("AGORA_RTC_LOOPBACK_TRANSPORT", "off", 1);
   pid_t child = -1;
   if (transport && (child = fork()) == 0) _exit(far_publisher()); /* before any thread exists */
-  svc = agora_service_create();
-  agora_service_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.app_id = "tsan";
-  cfg.use_string_uid = 1;
-  if (agora_service_initialize(svc, &cfg) != 0) return 1;
+  if (!(svc = new_service())) return 1;
   agora_parameter_set_parameters(agora_service_get_agora_parameter(svc),
                                  "{\"loopback.clock_speed\": 20, \"loopback.fault.loss_percent\": 5}");
   rtc_conn_config cc;
