@@ -156,6 +156,8 @@ class AudioPcmDataSender(_core.PcmSender):
         return self.handle == 0
 
     def send_audio_pcm_data(self, frame: PcmAudioFrame):
+        if not isinstance(frame, PcmAudioFrame):
+            raise TypeError(f"send_audio_pcm_data() takes a PcmAudioFrame, not {type(frame).__name__}")
         return self.send(frame.data, frame.samples_per_channel, frame.sample_rate, frame.number_of_channels,
                          frame.bytes_per_sample, frame.timestamp & 0xFFFFFFFF, frame.present_time_ms)
 

@@ -246,6 +246,8 @@ class VideoFrameSender(_core.VideoSender):
 
     def send_jpeg(self, source, *, timestamp_ms=0, rotation=0):
         """Decodes a JPEG (path or bytes; needs the ``jpeg`` extra) and sends it. Returns the RGBA picture."""
+        if self.released:
+            raise ValueError("VideoFrameSender was released")  # before decoding, not after
         from .jpeg import send_jpeg
         return send_jpeg(self, source, timestamp_ms=timestamp_ms, rotation=rotation)
 
@@ -309,6 +311,9 @@ class LocalVideoTrack(_Child):
         return _core.video_track_get_state(self._handle())
 
     def set_video_encoder_configuration(self, config: VideoEncoderConfiguration):
+        if not isinstance(config, VideoEncoderConfiguration):
+            raise TypeError(f"set_video_encoder_configuration() takes a VideoEncoderConfiguration, "
+                            f"not {type(config).__name__}")
         d = config.dimensions
         return _core.video_track_set_encoder_config(self._handle(), int(config.codec_type), d.width, d.height,
                                                     config.frame_rate, config.bitrate, config.min_bitrate,
@@ -318,6 +323,8 @@ class LocalVideoTrack(_Child):
     def enable_simulcast_stream(self, enabled, config: SimulcastStreamConfig = None):
         if enabled and config is None:
             raise ValueError("enable_simulcast_stream(True, config): the low stream's SimulcastStreamConfig is needed")
+        if config is not None and not isinstance(config, SimulcastStreamConfig):
+            raise TypeError(f"enable_simulcast_stream() takes a SimulcastStreamConfig, not {type(config).__name__}")
         d = config.dimensions if config is not None else VideoDimensions()
         return _core.video_track_enable_simulcast(self._handle(), bool(enabled), d.width, d.height,
                                                   config.bitrate if config else 0, config.framerate if config else 0)

@@ -1,0 +1,83 @@
+"""Misuse, swept over every public method rather than picked by hand: after
+release every call raises a clear exception (except the idempotent few), and
+wrong argument types raise TypeError/ValueError -- never AttributeError from
+inside the SDK, a crash or a hang (pytest-timeout is the watchdog)."""
+
+import inspect
+
+import pytest
+
+from agora_rtc import (AgoraError, AudioVadConfigV2, AudioVadV2, RTCConnConfig, SenderOptions)
+
+# Methods that may return normally on a released object: removing what is not there is a no-op,
+# and a local user keeps pointing at its (released) connection.
+IDEMPOTENT = {"unregister_local_user_observer", "unregister_video_frame_observer",
+              "unregister_video_encoded_frame_observer", "unregister_observer", "get_rtc_connection"}
+
+
+def objects(service, channel):
+    factory = service.create_media_node_factory()
+    conn = service.create_rtc_connection(RTCConnConfig())
+    conn.connect("", channel, "1")
+    pcm = factory.create_audio_pcm_data_sender()
+    video = factory.create_video_frame_sender()
+    encoded = factory.create_video_encoded_image_sender()
+    return {"connection": conn, "local user": conn.get_local_user(), "factory": factory, "pcm sender": pcm,
+            "audio track": service.create_custom_audio_track_pcm(pcm), "video sender": video,
+            "video track": service.create_custom_video_track_frame(video), "encoded sender": encoded,
+            "encoded track": service.create_custom_video_track_encoded(encoded, SenderOptions())}
+
+
+def public_methods(obj, skip=()):
+    for name in dir(type(obj)):
+        if name.startswith("_") or name in skip or isinstance(getattr(type(obj), name, None), property):
+            continue
+        method = getattr(obj, name)
+        if not callable(method):
+            continue
+        try:
+            params = [p for p in inspect.signature(method).parameters.values()
+                      if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):  # a compiled method without a signature: one argument
+            params = [None]
+        yield name, method, len(params)
+
+
+def test_every_method_of_a_released_object_raises_clearly(service):
+    objs = objects(service, "misuse-released")
+    for name in ("audio track", "video track", "encoded track", "pcm sender", "video sender", "encoded sender",
+                 "connection", "factory"):
+        objs[name].release()
+    calls = 0
+    for kind, obj in objs.items():
+        for name, method, nargs in public_methods(obj, skip={"release"}):
+            calls += 1
+            try:
+                method(*(["2"] * nargs))
+            except (ValueError, TypeError, AgoraError) as e:
+                assert str(e), f"{kind}.{name}: an exception without a message"
+            else:
+                assert name in IDEMPOTENT, f"{kind}.{name}() returned normally on a released object"
+        if hasattr(obj, "release"):
+            obj.release()  # and releasing again is fine
+    assert calls > 80  # the sweep really covered the API
+
+
+@pytest.mark.parametrize("wrong", [object(), 3.5, "x", None], ids=["object", "float", "str", "None"])
+def test_wrong_argument_types_raise_type_or_value_errors(service, wrong):
+    objs = objects(service, f"misuse-types-{type(wrong).__name__}")
+    objs["vad"] = AudioVadV2(AudioVadConfigV2())
+    skip = {"release", "disconnect", "connect", "unpublish_audio", "unpublish_video"}  # they need no bad input
+    for kind, obj in objs.items():
+        for name, method, nargs in public_methods(obj, skip):
+            if nargs == 0:
+                continue
+            try:
+                method(*([wrong] * nargs))
+            except (TypeError, ValueError, AgoraError):
+                pass
+            except FileNotFoundError:
+                assert name == "send_jpeg"  # a str is a path there, and "x" does not exist
+    for obj in objs.values():
+        if hasattr(obj, "release"):
+            obj.release()
