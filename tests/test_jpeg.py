@@ -4,6 +4,7 @@ I420 of what was decoded; MJPEG streams split into pictures; bad input raises.""
 import numpy as np
 import pytest
 import simplejpeg
+from hypothesis import given, settings, strategies as st
 
 from agora_rtc._testsrc import rgba_pattern
 from agora_rtc.jpeg import decode_jpeg, jpeg_frames
@@ -73,3 +74,21 @@ def test_sender_stays_usable_after_a_bad_picture(service):
         pair.sender.send_jpeg(b"\xff\xd8 broken")
     pair.sender.send_jpeg(jpeg_of(3))
     wait_for(lambda: len(pair.got.frames) == 1, what="the good picture")
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(st.binary(max_size=400),
+                      st.builds(lambda cut, junk: jpeg_of(0, 64, 8)[:cut] + junk,
+                                st.integers(min_value=0, max_value=2000), st.binary(max_size=40))))
+def test_any_bytes_are_split_and_decoded_or_refused_with_value_error(data):
+    """Random bytes, and real JPEGs cut anywhere with junk after: pictures or ValueError, nothing else."""
+    try:
+        pictures = jpeg_frames(data)
+    except ValueError:
+        return
+    for picture in pictures:
+        assert picture.startswith(b"\xff\xd8") and picture.endswith(b"\xff\xd9")
+        try:
+            assert decode_jpeg(picture).ndim == 3
+        except ValueError:
+            pass
