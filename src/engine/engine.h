@@ -292,7 +292,6 @@ typedef struct connection {
   uint64_t rx_received, rx_lost, rx_underruns, rx_overflows; /* from other processes, all members ever */
   uint64_t rx_video_received, rx_video_dropped;               /* video frames from other processes */
   uint64_t video_dropped_send;                                /* video a member's full socket refused */
-  uint32_t video_seq;
   char* token;              /* the token admitted with (when verified), for will-expire */
   int64_t token_expires_at; /* unix seconds on the token clock; 0 = not verified */
   int token_warned;         /* on_token_privilege_will_expire sent for this token */

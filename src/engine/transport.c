@@ -281,6 +281,14 @@ void transport_leave(connection* c) {
   cleanup_dirs(c->channel_dir);
 }
 
+/* A send to m failed because its process is gone: report it now (1), else 0. */
+static int dropped_if_gone(connection* c, remote_member* m, int rc) {
+  if (rc != -ECONNREFUSED && rc != -ENOENT) return 0;
+  unlink(m->path);
+  remove_remote(c, m, USER_OFFLINE_DROPPED);
+  return 1;
+}
+
 /* Engine thread, each tick: this connection's frame to every remote member. */
 void transport_send_audio(connection* c, const pcm_frame* f) {
   if (c->sock < 0 || !c->remotes) return;
@@ -313,10 +321,7 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
       h.magic = 0;
       rc = send_packet(c, m->path, &h, f->data, len);
     }
-    if (rc == -ECONNREFUSED || rc == -ENOENT) {
-      unlink(m->path); /* the peer's process is gone: report it now */
-      remove_remote(c, m, USER_OFFLINE_DROPPED);
-    } else if (rc == -EAGAIN) {
+    if (!dropped_if_gone(c, m, rc) && rc == -EAGAIN) {
       if (m->backlog_count == JITTER_RING) { /* the peer stopped reading: oldest goes */
         m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
         m->backlog_count--;
@@ -358,17 +363,10 @@ void transport_send_video(connection* c, int simulcast, const video_payload* p) 
     pkt_header h;
     memset(&h, 0, sizeof h);
     h.type = PKT_VIDEO;
-    h.seq = c->video_seq;
     int rc = send_packet_fd(c, m->path, &h, &w, sizeof w, fd);
-    if (rc == -ECONNREFUSED || rc == -ENOENT) {
-      unlink(m->path);
-      remove_remote(c, m, USER_OFFLINE_DROPPED);
-    } else if (rc != 0) {
-      c->video_dropped_send++;
-    }
+    if (!dropped_if_gone(c, m, rc) && rc != 0) c->video_dropped_send++;
     m = next;
   }
-  c->video_seq++;
   close(fd); /* the receivers hold their own descriptors */
 }
 
