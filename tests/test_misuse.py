@@ -12,7 +12,8 @@ from agora_rtc import (AgoraError, AudioVadConfigV2, AudioVadV2, RTCConnConfig, 
 # Methods that may return normally on a released object: removing what is not there is a no-op,
 # and a local user keeps pointing at its (released) connection.
 IDEMPOTENT = {"unregister_local_user_observer", "unregister_video_frame_observer",
-              "unregister_video_encoded_frame_observer", "unregister_observer", "get_rtc_connection"}
+              "unregister_video_encoded_frame_observer", "unregister_audio_encoded_frame_observer",
+              "unregister_observer", "get_rtc_connection"}
 
 
 def objects(service, channel):

@@ -149,10 +149,57 @@ typedef struct _audio_volume_info {
 } audio_volume_info;
 typedef struct _remote_video_stream_info remote_video_stream_info;
 
+/* ---- encoded audio ---- */
+typedef enum _AUDIO_CODEC_TYPE {
+  AUDIO_CODEC_OPUS = 1,
+  AUDIO_CODEC_PCMA = 3,
+  AUDIO_CODEC_PCMU = 4,
+  AUDIO_CODEC_G722 = 5,
+  AUDIO_CODEC_AACLC = 8,
+  AUDIO_CODEC_HEAAC = 9,
+  AUDIO_CODEC_JC1 = 10,
+  AUDIO_CODEC_HEAAC2 = 11,
+  AUDIO_CODEC_LPCNET = 12,
+  AUDIO_CODEC_OPUSMC = 13,
+} AUDIO_CODEC_TYPE;
+
+typedef struct _encoded_audio_frame_info {
+  int speech;              /* 1: the source is speech */
+  int codec;               /* AUDIO_CODEC_TYPE */
+  int sample_rate_hz;
+  int samples_per_channel; /* per frame: 1024 for AAC, 960 for Opus by default */
+  int send_even_if_empty;
+  int number_of_channels;
+  int64_t capture_time_ms; /* 2.4.x: -1 = not set (the engine stamps the send time) */
+} encoded_audio_frame_info;
+
+/* ---- built-in encryption ---- */
+typedef enum _ENCRYPTION_MODE {
+  AES_128_XTS = 1,
+  AES_128_ECB = 2,
+  AES_256_XTS = 3,
+  SM4_128_ECB = 4,
+  AES_128_GCM = 5,
+  AES_256_GCM = 6,
+  AES_128_GCM2 = 7, /* the GCM2 modes need a salt (encryption_kdf_salt) */
+  AES_256_GCM2 = 8,
+} ENCRYPTION_MODE;
+
+typedef enum _ENCRYPTION_ERROR_TYPE {
+  ENCRYPTION_ERROR_INTERNAL_FAILURE = 0,
+  ENCRYPTION_ERROR_DECRYPTION_FAILURE = 1,
+  ENCRYPTION_ERROR_ENCRYPTION_FAILURE = 2,
+} ENCRYPTION_ERROR_TYPE;
+
+typedef struct _encryption_config {
+  int encryption_mode;               /* ENCRYPTION_MODE */
+  const char* encryption_key;        /* required when enabling */
+  uint8_t encryption_kdf_salt[32];
+  bool datastream_encryption_enabled; /* 2.4.x: data streams are encrypted too */
+} encryption_config;
+
 /* Opaque here: layouts are declared where the engine fills them. */
-typedef struct _encoded_audio_frame_info encoded_audio_frame_info;
 typedef struct _audio_encoder_config audio_encoder_config;
-typedef struct _encryption_config encryption_config;
 typedef struct _local_audio_detailed_stats local_audio_detailed_stats;
 typedef struct _audio_sink_wants audio_sink_wants;
 typedef struct _capabilities_observer capabilities_observer;

@@ -17,6 +17,8 @@ typedef struct _loopback_audio_track_stats {
   uint64_t dropped_frames;  /* refused: queue full or format change */
   uint64_t underruns;       /* the queue ran dry mid-stream and more audio came within 500 ms */
   uint64_t starved_ticks;   /* 10 ms ticks lost to those underruns */
+  uint64_t encoded_sent;      /* encoded track: frames sent to the channel */
+  uint64_t encoded_discarded; /* encoded track: frames sent while unpublished or disabled */
 } loopback_audio_track_stats;
 
 AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats);
@@ -35,6 +37,22 @@ typedef struct _loopback_video_track_stats {
 } loopback_video_track_stats;
 
 AGORA_API_C_INT agora_loopback_video_track_get_stats(AGORA_HANDLE agora_local_video_track, loopback_video_track_stats* stats);
+
+/* Encoded audio as a receiver gets it. Agora's library decodes received audio
+ * and offers no per-user encoded receiver on a local user; the loopback does
+ * not decode (except G.711, into the PCM path), so this is how a subscriber
+ * gets the payload a remote encoded audio sender sent, byte for byte. */
+#define LOOPBACK_AUDIO_MAX_ENCODED 4096 /* bytes per encoded audio frame */
+#define LOOPBACK_AUDIO_MAX_META_DATA 1024 /* bytes per agora_local_user_send_audio_meta_data */
+
+typedef struct _loopback_audio_encoded_frame_observer {
+  void (*on_encoded_audio_frame)(AGORA_HANDLE agora_local_user, user_id_t user_id, const uint8_t* data,
+                                 size_t length, const encoded_audio_frame_info* info);
+} loopback_audio_encoded_frame_observer;
+
+/* One observer per local user (NULL unregisters); the struct is copied. */
+AGORA_API_C_INT agora_loopback_local_user_register_audio_encoded_frame_observer(
+    AGORA_HANDLE agora_local_user, const loopback_audio_encoded_frame_observer* observer);
 
 #ifdef __cplusplus
 }

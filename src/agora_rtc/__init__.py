@@ -7,7 +7,9 @@ loopback engine that exports Agora's C API.
 from ._core import AgoraError, AudioFrame, RTCConnInfo
 from .audio import (AudioCodecType, AudioFramePosition, AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory,
                     PcmAudioFrame, RawAudioFrameOpModeType)
+from .audio_encoded import AudioEncodedFrameSender, EncodedAudioFrameInfo, IAudioEncodedFrameObserver
 from .consumer import AudioConsumer
+from .encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
 from .connection import (AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, ConnectionChangedReason,
                          ConnectionState, RTCConnConfig, RTCConnection, UserOfflineReason)
 from .local_user import LocalUser
@@ -47,4 +49,6 @@ __all__ = [
     "LocalVideoTrack", "RemoteVideoTrack", "SenderOptions", "SimulcastStreamConfig", "VideoCodecType",
     "VideoDimensions", "VideoEncodedImageSender", "VideoEncoderConfiguration", "VideoFrame", "VideoFrameSender",
     "VideoFrameType", "VideoPixelFormat", "VideoStreamType", "VideoSubscriptionOptions", "VideoTrackInfo",
+    "AudioEncodedFrameSender", "EncodedAudioFrameInfo", "IAudioEncodedFrameObserver", "EncryptionConfig",
+    "EncryptionErrorType", "EncryptionMode",
 ]

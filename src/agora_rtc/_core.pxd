@@ -68,6 +68,7 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         void (*on_token_privilege_will_expire)(AGORA_HANDLE, const char*) noexcept nogil
         void (*on_token_privilege_did_expire)(AGORA_HANDLE) noexcept nogil
         void (*on_stream_message_error)(AGORA_HANDLE, user_id_t, int, int, int, int) noexcept nogil
+        void (*on_encryption_error)(AGORA_HANDLE, int) noexcept nogil
         # other slots stay NULL (memset) until their features land
 
 cdef extern from "agora_c/agora_media_base.h":
@@ -209,6 +210,16 @@ cdef extern from "agora_c/agora_media_base.h":
     ctypedef struct video_encoded_frame_observer:
         int (*on_encoded_video_frame)(AGORA_HANDLE, uid_t, const uint8_t*, size_t, const encoded_video_frame_info*) noexcept nogil
 
+cdef extern from "agora_c/agora_base.h":
+    ctypedef struct encoded_audio_frame_info:
+        int speech, codec, sample_rate_hz, samples_per_channel, send_even_if_empty, number_of_channels
+        int64_t capture_time_ms
+    ctypedef struct encryption_config:
+        int encryption_mode
+        const char* encryption_key
+        uint8_t encryption_kdf_salt[32]
+        c_bool datastream_encryption_enabled
+
 cdef extern from "agora_c/agora_local_user.h":
     ctypedef struct local_user_observer:
         void (*on_audio_track_publish_success)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
@@ -227,6 +238,7 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_first_remote_video_frame)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
         void (*on_first_remote_video_decoded)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
         void (*on_intra_request_received)(AGORA_HANDLE) noexcept nogil
+        void (*on_audio_meta_data_received)(AGORA_HANDLE, user_id_t, const char*, size_t) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.
@@ -312,3 +324,10 @@ ctypedef struct AgoraApi:
     int (*local_user_register_video_encoded_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
     int (*local_user_unregister_video_encoded_frame_observer)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
     int (*local_user_send_intra_request)(AGORA_HANDLE, user_id_t) noexcept nogil
+    # encoded audio, audio meta data, encryption
+    AGORA_HANDLE (*media_node_factory_create_audio_encoded_frame_sender)(AGORA_HANDLE) noexcept nogil
+    void (*audio_encoded_frame_sender_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*audio_encoded_frame_sender_send)(AGORA_HANDLE, const uint8_t*, uint32_t, const encoded_audio_frame_info*) noexcept nogil
+    AGORA_HANDLE (*service_create_custom_audio_track_encoded)(AGORA_HANDLE, AGORA_HANDLE, int) noexcept nogil
+    int (*local_user_send_audio_meta_data)(AGORA_HANDLE, const char*, size_t) noexcept nogil
+    int (*rtc_conn_enable_encryption)(AGORA_HANDLE, int, const encryption_config*) noexcept nogil

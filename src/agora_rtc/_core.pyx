@@ -76,7 +76,7 @@ cdef void* _lib = NULL
 cdef extern from "agora_c/agora_loopback.h":
     ctypedef struct loopback_audio_track_stats:
         unsigned long long queued_frames, staged_samples, queued_total, played_frames, dropped_frames
-        unsigned long long underruns, starved_ticks
+        unsigned long long underruns, starved_ticks, encoded_sent, encoded_discarded
 
 ctypedef int (*loopback_track_stats_fn)(AGORA_HANDLE, loopback_audio_track_stats*) noexcept nogil
 cdef loopback_track_stats_fn _loopback_track_stats = NULL
@@ -118,6 +118,10 @@ _SYMBOLS = (
     "local_user_register_video_frame_observer", "local_user_unregister_video_frame_observer",
     "local_user_register_video_encoded_frame_observer", "local_user_unregister_video_encoded_frame_observer",
     "local_user_send_intra_request",
+    # encoded audio, audio meta data, encryption
+    "media_node_factory_create_audio_encoded_frame_sender", "audio_encoded_frame_sender_destroy",
+    "audio_encoded_frame_sender_send", "service_create_custom_audio_track_encoded",
+    "local_user_send_audio_meta_data", "rtc_conn_enable_encryption",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -154,6 +158,7 @@ def load(path):
     # Optional: only the loopback engine has them (NULL with Agora's library).
     _loopback_track_stats = <loopback_track_stats_fn>dlsym(lib, b"agora_loopback_audio_track_get_stats")
     _load_video_optional(lib)
+    _load_audio_encoded_optional(lib)
     _lib = lib
     _lib_path = path
     return path
@@ -477,6 +482,7 @@ def track_stats(uintptr_t track):
     _check(rc, "agora_loopback_audio_track_get_stats")
     return {"queued_frames": st.queued_frames, "staged_samples": st.staged_samples, "queued_total": st.queued_total,
             "played_frames": st.played_frames, "dropped_frames": st.dropped_frames, "underruns": st.underruns,
+            "encoded_sent": st.encoded_sent, "encoded_discarded": st.encoded_discarded,
             "starved_ticks": st.starved_ticks}
 
 
@@ -861,6 +867,7 @@ cdef inline void _end_view(AudioFrame fr):
 cdef dict _conn_targets = {}    # conn handle -> object with the connection callbacks
 cdef dict _user_targets = {}    # local user handle -> object with local-user callbacks
 cdef dict _audio_targets = {}   # local user handle -> AudioTarget
+cdef dict _encoded_audio_targets = {}  # local user handle -> object with _on_encoded_audio_frame
 
 
 cdef void _report(str where) noexcept:
@@ -1235,6 +1242,7 @@ def forget_user(uintptr_t user):
     """Drop targets of a local user whose connection was destroyed."""
     _user_targets.pop(user, None)
     _audio_targets.pop(user, None)
+    _encoded_audio_targets.pop(user, None)
 
 
 include "_video.pxi"
@@ -1532,6 +1540,8 @@ cdef class Dispatcher:
             kind = it.kind
             if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
                 _deliver_video(&it)
+            elif kind >= EV_ENCODED_AUDIO:
+                _deliver_audio_encoded_event(&it)
             elif kind >= EV_V_PUBLISH_SUCCESS:
                 _deliver_video_event(&it)
             elif kind >= EV_AUDIO:
@@ -1628,6 +1638,7 @@ cdef void _deliver_owned_audio(dq_item* it, int which):
 
 
 include "_video_dispatch.pxi"
+include "_audio_encoded.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):
@@ -1678,3 +1689,9 @@ _audio_observer_d.on_playback_audio_frame_before_mixing = _dtr_before_mixing
 _audio_observer_d.on_playback_audio_frame = _dtr_playback
 _audio_observer_d.on_record_audio_frame = _dtr_record
 _audio_observer_d.on_mixed_audio_frame = _dtr_mixed
+
+# Encoded audio, meta data, encryption (_audio_encoded.pxi): after the memsets above.
+_conn_observer.on_encryption_error = _tr_encryption_error
+_conn_observer_d.on_encryption_error = _dtr_encryption_error
+_user_observer.on_audio_meta_data_received = _tr_audio_meta_data
+_user_observer_d.on_audio_meta_data_received = _dtr_audio_meta_data

@@ -127,6 +127,10 @@ class MediaNodeFactory(_Child):
     def create_audio_pcm_data_sender(self):
         return AudioPcmDataSender(self._service, _core.factory_create_pcm_sender(self._handle()))
 
+    def create_audio_encoded_frame_sender(self):
+        from .audio_encoded import AudioEncodedFrameSender
+        return AudioEncodedFrameSender(self._service, _core.factory_create_audio_encoded_sender(self._handle()))
+
     def create_video_frame_sender(self):
         from .video import VideoFrameSender
         return VideoFrameSender(self._service, _core.factory_create_video_sender(self._handle(), False))
@@ -176,7 +180,8 @@ class AudioPcmDataSender(_core.PcmSender):
 
 
 class LocalAudioTrack(_Child):
-    """A custom PCM audio track fed by an AudioPcmDataSender (official name)."""
+    """A custom audio track fed by an AudioPcmDataSender or an
+    AudioEncodedFrameSender (official name)."""
 
     _kind = "LocalAudioTrack"
     _destroy = staticmethod(_core.track_destroy)

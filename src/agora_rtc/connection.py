@@ -287,6 +287,39 @@ class RTCConnection:
     def send_intra_request(self, remote_uid):
         return self._local_user.send_intra_request(remote_uid)
 
+    def enable_encryption(self, enabled, config=None):
+        """Turn built-in encryption on (*config*: an EncryptionConfig with a key)
+        or off. Call it before connect; members with another key, mode or salt
+        cannot hear this connection, nor it them (``on_encryption_error``)."""
+        from .encryption import EncryptionConfig
+        h = self._handle("enable_encryption")
+        if not enabled:
+            return _core.conn_enable_encryption(h, False, 0, "", b"", False)
+        if not isinstance(config, EncryptionConfig):
+            raise TypeError(f"enable_encryption() needs an EncryptionConfig, not {type(config).__name__}")
+        if not isinstance(config.encryption_key, str) or not config.encryption_key:
+            raise ValueError("EncryptionConfig.encryption_key must be a non-empty str")
+        salt = bytes(config.encryption_kdf_salt or b"")
+        if int(config.encryption_mode) not in range(1, 9):
+            raise ValueError(f"encryption_mode must be an EncryptionMode (1..8), not {config.encryption_mode!r}")
+        if int(config.encryption_mode) in (7, 8) and not any(salt):
+            raise ValueError("the GCM2 encryption modes need encryption_kdf_salt (up to 32 bytes, not all zero)")
+        return _core.conn_enable_encryption(h, True, int(config.encryption_mode), config.encryption_key, salt,
+                                            bool(config.datastream_encryption_enabled))
+
+    def send_audio_meta_data(self, data):
+        """Up to 1024 bytes to every member subscribed to this user's audio."""
+        return self._local_user.send_audio_meta_data(data)
+
+    def push_audio_encoded_data(self, data, info):
+        """Send one encoded audio frame (publish config: audio_publish_type ENCODED_PCM)."""
+        return self._publishing("push_audio_encoded_data").push_audio_encoded_data(data, info)
+
+    def register_audio_encoded_frame_observer(self, observer, dispatcher=None):
+        """Remote users' encoded audio byte for byte (loopback engine; the
+        official 2.4 method is a stub returning -1000)."""
+        return self._local_user.register_audio_encoded_frame_observer(observer, dispatcher)
+
     def register_video_frame_observer(self, observer, dispatcher=None):
         return self._local_user.register_video_frame_observer(observer, dispatcher)
 
@@ -358,3 +391,6 @@ class RTCConnection:
 
     def _on_token_privilege_did_expire(self):
         self._emit("on_token_privilege_did_expire")
+
+    def _on_encryption_error(self, error_type):
+        self._emit("on_encryption_error", error_type)

@@ -27,6 +27,7 @@ class LocalUser:
         self._tracks = {}
         self._remote_tracks = {}  # engine handle -> RemoteAudioTrack / RemoteVideoTrack
         self._video_observers = {}  # (observer, encoded) -> engine observer handle
+        self._encoded_audio_observer = None
         _core.user_register_observer(handle, self)
 
     def _handle(self, what):
@@ -130,6 +131,34 @@ class LocalUser:
         for key in keys:
             _core.user_unregister_video_observer(h, self._video_observers.pop(key), encoded)
         return 0
+
+    def register_audio_encoded_frame_observer(self, observer, dispatcher=None):
+        """Remote users' encoded audio, byte for byte (loopback engine; Agora's
+        library decodes received audio): ``observer.on_encoded_audio_frame(local_user,
+        user_id, frame_buffer, info)``. One observer; a new one replaces the old.
+        ``dispatcher`` as for register_video_frame_observer."""
+        from .audio_encoded import _EncodedAudioTarget
+        from .connection import _queue_of
+        if not callable(getattr(observer, "on_encoded_audio_frame", None)):
+            raise TypeError("the encoded audio observer needs an on_encoded_audio_frame() method")
+        _core.user_register_audio_encoded_observer(self._handle("register_audio_encoded_frame_observer"),
+                                                   _EncodedAudioTarget(self, observer), _queue_of(dispatcher))
+        self._encoded_audio_observer = observer
+        return 0
+
+    def unregister_audio_encoded_frame_observer(self, observer=None):
+        if self._encoded_audio_observer is None or (observer is not None and observer is not self._encoded_audio_observer):
+            return 0
+        _core.user_unregister_audio_encoded_observer(self._handle("unregister_audio_encoded_frame_observer"))
+        self._encoded_audio_observer = None
+        return 0
+
+    def send_audio_meta_data(self, data):
+        """Send up to 1024 bytes to every member subscribed to this user's audio
+        (they get ``on_audio_meta_data_received``). The user must be connected."""
+        return _core.user_send_audio_meta_data(self._handle("send_audio_meta_data"), data)
+
+    _send_audio_meta_data = send_audio_meta_data
 
     def send_intra_request(self, user_id):
         """Ask *user_id*, who publishes video, for a key frame (it hears on_intra_request_received)."""
@@ -236,6 +265,9 @@ class LocalUser:
         for (observer, encoded), oh in list(self._video_observers.items()):
             _core.user_unregister_video_observer(h, oh, encoded)
         self._video_observers.clear()
+        if self._encoded_audio_observer is not None:
+            _core.user_unregister_audio_encoded_observer(h)
+            self._encoded_audio_observer = None
         _core.user_unregister_observer(h)
         _core.forget_user(h)
         self._h = 0
@@ -330,6 +362,10 @@ class LocalUser:
     def _on_active_speaker(self, user_id):
         for o in self._observers:
             o.on_active_speaker(self, user_id)
+
+    def _on_audio_meta_data_received(self, user_id, data):
+        for o in self._observers:
+            o.on_audio_meta_data_received(self, user_id, data)
 
 
 def _video_options(options):

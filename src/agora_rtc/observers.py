@@ -54,6 +54,10 @@ class IRTCConnectionObserver:
     def on_token_privilege_did_expire(self, agora_rtc_conn):
         """The token expired; ``on_connection_failure`` (TOKEN_EXPIRED) follows."""
 
+    def on_encryption_error(self, agora_rtc_conn, error_type):
+        """A member's media could not be decrypted (EncryptionErrorType.DECRYPTION_FAILURE, 1):
+        its key, mode or salt differs. Reported once per member and connect."""
+
 
 @dataclass(frozen=True)
 class AudioVolumeInfo:
@@ -98,6 +102,9 @@ class IRTCLocalUserObserver:
 
     def on_active_speaker(self, agora_local_user, user_id):
         """The loudest remote speaker changed."""
+
+    def on_audio_meta_data_received(self, agora_local_user, user_id, data):
+        """Audio meta data (``bytes``) a remote user sent with ``send_audio_meta_data``."""
 
     def on_video_track_publish_success(self, agora_local_user, agora_local_video_track):
         pass

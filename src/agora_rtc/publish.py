@@ -63,17 +63,20 @@ class ConnectionPublisher:
     def __init__(self, service, connection, config):
         if not isinstance(config, RtcConnectionPublishConfig):
             raise TypeError(f"publish_config must be an RtcConnectionPublishConfig, not {type(config).__name__}")
-        if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_ENCODED_PCM:
-            raise NotImplementedError("encoded audio publishing is not available yet in agora_rtc (issue 7)")
         self.config = config
         self._connection = connection
         self.factory = self.sender = self.track = self.consumer = None
         self.video_sender = self.video_encoded_sender = self.video_track = None
+        self.audio_encoded_sender = None
         self._consumer_format = None
         if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_PCM:
             self.factory = service.create_media_node_factory()
             self.sender = self.factory.create_audio_pcm_data_sender()
             self.track = service.create_custom_audio_track_pcm(self.sender)
+        elif config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_ENCODED_PCM:
+            self.factory = service.create_media_node_factory()
+            self.audio_encoded_sender = self.factory.create_audio_encoded_frame_sender()
+            self.track = service.create_custom_audio_track_encoded(self.audio_encoded_sender, 1)  # MIX_DISABLED
         if config.is_publish_video and config.video_publish_type != VideoPublishType.VIDEO_PUBLISH_TYPE_NONE:
             self.factory = self.factory or service.create_media_node_factory()
             if config.video_publish_type == VideoPublishType.VIDEO_PUBLISH_TYPE_YUV:
@@ -88,17 +91,23 @@ class ConnectionPublisher:
         _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
                                       int(config.audio_scenario))
 
-    def _need_audio(self, what):
-        if self.track is None:
-            raise ValueError(f"RTCConnection.{what}(): this connection's publish config does not publish PCM audio")
+    def _need_audio(self, what, encoded=False):
+        if self.track is None or encoded != (self.audio_encoded_sender is not None):
+            kind = "ENCODED_PCM" if encoded else "PCM"
+            raise ValueError(f"RTCConnection.{what}(): this connection's publish config does not publish audio "
+                             f"(is_publish_audio with audio_publish_type {kind})")
 
     def publish_audio(self):
-        self._need_audio("publish_audio")
+        self._need_audio("publish_audio", self.audio_encoded_sender is not None)
         return self._connection.get_local_user().publish_audio(self.track)
 
     def unpublish_audio(self):
-        self._need_audio("unpublish_audio")
+        self._need_audio("unpublish_audio", self.audio_encoded_sender is not None)
         return self._connection.get_local_user().unpublish_audio(self.track)
+
+    def push_audio_encoded_data(self, data, info):
+        self._need_audio("push_audio_encoded_data", encoded=True)
+        return self.audio_encoded_sender.send_encoded_audio_frame(data, info)
 
     def push_audio_pcm_data(self, data, sample_rate, channels, start_pts=0):
         """Queue PCM of any length; played at real-time pace by the engine."""
@@ -154,9 +163,9 @@ class ConnectionPublisher:
     def release(self):
         if self.consumer is not None:
             self.consumer.release()
-        for obj in (self.track, self.sender, self.video_track, self.video_sender, self.video_encoded_sender,
+        for obj in (self.track, self.sender, self.audio_encoded_sender, self.video_track, self.video_sender, self.video_encoded_sender,
                     self.factory):
             if obj is not None:
                 obj.release()
-        self.consumer = self.track = self.sender = self.factory = None
+        self.consumer = self.track = self.sender = self.factory = self.audio_encoded_sender = None
         self.video_track = self.video_sender = self.video_encoded_sender = None

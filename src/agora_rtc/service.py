@@ -187,6 +187,18 @@ class AgoraService:
         audio_pcm_data_sender._track = track  # the newest track takes the sender's audio (as in the engine)
         return track
 
+    def create_custom_audio_track_encoded(self, audio_encoded_frame_sender, mix_mode=1):
+        """A track fed by an AudioEncodedFrameSender; *mix_mode* 0 (MIX_ENABLED) or 1 (MIX_DISABLED)."""
+        from .audio import LocalAudioTrack
+        from .audio_encoded import AudioEncodedFrameSender
+        if not isinstance(audio_encoded_frame_sender, AudioEncodedFrameSender):
+            raise TypeError("create_custom_audio_track_encoded() takes an AudioEncodedFrameSender")
+        if mix_mode not in (0, 1):
+            raise ValueError(f"mix_mode must be 0 (MIX_ENABLED) or 1 (MIX_DISABLED), not {mix_mode!r}")
+        h = _core.service_create_encoded_audio_track(self._need_initialized("create_custom_audio_track_encoded"),
+                                                     audio_encoded_frame_sender._handle(), mix_mode)
+        return LocalAudioTrack(self, h)
+
     def create_custom_video_track_frame(self, video_frame_sender):
         from .video import LocalVideoTrack, VideoFrameSender
         if not isinstance(video_frame_sender, VideoFrameSender):

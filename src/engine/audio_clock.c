@@ -250,6 +250,7 @@ static void plan_receiver(connection* r, source* srcs, int nsrc, source* remote,
   for (int i = 0; i < nsrc + nremote; i++) {
     source* s = i < nsrc ? &srcs[i] : &remote[i - nsrc];
     if (s->conn == r || s->ch != r->channel || !local_user_is_subscribed(u, s->user_id)) continue;
+    if (s->conn && s->conn->media_tag != r->media_tag) continue; /* counted and reported below */
     const pcm_frame* f = &s->frame;
     int ch = u->before_mixing.set ? u->before_mixing.channels : f->channels;
     int rate = u->before_mixing.set ? u->before_mixing.sample_rate : f->sample_rate;
@@ -398,6 +399,7 @@ void audio_clock_tick(void) {
     for (int k = 0; k < nsrc + nremote; k++) {
       source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
       if (s->conn == r || s->ch != r->channel || !local_user_is_subscribed(&r->user, s->user_id)) continue;
+      if (s->conn && encryption_blocks(r, s->user_id, s->conn->media_tag, 0)) continue; /* elsewhere: on receipt */
       remote_track_frame(r, TRACK_AUDIO, s->user_id, 0, 0);
       volume_observe(&r->user, s->user_id, &s->labels);
     }

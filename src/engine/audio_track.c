@@ -34,12 +34,11 @@ AGORA_API_C_VOID agora_media_node_factory_destroy(AGORA_HANDLE agora_media_node_
   free(f);
 }
 
-AGORA_API_C_HDL agora_media_node_factory_create_audio_pcm_data_sender(AGORA_HANDLE agora_media_node_factory) {
-  factory* f = agora_media_node_factory;
-  if (!f || f->magic != MAGIC_FACTORY) return NULL;
+/* PCM and encoded audio senders: a lock and the track they feed. */
+pcm_sender* audio_sender_new(uint32_t magic) {
   pcm_sender* s = calloc(1, sizeof *s);
   if (!s) return NULL;
-  s->magic = MAGIC_PCM_SENDER;
+  s->magic = magic;
   pthread_mutex_init(&s->lock, NULL);
   pthread_mutex_lock(&g_engine.lock);
   g_engine.live_senders++;
@@ -47,9 +46,18 @@ AGORA_API_C_HDL agora_media_node_factory_create_audio_pcm_data_sender(AGORA_HAND
   return s;
 }
 
+AGORA_API_C_HDL agora_media_node_factory_create_audio_pcm_data_sender(AGORA_HANDLE agora_media_node_factory) {
+  factory* f = agora_media_node_factory;
+  if (!f || f->magic != MAGIC_FACTORY) return NULL;
+  return audio_sender_new(MAGIC_PCM_SENDER);
+}
+
 AGORA_API_C_VOID agora_audio_pcm_data_sender_destroy(AGORA_HANDLE agora_audio_pcm_data_sender) {
   pcm_sender* s = agora_audio_pcm_data_sender;
-  if (!s || s->magic != MAGIC_PCM_SENDER) return;
+  if (s && s->magic == MAGIC_PCM_SENDER) audio_sender_destroy(s);
+}
+
+void audio_sender_destroy(pcm_sender* s) {
   pthread_mutex_lock(&g_engine.lock);
   pthread_mutex_lock(&s->lock);
   audio_track* t = s->track;
@@ -70,7 +78,7 @@ AGORA_API_C_VOID agora_audio_pcm_data_sender_destroy(AGORA_HANDLE agora_audio_pc
 
 /* Appends samples to the frame at the ring's tail (the partial frame), which
  * joins the queue once it holds 10 ms: samples are copied once, in place. */
-static int track_push(audio_track* t, const int16_t* pcm, int samples, int channels, int rate,
+int audio_track_push(audio_track* t, const int16_t* pcm, int samples, int channels, int rate,
                       uint32_t capture_ts, int64_t pts) {
   int frame_len = rate / 100;
   if (t->gap_ticks) { /* the queue ran dry mid-stream: the audio came late */
@@ -140,7 +148,7 @@ AGORA_API_C_INT agora_audio_pcm_data_sender_send(AGORA_HANDLE agora_audio_pcm_da
     rc = -ERR_NOT_READY; /* no track made from this sender yet */
   } else {
     pthread_mutex_lock(&t->lock);
-    rc = track_push(t, audio_data, (int)samples_per_channel, (int)number_of_channels, (int)sample_rate,
+    rc = audio_track_push(t, audio_data, (int)samples_per_channel, (int)number_of_channels, (int)sample_rate,
                     capture_timestamp, presentation_ms);
     pthread_mutex_unlock(&t->lock);
   }
@@ -152,6 +160,10 @@ AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_s
   service* svc = agora_svc;
   pcm_sender* s = agora_audio_pcm_data_sender;
   if (!svc || svc->magic != MAGIC_SERVICE || !s || s->magic != MAGIC_PCM_SENDER) return NULL;
+  return audio_track_new(s);
+}
+
+audio_track* audio_track_new(pcm_sender* s) {
   audio_track* t = calloc(1, sizeof *t);
   if (!t) return NULL;
   t->magic = MAGIC_AUDIO_TRACK;
@@ -160,6 +172,10 @@ AGORA_API_C_HDL agora_service_create_custom_audio_track_pcm(AGORA_HANDLE agora_s
   t->publish_volume = 100;
   t->capacity = DEFAULT_TRACK_FRAMES;
   t->ring = calloc((size_t)t->capacity, sizeof(pcm_frame*));
+  if (!t->ring) {
+    free(t);
+    return NULL;
+  }
   pthread_mutex_init(&t->lock, NULL);
   pthread_mutex_lock(&g_engine.lock);
   pthread_mutex_lock(&s->lock);
@@ -387,6 +403,8 @@ AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_au
   stats->dropped_frames = t->frames_dropped;
   stats->underruns = t->underruns;
   stats->starved_ticks = t->starved_ticks;
+  stats->encoded_sent = t->encoded_sent;
+  stats->encoded_discarded = t->encoded_discarded;
   pthread_mutex_unlock(&t->lock);
   return ERR_OK;
 }

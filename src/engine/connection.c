@@ -200,6 +200,7 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
     voice_detector_reset(&c->voice);
     new_session_id(c);
     c->joined_ms = engine_now_ms();
+    encryption_reset_reports(c);
     strcpy(c->channel_id, chan_id);
     strcpy(c->user_id, id);
     event_post(EV_CONNECTING, c, NULL, CONNECTION_CHANGED_CONNECTING, NULL);

@@ -52,8 +52,9 @@ static int member_present(const connection* c, const char* key) {
 static void transmit(connection* c, const char* key, const ds_packet* p) {
   if (lost()) return;
   connection* r = local_member(c, key);
-  if (r)
-    ds_receive(r, p, NULL, c);
+  if (r) {
+    if (!encryption_blocks(r, c->user_id, c->data_tag, 1)) ds_receive(r, p, NULL, c);
+  }
   else if (strncmp(key, "local:", 6) != 0)
     transport_send_data(c, key, p);
 }

@@ -34,6 +34,7 @@ enum object_magic {
   MAGIC_CONNECTION = 0x434f4e4e,
   MAGIC_LOCAL_USER = 0x4c555352,
   MAGIC_PCM_SENDER = 0x50534e44,
+  MAGIC_AUDIO_ENCODED_SENDER = 0x41454e53,
   MAGIC_AUDIO_TRACK = 0x41545243,
   MAGIC_REMOTE_AUDIO = 0x52415544,
   MAGIC_VIDEO_SENDER = 0x5653454e,
@@ -72,6 +73,7 @@ typedef struct pcm_frame {
 typedef struct audio_track {
   uint32_t magic;
   int refs;                 /* guarded by g_engine.lock */
+  int encoded;              /* fed by an encoded audio sender (audio_encoded.c) */
   pthread_mutex_t lock;     /* guards everything below */
   pcm_frame** ring;
   int capacity, head, count;
@@ -84,16 +86,23 @@ typedef struct audio_track {
   int playing;              /* a frame was played and the queue has not been cleared since */
   int gap_ticks;            /* ticks the queue was empty while playing */
   uint64_t underruns, starved_ticks; /* gaps of <= UNDERRUN_MAX_GAP ticks that more audio followed */
+  uint64_t encoded_sent, encoded_discarded; /* encoded frames delivered / sent while unpublished or disabled */
   struct pcm_sender* sender;
 } audio_track;
 
-typedef struct pcm_sender {
+typedef struct pcm_sender {   /* also the encoded audio sender (MAGIC_AUDIO_ENCODED_SENDER) */
   uint32_t magic;
   pthread_mutex_t lock;     /* guards track */
   audio_track* track;
 } pcm_sender;
 
 #define UNDERRUN_MAX_GAP 50 /* a longer silence before more audio is a new stream, not an underrun */
+pcm_sender* audio_sender_new(uint32_t magic);
+void audio_sender_destroy(pcm_sender* s);
+audio_track* audio_track_new(pcm_sender* s); /* the sender's track from now on */
+/* Queues samples (track lock held); 0 or -ERR_RESOURCE_LIMITED (refused whole, counted). */
+int audio_track_push(audio_track* t, const int16_t* pcm, int samples, int channels, int rate, uint32_t capture_ts,
+                     int64_t pts);
 void audio_track_retain(audio_track* t);   /* g_engine.lock held */
 void audio_track_release(audio_track* t);  /* g_engine.lock held */
 /* Scales samples by volume/100 with saturation (volume 0..400). */
@@ -263,6 +272,8 @@ typedef struct local_user {
   struct video_observer** video_observers; /* raw and encoded frame observers, registered */
   int video_observer_count;
   int audio_scenario;
+  int encoded_audio_observer_set;
+  loopback_audio_encoded_frame_observer encoded_audio_observer;
 } local_user;
 
 typedef struct connection {
@@ -300,6 +311,12 @@ typedef struct connection {
   voice_detector voice;     /* labels of what this connection publishes */
   data_stream streams[DS_MAX_STREAMS];
   ds_rx* rx;
+  /* encryption.c: a tag of (mode, key, salt) stands for the key; 0 = not encrypted */
+  uint64_t media_tag, data_tag;
+  uint64_t decryption_failures;     /* packets from members whose key differs */
+  uint32_t reported[16];            /* senders already reported (hashes), cleared at connect */
+  int reported_count;
+  uint64_t media_messages_dropped;  /* encoded audio / meta data a member's full socket refused */
 } connection;
 
 int transport_start(void);
@@ -313,6 +330,23 @@ void transport_send_data(connection* c, const char* path, const ds_packet* p);
 void transport_send_video(connection* c, int simulcast, const struct video_payload* p); /* engine thread */
 void transport_send_video_stop(connection* c);  /* c unpublished its video */
 int transport_send_intra_request(connection* c, const char* user_id); /* 0 if user_id is a member elsewhere */
+
+/* ---- audio_encoded.c: encoded audio frames and audio meta data, sender to every member ---- */
+enum { MEDIA_ENCODED_AUDIO = 1, MEDIA_AUDIO_META_DATA = 2 };
+typedef struct media_message {    /* the payload of EV_MEDIA_MESSAGE, and the wire form */
+  uint32_t kind;                  /* MEDIA_* */
+  uint32_t length;
+  encoded_audio_frame_info info;  /* encoded audio only */
+  uint8_t data[];
+} media_message;
+void transport_send_media(connection* c, const media_message* m); /* to every member elsewhere */
+/* A message from user_id (sent with tag) for r: checks subscription and key, posts the event. g_engine.lock held. */
+void media_message_received(connection* r, const char* user_id, uint64_t tag, const media_message* m);
+
+/* ---- encryption.c ---- */
+/* 1 if r cannot decrypt what user_id sent with tag (counted; on_encryption_error once per sender). */
+int encryption_blocks(connection* r, const char* user_id, uint64_t tag, int data_stream);
+void encryption_reset_reports(connection* c);
 
 /* A live object behind an API handle, or NULL (wrong kind, destroyed). */
 connection* connection_from(AGORA_HANDLE h);
@@ -360,6 +394,8 @@ enum event_type {
   EV_VIDEO_PUBLISH_SUCCESS,
   EV_VIDEO_UNPUBLISHED,
   EV_INTRA_REQUEST,             /* a subscriber asked this publisher for a key frame */
+  EV_MEDIA_MESSAGE,             /* payload: a media_message */
+  EV_ENCRYPTION_ERROR,          /* reason: ENCRYPTION_ERROR_TYPE */
 };
 
 typedef struct event {
@@ -568,6 +604,7 @@ int params_valid_array(const char* json);
 /* ---- token.c ---- */
 #define TOKEN_WILL_EXPIRE_S 30
 int64_t token_now(void);
+void token_hmac_sha256(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t msg_len, uint8_t out[32]);
 /* ERR_OK with *expires_at set, or CONNECTION_CHANGED_INVALID_TOKEN / _TOKEN_EXPIRED. */
 int token_verify(const char* token, const char* certificate, const char* app_id, const char* channel,
                  const char* user_id, int64_t* expires_at);

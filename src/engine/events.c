@@ -161,6 +161,18 @@ static void deliver(event* e) {
     case EV_ACTIVE_SPEAKER:
       if (u) ENGINE_CALLBACK(u->on_active_speaker, &c->user, e->user_id);
       break;
+    case EV_MEDIA_MESSAGE: {
+      const media_message* m = e->payload;
+      if (m->kind == MEDIA_AUDIO_META_DATA && u)
+        ENGINE_CALLBACK(u->on_audio_meta_data_received, &c->user, e->user_id, (const char*)m->data, m->length);
+      else if (m->kind == MEDIA_ENCODED_AUDIO && c->user.encoded_audio_observer_set)
+        ENGINE_CALLBACK(c->user.encoded_audio_observer.on_encoded_audio_frame, &c->user, e->user_id, m->data,
+                        m->length, &m->info);
+      break;
+    }
+    case EV_ENCRYPTION_ERROR:
+      if (o) ENGINE_CALLBACK(o->on_encryption_error, c, e->reason);
+      break;
     case EV_AUDIO_UNPUBLISHED:
       if (u) ENGINE_CALLBACK(u->on_audio_track_unpublished, &c->user, e->track);
       break;

@@ -2,9 +2,7 @@
  * written against it (the official Python SDK binds all of it at import) loads
  * and runs its audio paths on the loopback engine. Each call here refuses with
  * -ERR_NOT_SUPPORTED (or returns NULL for a handle, does nothing for a destroy)
- * until its feature lands: video statistics, encryption, encoded
- * audio and statistics (issue 7), the 2.4 connection API
- * extras (issue 11). Arguments are never dereferenced here. */
+ * until its feature lands: statistics (issue 7), capabilities (issue 11). Arguments are never dereferenced here. */
 #include "engine.h"
 
 /* Nothing here reads its arguments. */
@@ -20,23 +18,13 @@ AGORA_API_C_INT agora_remote_video_track_register_video_encoded_image_receiver(A
 AGORA_API_C_INT agora_remote_video_track_unregister_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_VOID agora_video_encoded_image_receiver_destroy(AGORA_HANDLE r) {}
 
-/* ---- channel features (issue 7) ---- */
-AGORA_API_C_INT agora_rtc_conn_enable_encryption(AGORA_HANDLE c, int e, const encryption_config* cfg) { REFUSED; }
-AGORA_API_C_HDL agora_media_node_factory_create_audio_encoded_frame_sender(AGORA_HANDLE f) { return NULL; }
-AGORA_API_C_VOID agora_audio_encoded_frame_sender_destroy(AGORA_HANDLE s) {}
-AGORA_API_C_INT agora_audio_encoded_frame_sender_send(AGORA_HANDLE s, const uint8_t* d, uint32_t n, const encoded_audio_frame_info* i) {
-  REFUSED;
-}
-AGORA_API_C_HDL agora_service_create_custom_audio_track_encoded(AGORA_HANDLE svc, AGORA_HANDLE s, int mix_mode) {
-  return NULL;
-}
+/* ---- statistics (issue 7) ---- */
 AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE u) { return NULL; }
 AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE u, local_audio_detailed_stats* s) {}
 AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE t) { return NULL; }
 AGORA_API_C_VOID agora_remote_audio_track_destroy_statistics(AGORA_HANDLE t, remote_audio_track_stats* s) {}
 
 /* ---- 2.4 connection API extras (issue 11) ---- */
-AGORA_API_C_INT agora_local_user_send_audio_meta_data(AGORA_HANDLE u, const char* d, size_t n) { REFUSED; }
 AGORA_API_C_HDL agora_local_user_capabilities_observer_create(capabilities_observer* o) { return NULL; }
 AGORA_API_C_VOID agora_local_user_capabilities_observer_destory(AGORA_HANDLE o) {}
 AGORA_API_C_INT agora_local_user_register_capabilities_observer(AGORA_HANDLE u, AGORA_HANDLE o) { REFUSED; }

@@ -86,7 +86,7 @@ static void sha256_final(sha256* s, uint8_t out[32]) {
   }
 }
 
-static void hmac_sha256(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t msg_len, uint8_t out[32]) {
+void token_hmac_sha256(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t msg_len, uint8_t out[32]) {
   uint8_t k[64] = {0}, pad[64], inner[32];
   sha256 s;
   if (key_len > 64) {
@@ -201,9 +201,9 @@ int token_verify(const char* token, const char* certificate, const char* app_id,
   uint8_t key[32], mine[32], ts_le[4] = {(uint8_t)issue_ts, (uint8_t)(issue_ts >> 8), (uint8_t)(issue_ts >> 16),
                                          (uint8_t)(issue_ts >> 24)};
   uint8_t salt_le[4] = {(uint8_t)salt, (uint8_t)(salt >> 8), (uint8_t)(salt >> 16), (uint8_t)(salt >> 24)};
-  hmac_sha256(ts_le, 4, (const uint8_t*)certificate, strlen(certificate), key);
-  hmac_sha256(salt_le, 4, key, 32, key);
-  hmac_sha256(key, 32, info, info_len, mine);
+  token_hmac_sha256(ts_le, 4, (const uint8_t*)certificate, strlen(certificate), key);
+  token_hmac_sha256(salt_le, 4, key, 32, key);
+  token_hmac_sha256(key, 32, info, info_len, mine);
   uint8_t diff = 0;
   for (int i = 0; i < 32; i++) diff |= (uint8_t)(mine[i] ^ sig[i]); /* constant time */
   if (diff || !same(app, app_len, app_id)) return CONNECTION_CHANGED_INVALID_TOKEN;

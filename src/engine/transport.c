@@ -36,8 +36,8 @@
 #define JITTER_MAX 50          /* more than this: drop the oldest, counted */
 
 enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED, PKT_VIDEO, PKT_VIDEO_STOP,
-       PKT_INTRA_REQUEST };
-#define MAX_PAYLOAD 8192 /* a token (<= 4096), a data stream message, 10 ms of audio or a video_wire */
+       PKT_INTRA_REQUEST, PKT_MEDIA };
+#define MAX_PAYLOAD 8192 /* a token (<= 4096), a data stream message, 10 ms of audio, a video_wire or a media_message */
 #ifdef MSG_CMSG_CLOEXEC
 #define MSG_CMSG_CLOEXEC_IF_ANY MSG_CMSG_CLOEXEC /* a passed descriptor never leaks into exec'd children */
 #else
@@ -53,6 +53,7 @@ typedef struct pkt_header {
   uint32_t sample_rate;
   int64_t sent_ns;
   int64_t presentation_ms;
+  uint64_t key_tag;        /* the sender's encryption tag (encryption.c) */
   char user_id[MAX_ID_LEN + 1];
 } pkt_header;
 
@@ -118,6 +119,7 @@ static int send_packet_fd(connection* c, const char* path, pkt_header* h, const 
   if (h->magic != PKT_MAGIC) { /* a backlogged packet keeps its header */
     h->magic = PKT_MAGIC;
     h->sent_ns = now_ns();
+    h->key_tag = h->type == PKT_DATA ? c->data_tag : c->media_tag;
     strcpy(h->user_id, c->user_id);
   }
   struct iovec iov[2] = {{h, sizeof *h}, {(void*)payload, len}};
@@ -347,6 +349,23 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
   }
 }
 
+/* Encoded audio and meta data to every member elsewhere; a full socket queue drops it (counted). */
+void transport_send_media(connection* c, const media_message* msg) {
+  if (c->sock < 0) return;
+  double loss = g_engine.fault_loss_percent;
+  for (remote_member* m = c->remotes; m;) {
+    remote_member* next = m->next;
+    if (!(loss > 0 && rand_r(&loss_seed) % 10000 < loss * 100)) { /* else: injected loss */
+      pkt_header h;
+      memset(&h, 0, sizeof h);
+      h.type = PKT_MEDIA;
+      int rc = send_packet(c, m->path, &h, msg, sizeof *msg + msg->length);
+      if (!dropped_if_gone(c, m, rc) && rc != 0) c->media_messages_dropped++;
+    }
+    m = next;
+  }
+}
+
 /* Engine thread: one shared file for the frame, its descriptor to every member
  * elsewhere. A member whose socket queue is full misses this frame (counted):
  * video is not backlogged, the next frame supersedes it. */
@@ -468,12 +487,12 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       copy.from[MAX_ID_LEN] = 0;
       if (copy.is_ack)
         ds_ack(c, &copy, from);
-      else
+      else if (!encryption_blocks(c, m->user_id, h->key_tag, 1))
         ds_receive(c, &copy, from, NULL);
       break;
     }
     case PKT_AUDIO: {
-      if (!m) break;
+      if (!m || encryption_blocks(c, m->user_id, h->key_tag, 0)) break;
       size_t need = sizeof(int16_t) * (size_t)h->samples * h->channels;
       if (len < need || !audio_rate_supported((int)h->sample_rate) || h->samples != h->sample_rate / 100 ||
           (h->channels != 1 && h->channels != 2))
@@ -504,7 +523,7 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       break;
     }
     case PKT_VIDEO: {
-      if (!m || *fd < 0 || len < sizeof(video_wire)) break;
+      if (!m || *fd < 0 || len < sizeof(video_wire) || encryption_blocks(c, m->user_id, h->key_tag, 0)) break;
       video_wire w;
       memcpy(&w, payload, sizeof w);
       video_payload* p = video_wire_open(&w, *fd);
@@ -512,6 +531,14 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
         c->rx_video_received++;
         video_remote_received(c, m, p);
       }
+      break;
+    }
+    case PKT_MEDIA: {
+      media_message head;
+      if (!m || len < sizeof head) break;
+      memcpy(&head, payload, sizeof head);
+      if (head.length > LOOPBACK_AUDIO_MAX_ENCODED || len < sizeof head + head.length) break;
+      media_message_received(c, m->user_id, h->key_tag, (const media_message*)(const void*)payload);
       break;
     }
     case PKT_INTRA_REQUEST:
@@ -631,7 +658,7 @@ static void* transport_main(void* arg) {
  * overflows, and the number of members currently known in other processes. */
 int transport_stat(const char* name, double* value) {
   static const char* names[] = {"received", "lost", "underruns", "overflows", "members", "video_received",
-                                "video_dropped"};
+                                "video_dropped", "decryption_failures", "media_dropped"};
   int known = 0;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) known |= strcmp(name, names[k]) == 0;
   if (!known) return -ERR_NOT_SUPPORTED;
@@ -644,6 +671,8 @@ int transport_stat(const char* name, double* value) {
     else if (strcmp(name, "overflows") == 0) sum += (double)c->rx_overflows;
     else if (strcmp(name, "video_received") == 0) sum += (double)c->rx_video_received;
     else if (strcmp(name, "video_dropped") == 0) sum += (double)(c->rx_video_dropped + c->video_dropped_send);
+    else if (strcmp(name, "decryption_failures") == 0) sum += (double)c->decryption_failures;
+    else if (strcmp(name, "media_dropped") == 0) sum += (double)c->media_messages_dropped;
     else
       for (remote_member* m = c->remotes; m; m = m->next) sum += 1;
   }

@@ -428,7 +428,7 @@ static void plan_frame(connection* c, video_track* t, video_payload* p) {
   int has_low = t->simulcast; /* encoded: the sender declared a low stream (enable_simulcast_stream) */
   pthread_mutex_unlock(&t->lock);
   for (connection* r = c->channel->members; r; r = r->next_in_channel)
-    if (r != c && !r->destroyed) plan_for(r, c->user_id, has_low, p);
+    if (r != c && !r->destroyed && !encryption_blocks(r, c->user_id, c->media_tag, 0)) plan_for(r, c->user_id, has_low, p);
   transport_send_video(c, has_low, p);
 }
 

@@ -1,6 +1,8 @@
 """agora.rtc.agora_base: configurations, frames and enums."""
 
 from ..audio import AudioCodecType, AudioFrame, AudioFramePosition, PcmAudioFrame, RawAudioFrameOpModeType
+from ..audio_encoded import EncodedAudioFrameInfo
+from ..encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
 from ..connection import AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, RTCConnConfig, RTCConnInfo
 from ..observers import AudioVolumeInfo
 from ..publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
@@ -12,7 +14,8 @@ from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, 
 
 __all__ = ["AgoraServiceConfig", "AreaCode", "AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioProfileType",
            "AudioPublishType", "AudioScenarioType", "AudioSubscriptionOptions", "AudioVolumeInfo", "ChannelProfileType",
-           "ClientRoleType", "ColorSpaceType", "EncodedVideoFrameInfo", "ExternalVideoFrame", "PcmAudioFrame",
+           "ClientRoleType", "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
+           "EncryptionErrorType", "EncryptionMode", "ExternalVideoFrame", "PcmAudioFrame",
            "RawAudioFrameOpModeType", "RTCConnConfig", "RTCConnInfo", "RtcConnectionPublishConfig", "SenderOptions",
            "SimulcastStreamConfig", "TCcMode", "VideoCodecType", "VideoDimensions", "VideoEncoderConfiguration",
            "VideoFrame", "VideoFrameType", "VideoPixelFormat", "VideoPublishType", "VideoStreamType",
