@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!text) return 0;
   memcpy(text, data, size);
   text[size] = 0;
-  int rc = params_apply_json(text);
+  int rc = params_apply_json(NULL, text);
   if (rc != ERR_OK && rc != -ERR_INVALID_ARGUMENT) abort(); /* the only two outcomes */
   free(text);
   return 0;

@@ -331,3 +331,4 @@ ctypedef struct AgoraApi:
     AGORA_HANDLE (*service_create_custom_audio_track_encoded)(AGORA_HANDLE, AGORA_HANDLE, int) noexcept nogil
     int (*local_user_send_audio_meta_data)(AGORA_HANDLE, const char*, size_t) noexcept nogil
     int (*rtc_conn_enable_encryption)(AGORA_HANDLE, int, const encryption_config*) noexcept nogil
+    AGORA_HANDLE (*rtc_conn_get_agora_parameter)(AGORA_HANDLE) noexcept nogil

@@ -121,7 +121,7 @@ _SYMBOLS = (
     # encoded audio, audio meta data, encryption
     "media_node_factory_create_audio_encoded_frame_sender", "audio_encoded_frame_sender_destroy",
     "audio_encoded_frame_sender_send", "service_create_custom_audio_track_encoded",
-    "local_user_send_audio_meta_data", "rtc_conn_enable_encryption",
+    "local_user_send_audio_meta_data", "rtc_conn_enable_encryption", "rtc_conn_get_agora_parameter",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -281,30 +281,37 @@ def service_release(uintptr_t svc):
     return _check(rc, "agora_service_release")
 
 
-def service_set_parameters(uintptr_t svc, str json_text):
-    cdef AGORA_HANDLE h = _ptr(svc, "set_parameters")
+cdef AGORA_HANDLE _parameter_of(uintptr_t owner, bint connection, what) except NULL:
+    """The parameter object of a service, or of one connection (its loopback.fault.* keys are its own)."""
+    cdef AGORA_HANDLE h = _ptr(owner, what)
     cdef AGORA_HANDLE p
+    with nogil:
+        p = api.rtc_conn_get_agora_parameter(h) if connection else api.service_get_agora_parameter(h)
+    if p == NULL:
+        raise AgoraError(f"{what}: no parameter object", -7)
+    return p
+
+
+def service_set_parameters(uintptr_t owner, str json_text not None, bint connection=False):
+    cdef AGORA_HANDLE p = _parameter_of(owner, connection, "set_parameters")
     cdef bytes b = json_text.encode()
     if b"\0" in b:
         raise ValueError("parameters JSON must not contain NUL characters")
     cdef const char* s = b
     cdef int rc
     with nogil:
-        p = api.service_get_agora_parameter(h)
-        rc = api.parameter_set_parameters(p, s) if p != NULL else -7
+        rc = api.parameter_set_parameters(p, s)
     return _check(rc, "agora_parameter_set_parameters")
 
 
-def service_get_number(uintptr_t svc, str key):
-    cdef AGORA_HANDLE h = _ptr(svc, "get_parameter")
-    cdef AGORA_HANDLE p
+def service_get_number(uintptr_t owner, str key not None, bint connection=False):
+    cdef AGORA_HANDLE p = _parameter_of(owner, connection, "get_parameter")
     cdef bytes b = key.encode()
     cdef const char* k = b
     cdef double value = 0
     cdef int rc
     with nogil:
-        p = api.service_get_agora_parameter(h)
-        rc = api.parameter_get_number(p, k, &value) if p != NULL else -7
+        rc = api.parameter_get_number(p, k, &value)
     _check(rc, f"agora_parameter_get_number({key!r})")
     return value
 

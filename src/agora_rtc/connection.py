@@ -1,5 +1,6 @@
 """RTCConnection: joins one channel as one user."""
 
+import json
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -306,6 +307,24 @@ class RTCConnection:
             raise ValueError("the GCM2 encryption modes need encryption_kdf_salt (up to 32 bytes, not all zero)")
         return _core.conn_enable_encryption(h, True, int(config.encryption_mode), config.encryption_key, salt,
                                             bool(config.datastream_encryption_enabled))
+
+    def set_parameters(self, params):
+        """Parameters for this connection (a JSON string or a dict). The loopback
+        engine's fault keys set here apply to this connection only::
+
+            conn.set_parameters({"loopback.fault.loss_percent": 10,    # packets to other processes
+                                 "loopback.fault.jitter_ms": 60,       # audio held 0..60 ms
+                                 "loopback.fault.reorder_percent": 5,  # audio held 20-30 ms more
+                                 "loopback.fault.bandwidth_kbps": 64,  # audio beyond it dropped
+                                 "loopback.fault.outage_ms": 3000})    # no network for 3 s, now
+
+        Other keys are engine-wide, as with ``AgoraService.set_parameters``."""
+        text = params if isinstance(params, str) else json.dumps(params)
+        return _core.service_set_parameters(self._handle("set_parameters"), text, True)
+
+    def get_parameter_number(self, key):
+        """A numeric parameter as this connection sees it (its own fault values)."""
+        return _core.service_get_number(self._handle("get_parameter_number"), key, True)
 
     def send_audio_meta_data(self, data):
         """Up to 1024 bytes to every member subscribed to this user's audio."""

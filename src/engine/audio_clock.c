@@ -337,6 +337,11 @@ void audio_clock_tick(void) {
     sources = grown;
     source_capacity = n;
   }
+  /* 0. Injected faults: outages start and end, held packets fall due. */
+  for (int i = 0; i < n; i++) {
+    fault_tick(g_engine.conns[i]);
+    if (g_engine.conns[i]->delayed_count) transport_flush_delayed(g_engine.conns[i]);
+  }
   /* 1. One frame per connected, publishing user (its tracks summed). */
   int nsrc = 0;
   for (int i = 0; i < n; i++) {
@@ -358,7 +363,7 @@ void audio_clock_tick(void) {
         saturate(acc, s->frame.data, len);
       }
     }
-    if (have) {
+    if (have && !fault_outage_active(c)) { /* in an outage its audio goes nowhere */
       s->conn = c;
       s->user_id = c->user_id;
       s->ch = c->channel;
@@ -375,7 +380,7 @@ void audio_clock_tick(void) {
   pool_used = 0;
   for (int i = 0; i < n; i++) {
     connection* r = g_engine.conns[i];
-    if (!r->channel) continue;
+    if (!r->channel || fault_outage_active(r)) continue;
     /* Members in other processes play from their receive jitter buffers,
      * one frame per tick, whether or not anyone observes them. */
     int nremote = 0;

@@ -43,7 +43,7 @@ static int16_t ulaw_to_linear(uint8_t u) {
 }
 
 void media_message_received(connection* r, const char* user_id, uint64_t tag, const media_message* m) {
-  if (!r->channel || r->destroyed || !local_user_is_subscribed(&r->user, user_id)) return;
+  if (!r->channel || r->destroyed || fault_outage_active(r) || !local_user_is_subscribed(&r->user, user_id)) return;
   if (encryption_blocks(r, user_id, tag, 0)) return;
   if (m->kind == MEDIA_ENCODED_AUDIO && m->info.codec != AUDIO_CODEC_PCMA && m->info.codec != AUDIO_CODEC_PCMU)
     remote_track_frame(r, TRACK_AUDIO, user_id, 0, 0); /* G.711 arrives through the clock as PCM */
@@ -56,6 +56,7 @@ void media_message_received(connection* r, const char* user_id, uint64_t tag, co
 
 /* c's message to every member subscribed to its audio. g_engine.lock held. */
 static void broadcast(connection* c, const media_message* m) {
+  if (fault_outage_active(c)) return; /* no network: lost */
   for (connection* r = c->channel->members; r; r = r->next_in_channel)
     if (r != c) media_message_received(r, c->user_id, c->media_tag, m);
   transport_send_media(c, m);

@@ -48,7 +48,9 @@ AGORA_API_C_HDL agora_rtc_conn_create(AGORA_HANDLE agora_svc, const rtc_conn_con
   c->user.video_subscribe_all = c->config.auto_subscribe_video ? 1 : 0;
   c->user.role = c->config.client_role_type ? c->config.client_role_type : CLIENT_ROLE_BROADCASTER;
   c->user.playback_volume = 100;
-  c->parameter = &s->parameter;
+  c->own_parameter.magic = MAGIC_PARAMETER; /* loopback.fault.* set here apply to this connection */
+  c->own_parameter.conn = c;
+  c->parameter = &c->own_parameter;
   c->sock = -1;
   g_engine.conns[g_engine.conn_count++] = c;
 out:
@@ -124,6 +126,7 @@ AGORA_API_C_VOID agora_rtc_conn_destroy(AGORA_HANDLE agora_rtc_conn) {
     c->user.audio_observer_set = 0;
     conn_disconnect_locked(c);
     c->destroyed = 1;
+    c->own_parameter.magic = MAGIC_DEAD;
     for (int i = 0; i < g_engine.conn_count; i++) {
       if (g_engine.conns[i] == c) {
         g_engine.conns[i] = g_engine.conns[--g_engine.conn_count];

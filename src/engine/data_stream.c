@@ -24,12 +24,6 @@
 #define DS_RESEND_MS 40
 #define DS_RATE_BYTES 30720.0 /* per second and stream; also the burst */
 
-static unsigned int ds_loss_seed = 4242;
-
-static int lost(void) {
-  double loss = g_engine.fault_loss_percent;
-  return loss > 0 && rand_r(&ds_loss_seed) % 10000 < loss * 100;
-}
 
 static size_t packet_size(const ds_packet* p) { return offsetof(ds_packet, data) + p->len; }
 
@@ -50,8 +44,9 @@ static int member_present(const connection* c, const char* key) {
 
 /* One packet from c to the member behind key, through the injected loss. */
 static void transmit(connection* c, const char* key, const ds_packet* p) {
-  if (lost()) return;
+  if (fault_lost(c) || fault_outage_active(c)) return;
   connection* r = local_member(c, key);
+  if (r && fault_outage_active(r)) return;
   if (r) {
     if (!encryption_blocks(r, c->user_id, c->data_tag, 1)) ds_receive(r, p, NULL, c);
   }
@@ -89,7 +84,7 @@ static void send_ack(connection* r, const ds_packet* p, uint32_t next_expected, 
   ack.stream_id = p->stream_id;
   ack.seq = next_expected;
   snprintf(ack.from, sizeof ack.from, "%s", r->user_id);
-  if (lost()) return;
+  if (fault_lost(r) || fault_outage_active(r)) return;
   if (sender) {
     char key[120];
     snprintf(key, sizeof key, "local:%u", r->id);

@@ -138,10 +138,17 @@ typedef struct remote_member {
   char user_id[MAX_ID_LEN + 1];
   char path[108];           /* the peer's socket */
   int64_t last_heard_ns;
-  uint32_t next_seq;
-  uint64_t received, lost, underruns, overflows;
-  pcm_frame* ring[JITTER_RING]; /* receive jitter buffer */
-  int head, count, primed;
+  uint64_t received, lost, late, underruns, overflows;
+  /* Receive jitter buffer, indexed by sequence number: packets may arrive out
+   * of order; play_seq is the next to play, end one past the newest. */
+  pcm_frame* ring[JITTER_RING];
+  uint32_t ring_seq[JITTER_RING];
+  uint8_t ring_full[JITTER_RING];
+  uint32_t play_seq, end_seq;
+  int started, primed;
+  int target;               /* frames buffered before playing: grows when packets come late */
+  int hold;                 /* ticks to wait (growing the cushion) before playing on */
+  int64_t calm_ticks;       /* ticks since the last late packet (the target shrinks back) */
   struct outgoing* backlog[JITTER_RING]; /* audio the peer's full socket refused, resent first */
   int backlog_head, backlog_count;
   voice_detector voice;
@@ -276,6 +283,37 @@ typedef struct local_user {
   loopback_audio_encoded_frame_observer encoded_audio_observer;
 } local_user;
 
+/* ---- faults.c: injected network faults (loopback.fault.*), engine-wide or per connection ---- */
+enum { FAULT_LOSS, FAULT_JITTER, FAULT_REORDER, FAULT_BANDWIDTH, FAULT_COUNT };
+typedef struct fault_config {
+  double value[FAULT_COUNT];
+  int set[FAULT_COUNT];           /* per connection: overrides the engine-wide value */
+} fault_config;
+struct connection;
+double fault_value(const struct connection* c, int which); /* c may be NULL: engine-wide */
+int fault_lost(const struct connection* c);                 /* this packet is lost (loss_percent) */
+/* Audio packet to another process: ticks to hold it (jitter, reorder), or -1 to drop it (bandwidth). */
+int fault_audio_delay(struct connection* c, size_t bytes);
+int fault_outage_active(const struct connection* c);        /* the connection has no network now */
+void fault_tick(struct connection* c);                      /* clock: outage lost / over */
+struct parameter;
+int faults_check(const char* key, double value); /* 1 valid, 0 out of range, -1 not a fault key */
+int faults_set(struct parameter* scope, const char* key, double value);
+int faults_get(struct parameter* scope, const char* key, double* value); /* g_engine.lock held */
+
+typedef struct delayed_packet {  /* an audio packet held back by injected jitter */
+  int64_t due_tick;
+  uint64_t order;
+  char path[108];
+  size_t len;
+  uint8_t* bytes;                 /* header + payload */
+} delayed_packet;
+
+typedef struct parameter {
+  uint32_t magic;
+  struct connection* conn;        /* a connection's own parameters, or NULL: the engine's */
+} parameter;
+
 typedef struct connection {
   uint32_t magic;
   int refs;
@@ -317,6 +355,18 @@ typedef struct connection {
   uint32_t reported[16];            /* senders already reported (hashes), cleared at connect */
   int reported_count;
   uint64_t media_messages_dropped;  /* encoded audio / meta data a member's full socket refused */
+  parameter own_parameter;          /* agora_rtc_conn_get_agora_parameter: loopback.fault.* for this connection */
+  fault_config faults;
+  double bandwidth_tokens;          /* bytes that may leave now (bandwidth_kbps) */
+  int64_t bandwidth_refill_ms;
+  delayed_packet* delayed;          /* held back by jitter / reorder */
+  int delayed_count, delayed_capacity;
+  uint64_t delayed_order;
+  uint64_t fault_dropped;           /* packets dropped by the bandwidth cap */
+  int64_t outage_until_ms;          /* engine time: no network until then (0: none) */
+  int64_t outage_started_ms;
+  int outage_lost_reported;
+  uint64_t rx_late;                 /* audio packets that came after their play time */
 } connection;
 
 int transport_start(void);
@@ -329,6 +379,8 @@ int transport_stat(const char* name, double* value); /* g_engine.lock held */
 void transport_send_data(connection* c, const char* path, const ds_packet* p);
 void transport_send_video(connection* c, int simulcast, const struct video_payload* p); /* engine thread */
 void transport_send_video_stop(connection* c);  /* c unpublished its video */
+void transport_flush_delayed(connection* c);    /* engine thread, each tick: held packets now due */
+void transport_rejoin(connection* c);           /* back from an outage: hello to every member again */
 int transport_send_intra_request(connection* c, const char* user_id); /* 0 if user_id is a member elsewhere */
 
 /* ---- audio_encoded.c: encoded audio frames and audio meta data, sender to every member ---- */
@@ -396,6 +448,9 @@ enum event_type {
   EV_INTRA_REQUEST,             /* a subscriber asked this publisher for a key frame */
   EV_MEDIA_MESSAGE,             /* payload: a media_message */
   EV_ENCRYPTION_ERROR,          /* reason: ENCRYPTION_ERROR_TYPE */
+  EV_RECONNECTING,              /* reason: CONNECTION_CHANGED_* */
+  EV_RECONNECTED,
+  EV_CONNECTION_LOST,
 };
 
 typedef struct event {
@@ -527,10 +582,6 @@ void events_deliver(void);   /* engine thread, g_engine.lock held */
 void events_discard(void);   /* g_engine.lock held */
 
 /* ---- service.c ---- */
-typedef struct parameter {
-  uint32_t magic;
-} parameter;
-
 typedef struct service {
   uint32_t magic;
   int refs;
@@ -554,7 +605,7 @@ typedef struct engine {
   event* events_head;
   event* events_tail;
   double clock_speed;        /* parameter loopback.clock_speed; 1 = real time */
-  double fault_loss_percent; /* parameter loopback.fault.loss_percent (cross-process packets) */
+  fault_config faults;       /* loopback.fault.* set on the service: every connection without its own */
   char app_certificate[65];  /* parameter loopback.app_certificate; "" = tokens not verified */
   double time_offset_s;      /* parameter loopback.time_offset_s: shifts the token clock (tests) */
   int labels_enabled;        /* parameter che.audio.label.enable: label received frames */
@@ -597,7 +648,7 @@ int64_t engine_now_ms(void);
     }                                                       \
   } while (0)
 
-int params_apply_json(const char* json);
+int params_apply_json(parameter* scope, const char* json);
 int params_set_string(const char* key, const char* value);
 int params_valid_array(const char* json);
 
@@ -609,5 +660,5 @@ void token_hmac_sha256(const uint8_t* key, size_t key_len, const uint8_t* msg, s
 int token_verify(const char* token, const char* certificate, const char* app_id, const char* channel,
                  const char* user_id, int64_t* expires_at);
 void token_check_expiry(void); /* engine thread, g_engine.lock held */
-int params_set_number(const char* key, double value);
-int params_get_number(const char* key, double* value);
+int params_set_number(parameter* scope, const char* key, double value);
+int params_get_number(parameter* scope, const char* key, double* value);

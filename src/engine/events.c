@@ -74,6 +74,15 @@ static void deliver(event* e) {
     case EV_DISCONNECTED:
       if (o) ENGINE_CALLBACK(o->on_disconnected, c, &info, e->reason);
       break;
+    case EV_RECONNECTING:
+      if (o) ENGINE_CALLBACK(o->on_reconnecting, c, &info, e->reason);
+      break;
+    case EV_RECONNECTED:
+      if (o) ENGINE_CALLBACK(o->on_reconnected, c, &info, e->reason);
+      break;
+    case EV_CONNECTION_LOST:
+      if (o) ENGINE_CALLBACK(o->on_connection_lost, c, &info);
+      break;
     case EV_CONNECTION_FAILURE:
       if (o) ENGINE_CALLBACK(o->on_connection_failure, c, &info, e->reason);
       break;

@@ -11,7 +11,6 @@
 
 #define KEY_CLOCK_SPEED "loopback.clock_speed"
 
-#define KEY_LOSS "loopback.fault.loss_percent"
 #define KEY_CERTIFICATE "loopback.app_certificate"
 #define KEY_TIME_OFFSET "loopback.time_offset_s"
 #define KEY_LABELS "che.audio.label.enable" /* Agora's key: the official SDK sets it true */
@@ -37,14 +36,16 @@ int params_set_string(const char* key, const char* value) {
 
 /* Range checks, shared by the validating pass of params_apply_json. */
 static int number_in_range(const char* key, double value) {
-  if (strcmp(key, KEY_LOSS) == 0) return value >= 0 && value <= 100;
+  int fault = faults_check(key, value);
+  if (fault >= 0) return fault;
   if (strcmp(key, KEY_CLOCK_SPEED) == 0) return value >= 0.1 && value <= 1000.0;
   if (strcmp(key, KEY_TIME_OFFSET) == 0) return fabs(value) <= 1e9;
   return 1;
 }
 
-int params_set_number(const char* key, double value) {
+int params_set_number(parameter* scope, const char* key, double value) {
   if (!number_in_range(key, value)) return -ERR_INVALID_ARGUMENT;
+  if (faults_check(key, value) >= 0) return faults_set(scope, key, value);
   if (strcmp(key, KEY_LABELS) == 0) {
     pthread_mutex_lock(&g_engine.lock);
     g_engine.labels_enabled = value != 0;
@@ -58,12 +59,6 @@ int params_set_number(const char* key, double value) {
     engine_wake();
     return ERR_OK;
   }
-  if (strcmp(key, KEY_LOSS) == 0) {
-    pthread_mutex_lock(&g_engine.lock);
-    g_engine.fault_loss_percent = value;
-    pthread_mutex_unlock(&g_engine.lock);
-    return ERR_OK;
-  }
   if (strcmp(key, KEY_CLOCK_SPEED) == 0) {
     pthread_mutex_lock(&g_engine.lock);
     g_engine.clock_speed = value;
@@ -74,9 +69,13 @@ int params_set_number(const char* key, double value) {
 }
 
 /* Read-only keys report live engine objects, so tests can prove nothing leaks. */
-int params_get_number(const char* key, double* value) {
+int params_get_number(parameter* scope, const char* key, double* value) {
   int rc = ERR_OK;
   pthread_mutex_lock(&g_engine.lock);
+  if (faults_get(scope, key, value) == ERR_OK) {
+    pthread_mutex_unlock(&g_engine.lock);
+    return ERR_OK;
+  }
   if (strcmp(key, KEY_CLOCK_SPEED) == 0)
     *value = g_engine.clock_speed;
   else if (strcmp(key, "loopback.objects.connections") == 0)
@@ -93,8 +92,6 @@ int params_get_number(const char* key, double* value) {
     *value = g_engine.live_video_senders;
   else if (strcmp(key, "loopback.objects.video_observers") == 0)
     *value = g_engine.live_video_observers;
-  else if (strcmp(key, KEY_LOSS) == 0)
-    *value = g_engine.fault_loss_percent;
   else if (strcmp(key, KEY_TIME_OFFSET) == 0)
     *value = g_engine.time_offset_s;
   else if (strcmp(key, KEY_LABELS) == 0)
@@ -216,7 +213,7 @@ static int parse_value(cursor* c, double* number, int* is_number) {
   return 0;
 }
 
-int params_apply_json(const char* json) {
+int params_apply_json(parameter* scope, const char* json) {
   /* Two passes: validate everything first so a bad document changes nothing. */
   for (int apply = 0; apply < 2; apply++) {
     cursor c = {json, 0};
@@ -246,7 +243,7 @@ int params_apply_json(const char* json) {
         if (is_text && strcmp(key, KEY_CERTIFICATE) == 0 && (strlen(text) >= sizeof text - 1 || !valid_certificate(text)))
           return -ERR_INVALID_ARGUMENT;
         if (apply) {
-          int rc = is_number ? params_set_number(key, number) : is_text ? params_set_string(key, text) : ERR_OK;
+          int rc = is_number ? params_set_number(scope, key, number) : is_text ? params_set_string(key, text) : ERR_OK;
           if (rc != ERR_OK) return rc;
         }
         skip_ws(&c);

@@ -125,22 +125,22 @@ static int parameter_ok(AGORA_HANDLE h) {
 
 AGORA_API_C_INT agora_parameter_set_parameters(AGORA_HANDLE agora_parameter, const char* json_src) {
   if (!parameter_ok(agora_parameter) || !json_src) return -ERR_INVALID_ARGUMENT;
-  return params_apply_json(json_src);
+  return params_apply_json(agora_parameter, json_src);
 }
 
 AGORA_API_C_INT agora_parameter_set_int(AGORA_HANDLE agora_parameter, const char* key, int value) {
   if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
-  return params_set_number(key, value);
+  return params_set_number(agora_parameter, key, value);
 }
 
 AGORA_API_C_INT agora_parameter_set_bool(AGORA_HANDLE agora_parameter, const char* key, int value) {
   if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
-  return params_set_number(key, value ? 1 : 0);
+  return params_set_number(agora_parameter, key, value ? 1 : 0);
 }
 
 AGORA_API_C_INT agora_parameter_set_number(AGORA_HANDLE agora_parameter, const char* key, double value) {
   if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
-  return params_set_number(key, value);
+  return params_set_number(agora_parameter, key, value);
 }
 
 AGORA_API_C_INT agora_parameter_set_string(AGORA_HANDLE agora_parameter, const char* key, const char* value) {
@@ -151,19 +151,19 @@ AGORA_API_C_INT agora_parameter_set_string(AGORA_HANDLE agora_parameter, const c
 AGORA_API_C_INT agora_parameter_get_int(AGORA_HANDLE agora_parameter, const char* key, int* value) {
   double v;
   if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
-  int rc = params_get_number(key, &v);
+  int rc = params_get_number(agora_parameter, key, &v);
   if (rc == ERR_OK) *value = (int)v;
   return rc;
 }
 
 AGORA_API_C_INT agora_parameter_get_number(AGORA_HANDLE agora_parameter, const char* key, double* value) {
   if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
-  return params_get_number(key, value);
+  return params_get_number(agora_parameter, key, value);
 }
 
 AGORA_API_C_INT agora_parameter_set_uint(AGORA_HANDLE agora_parameter, const char* key, unsigned int value) {
   if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
-  return params_set_number(key, value);
+  return params_set_number(agora_parameter, key, value);
 }
 
 /* An array value: validated as JSON ("[...]") and accepted; no loopback key takes one. */
@@ -175,7 +175,7 @@ AGORA_API_C_INT agora_parameter_set_array(AGORA_HANDLE agora_parameter, const ch
 AGORA_API_C_INT agora_parameter_get_bool(AGORA_HANDLE agora_parameter, const char* key, int* value) {
   double v;
   if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
-  int rc = params_get_number(key, &v);
+  int rc = params_get_number(agora_parameter, key, &v);
   if (rc == ERR_OK) *value = v != 0;
   return rc;
 }
@@ -183,7 +183,7 @@ AGORA_API_C_INT agora_parameter_get_bool(AGORA_HANDLE agora_parameter, const cha
 AGORA_API_C_INT agora_parameter_get_uint(AGORA_HANDLE agora_parameter, const char* key, unsigned int* value) {
   double v;
   if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
-  int rc = params_get_number(key, &v);
+  int rc = params_get_number(agora_parameter, key, &v);
   if (rc == ERR_OK) *value = v > 0 ? (unsigned int)v : 0;
   return rc;
 }

@@ -32,7 +32,9 @@
 #define PKT_MAGIC 0x41524C42u /* "ARLB" */
 #define HEARTBEAT_NS 500000000LL
 #define DROP_AFTER_NS 2500000000LL
-#define JITTER_TARGET 2        /* frames buffered before playing a remote user */
+#define JITTER_TARGET 2        /* frames buffered before playing a remote user (on a clean network) */
+#define JITTER_TARGET_MAX 30   /* late packets grow the target up to 300 ms */
+#define JITTER_CALM_TICKS 300  /* 3 s without a late packet: the target shrinks by one frame */
 #define JITTER_MAX 50          /* more than this: drop the oldest, counted */
 
 enum { PKT_HELLO = 1, PKT_HELLO_ACK, PKT_BYE, PKT_HEARTBEAT, PKT_AUDIO, PKT_DATA, PKT_REFUSED, PKT_VIDEO, PKT_VIDEO_STOP,
@@ -60,7 +62,6 @@ typedef struct pkt_header {
 static pthread_t transport_thread;
 static int transport_running;
 static int wake_pipe[2] = {-1, -1};
-static unsigned int loss_seed = 12345;
 
 static int64_t now_ns(void) {
   struct timespec ts;
@@ -161,13 +162,15 @@ typedef struct outgoing {
 } outgoing;
 
 void transport_send_data(connection* c, const char* path, const ds_packet* p) {
-  if (c->sock < 0) return;
+  if (c->sock < 0 || fault_outage_active(c)) return;
   pkt_header h;
   memset(&h, 0, sizeof h);
   h.type = PKT_DATA;
   /* A full peer queue drops it: reliable streams resend, unreliable ones report the gap. */
   send_packet(c, path, &h, p, offsetof(ds_packet, data) + p->len);
 }
+
+static void say_hello(connection* c);
 
 static remote_member* find_remote(connection* c, const char* path) {
   for (remote_member* m = c->remotes; m; m = m->next)
@@ -205,6 +208,7 @@ static remote_member* add_remote(connection* c, const char* path, const char* us
   snprintf(m->path, sizeof m->path, "%s", path);
   snprintf(m->user_id, sizeof m->user_id, "%s", user_id);
   m->last_heard_ns = now_ns();
+  m->target = JITTER_TARGET;
   m->next = c->remotes;
   c->remotes = m;
   event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
@@ -238,7 +242,13 @@ int transport_join(connection* c) {
   snprintf(c->sock_path, sizeof c->sock_path, "%s", addr.sun_path);
   snprintf(c->channel_dir, sizeof c->channel_dir, "%s", dir);
   c->last_heartbeat_ns = now_ns();
-  /* Say hello to every member of other processes; they answer with theirs. */
+  say_hello(c);
+  return ERR_OK;
+}
+
+/* Hello to every member of other processes; they answer with theirs. */
+static void say_hello(connection* c) {
+  const char* dir = c->channel_dir;
   char own_prefix[32];
   snprintf(own_prefix, sizeof own_prefix, "%d.", (int)getpid());
   DIR* d = opendir(dir);
@@ -248,7 +258,7 @@ int transport_join(connection* c) {
       size_t n = strlen(e->d_name);
       if (n < 6 || strcmp(e->d_name + n - 5, ".sock") != 0 || strncmp(e->d_name, own_prefix, strlen(own_prefix)) == 0)
         continue;
-      char path[sizeof addr.sun_path];
+      char path[sizeof c->sock_path];
       if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) continue;
       pkt_header h;
       memset(&h, 0, sizeof h);
@@ -262,10 +272,23 @@ int transport_join(connection* c) {
   char b = 1;
   if (wake_pipe[1] >= 0 && write(wake_pipe[1], &b, 1) < 0) {
   }
-  return ERR_OK;
+}
+
+/* Back from an outage: members that dropped us meanwhile admit us again. */
+void transport_rejoin(connection* c) {
+  if (c->sock < 0) return;
+  int64_t now = now_ns();
+  for (remote_member* m = c->remotes; m; m = m->next) m->last_heard_ns = now; /* we were deaf, not they */
+  c->last_heartbeat_ns = now;
+  say_hello(c);
 }
 
 void transport_leave(connection* c) {
+  for (int i = 0; i < c->delayed_count; i++) free(c->delayed[i].bytes);
+  free(c->delayed);
+  c->delayed = NULL;
+  c->delayed_count = c->delayed_capacity = 0;
+  c->outage_until_ms = 0;
   if (c->sock < 0) return;
   while (c->remotes) {
     remote_member* m = c->remotes;
@@ -292,8 +315,54 @@ static int dropped_if_gone(connection* c, remote_member* m, int rc) {
 }
 
 /* Engine thread, each tick: this connection's frame to every remote member. */
+/* Injected jitter: a copy of the packet, sent when due (transport_flush_delayed). */
+static void hold_packet(connection* c, const char* path, const pkt_header* h, const void* payload, size_t len,
+                        int ticks) {
+  if (c->delayed_count == c->delayed_capacity) {
+    int cap = c->delayed_capacity ? c->delayed_capacity * 2 : 64;
+    delayed_packet* grown = realloc(c->delayed, sizeof(delayed_packet) * (size_t)cap);
+    if (!grown) return;
+    c->delayed = grown;
+    c->delayed_capacity = cap;
+  }
+  uint8_t* bytes = malloc(sizeof *h + len);
+  if (!bytes) return;
+  pkt_header copy = *h;
+  copy.magic = PKT_MAGIC;
+  copy.sent_ns = now_ns();
+  copy.key_tag = c->media_tag;
+  strcpy(copy.user_id, c->user_id);
+  memcpy(bytes, &copy, sizeof copy);
+  memcpy(bytes + sizeof copy, payload, len);
+  delayed_packet* d = &c->delayed[c->delayed_count++];
+  d->due_tick = g_engine.ticks + ticks;
+  d->order = c->delayed_order++;
+  snprintf(d->path, sizeof d->path, "%s", path);
+  d->len = len;
+  d->bytes = bytes;
+}
+
+void transport_flush_delayed(connection* c) {
+  for (;;) { /* the earliest due first; equal due times in the order they were held */
+    int best = -1;
+    for (int i = 0; i < c->delayed_count; i++) {
+      delayed_packet* d = &c->delayed[i];
+      if (d->due_tick > g_engine.ticks) continue;
+      if (best < 0 || d->due_tick < c->delayed[best].due_tick ||
+          (d->due_tick == c->delayed[best].due_tick && d->order < c->delayed[best].order))
+        best = i;
+    }
+    if (best < 0) return;
+    delayed_packet d = c->delayed[best];
+    c->delayed[best] = c->delayed[--c->delayed_count];
+    if (c->sock >= 0 && !fault_outage_active(c))
+      send_packet(c, d.path, (pkt_header*)(void*)d.bytes, d.bytes + sizeof(pkt_header), d.len);
+    free(d.bytes);
+  }
+}
+
 void transport_send_audio(connection* c, const pcm_frame* f) {
-  if (c->sock < 0 || !c->remotes) return;
+  if (c->sock < 0 || !c->remotes || fault_outage_active(c)) return;
   pkt_header h;
   memset(&h, 0, sizeof h);
   h.type = PKT_AUDIO;
@@ -303,11 +372,12 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
   h.presentation_ms = f->presentation_ms;
   h.seq = c->send_seq++;
   size_t len = sizeof(int16_t) * (size_t)h.samples * h.channels;
-  double loss = g_engine.fault_loss_percent;
   for (remote_member* m = c->remotes; m;) {
     remote_member* next = m->next;
-    if (loss > 0 && rand_r(&loss_seed) % 10000 < loss * 100) {
-      m = next; /* injected loss: this packet never leaves */
+    int delay = fault_lost(c) ? -1 : fault_audio_delay(c, sizeof h + len);
+    if (delay != 0) { /* injected loss, or over the bandwidth cap: this packet never leaves; or jitter */
+      if (delay > 0) hold_packet(c, m->path, &h, f->data, len, delay);
+      m = next;
       continue;
     }
     /* Older packets first: a stalled peer gets its audio late, in order. */
@@ -351,11 +421,10 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
 
 /* Encoded audio and meta data to every member elsewhere; a full socket queue drops it (counted). */
 void transport_send_media(connection* c, const media_message* msg) {
-  if (c->sock < 0) return;
-  double loss = g_engine.fault_loss_percent;
+  if (c->sock < 0 || fault_outage_active(c)) return;
   for (remote_member* m = c->remotes; m;) {
     remote_member* next = m->next;
-    if (!(loss > 0 && rand_r(&loss_seed) % 10000 < loss * 100)) { /* else: injected loss */
+    if (!fault_lost(c)) { /* else: injected loss */
       pkt_header h;
       memset(&h, 0, sizeof h);
       h.type = PKT_MEDIA;
@@ -370,7 +439,7 @@ void transport_send_media(connection* c, const media_message* msg) {
  * elsewhere. A member whose socket queue is full misses this frame (counted):
  * video is not backlogged, the next frame supersedes it. */
 void transport_send_video(connection* c, int simulcast, const video_payload* p) {
-  if (c->sock < 0 || !c->remotes) return;
+  if (c->sock < 0 || !c->remotes || fault_outage_active(c)) return;
   video_wire w;
   int fd = video_wire_file(p, simulcast, &w);
   if (fd < 0) {
@@ -410,21 +479,38 @@ int transport_send_intra_request(connection* c, const char* user_id) {
   return -1;
 }
 
+/* Engine thread, one call per tick: the frame due now, if it came. */
 int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
+  if (m->target > JITTER_TARGET && ++m->calm_ticks >= JITTER_CALM_TICKS) { /* the network calmed down */
+    m->target--;
+    m->calm_ticks = 0;
+  }
+  uint32_t span = m->end_seq - m->play_seq;
+  if (!m->started) return 0;
   if (!m->primed) {
-    if (m->count < JITTER_TARGET) return 0;
+    if (span < (uint32_t)m->target) return 0;
     m->primed = 1;
   }
-  if (!m->count) {
+  if (m->hold > 0) { /* growing the cushion after late packets */
+    m->hold--;
+    return 0;
+  }
+  if (span == 0) {
     m->primed = 0; /* underrun: rebuild the cushion before playing again */
     m->underruns++;
     c->rx_underruns++;
     return 0;
   }
-  pcm_frame* f = m->ring[m->head];
+  int slot = (int)(m->play_seq % JITTER_RING);
+  m->play_seq++;
+  if (!m->ring_full[slot] || m->ring_seq[slot] != m->play_seq - 1) {
+    m->lost++; /* never came (or not yet: it will be late) */
+    c->rx_lost++;
+    return 0;
+  }
+  m->ring_full[slot] = 0;
+  pcm_frame* f = m->ring[slot];
   memcpy(out, f, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(f->sample_rate / 100 * f->channels));
-  m->head = (m->head + 1) % JITTER_RING;
-  m->count--;
   return 1;
 }
 
@@ -442,6 +528,7 @@ static int admits(connection* c, const char* user_id, const void* payload, size_
 /* *fd: a descriptor that came with the packet, or -1; set to -1 when kept. */
 static void handle_packet(connection* c, const char* from, const pkt_header* h, const int16_t* payload, size_t len,
                           int* fd) {
+  if (fault_outage_active(c)) return; /* no network: nothing arrives */
   remote_member* m = find_remote(c, from);
   if (m) m->last_heard_ns = now_ns();
   switch (h->type) {
@@ -497,29 +584,45 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       if (len < need || !audio_rate_supported((int)h->sample_rate) || h->samples != h->sample_rate / 100 ||
           (h->channels != 1 && h->channels != 2))
         break;
-      if (m->received && h->seq != m->next_seq) {
-        if ((int32_t)(h->seq - m->next_seq) < 0) break; /* late duplicate or reordered: too late to play */
-        m->lost += h->seq - m->next_seq;
-        c->rx_lost += h->seq - m->next_seq;
+      if (!m->started) {
+        m->started = 1;
+        m->play_seq = m->end_seq = h->seq;
       }
-      m->next_seq = h->seq + 1;
+      if ((int32_t)(h->seq - m->play_seq) < 0) { /* its time to play has passed */
+        m->late++;
+        c->rx_late++;
+        if (m->target < JITTER_TARGET_MAX) { /* wait longer from now on */
+          int grow = (int)(m->play_seq - h->seq);
+          if (grow > JITTER_TARGET_MAX - m->target) grow = JITTER_TARGET_MAX - m->target;
+          m->target += grow;
+          m->hold += grow;
+        }
+        m->calm_ticks = 0;
+        break;
+      }
+      int slot = (int)(h->seq % JITTER_RING);
+      if (m->ring_full[slot] && m->ring_seq[slot] == h->seq) break; /* a duplicate */
       m->received++;
       c->rx_received++;
-      if (m->count == JITTER_MAX || m->count == JITTER_RING) {
-        m->head = (m->head + 1) % JITTER_RING;
-        m->count--;
-        m->overflows++;
-        c->rx_overflows++;
+      if ((int32_t)(h->seq + 1 - m->end_seq) > 0) m->end_seq = h->seq + 1;
+      while (m->end_seq - m->play_seq > JITTER_MAX) { /* too far behind the sender: the oldest go */
+        int old = (int)(m->play_seq % JITTER_RING);
+        if (m->ring_full[old]) {
+          m->ring_full[old] = 0;
+          m->overflows++;
+          c->rx_overflows++;
+        }
+        m->play_seq++;
       }
-      int slot = (m->head + m->count) % JITTER_RING;
       if (!m->ring[slot] && !(m->ring[slot] = malloc(sizeof(pcm_frame)))) break;
+      m->ring_full[slot] = 1;
+      m->ring_seq[slot] = h->seq;
       pcm_frame* f = m->ring[slot];
       f->sample_rate = (int)h->sample_rate;
       f->channels = h->channels;
       f->presentation_ms = h->presentation_ms;
       f->capture_timestamp = 0;
       memcpy(f->data, payload, need);
-      m->count++;
       break;
     }
     case PKT_VIDEO: {
@@ -556,7 +659,7 @@ static void heartbeat_and_expire(void) {
   int64_t now = now_ns();
   for (int i = 0; i < g_engine.conn_count; i++) {
     connection* c = g_engine.conns[i];
-    if (c->sock < 0) continue;
+    if (c->sock < 0 || fault_outage_active(c)) continue; /* no network: silent, and deaf (not judging others) */
     for (remote_member* m = c->remotes; m;) {
       remote_member* next = m->next;
       if (now - m->last_heard_ns > DROP_AFTER_NS) remove_remote(c, m, USER_OFFLINE_DROPPED);
@@ -657,7 +760,7 @@ static void* transport_main(void* arg) {
  * from other processes, lost (sequence gaps), jitter-buffer underruns and
  * overflows, and the number of members currently known in other processes. */
 int transport_stat(const char* name, double* value) {
-  static const char* names[] = {"received", "lost", "underruns", "overflows", "members", "video_received",
+  static const char* names[] = {"received", "lost", "late", "underruns", "overflows", "members", "video_received",
                                 "video_dropped", "decryption_failures", "media_dropped"};
   int known = 0;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) known |= strcmp(name, names[k]) == 0;
@@ -667,6 +770,7 @@ int transport_stat(const char* name, double* value) {
     connection* c = g_engine.conns[i];
     if (strcmp(name, "received") == 0) sum += (double)c->rx_received;
     else if (strcmp(name, "lost") == 0) sum += (double)c->rx_lost;
+    else if (strcmp(name, "late") == 0) sum += (double)c->rx_late;
     else if (strcmp(name, "underruns") == 0) sum += (double)c->rx_underruns;
     else if (strcmp(name, "overflows") == 0) sum += (double)c->rx_overflows;
     else if (strcmp(name, "video_received") == 0) sum += (double)c->rx_video_received;

@@ -428,7 +428,8 @@ static void plan_frame(connection* c, video_track* t, video_payload* p) {
   int has_low = t->simulcast; /* encoded: the sender declared a low stream (enable_simulcast_stream) */
   pthread_mutex_unlock(&t->lock);
   for (connection* r = c->channel->members; r; r = r->next_in_channel)
-    if (r != c && !r->destroyed && !encryption_blocks(r, c->user_id, c->media_tag, 0)) plan_for(r, c->user_id, has_low, p);
+    if (r != c && !r->destroyed && !fault_outage_active(r) && !encryption_blocks(r, c->user_id, c->media_tag, 0))
+      plan_for(r, c->user_id, has_low, p);
   transport_send_video(c, has_low, p);
 }
 
@@ -491,7 +492,7 @@ void video_deliver(void) {
       video_track* t = c->user.published_video[k];
       video_payload* p;
       while ((p = video_track_pop(t))) {
-        if (c->channel && !c->destroyed) plan_frame(c, t, p);
+        if (c->channel && !c->destroyed && !fault_outage_active(c)) plan_frame(c, t, p);
         video_payload_release(p);
       }
     }

@@ -1,7 +1,7 @@
 """A bot in its own process, for cross-process tests.
 
-    python peer.py CHANNEL USER_ID [--send-tone SECONDS] [--record FILE.npy --frames N] [--stay SECONDS]
-                   [--send-messages N [--unreliable]] [--expect-messages N]
+    python peer.py CHANNEL USER_ID [--send-tone SECONDS [--ramp]] [--record FILE.npy --frames N] [--stay SECONDS]
+                   [--send-messages N [--unreliable]] [--expect-messages N] [--conn-params JSON]
 
 Prints one JSON line per connection event and "ready" once connected, then
 "done" before exiting.
@@ -40,6 +40,12 @@ class Events(IRTCConnectionObserver):
     def on_user_left(self, conn, user_id, reason):
         say(event="user_left", user_id=user_id, reason=reason, t=time.monotonic())
 
+    def on_reconnecting(self, conn, info, reason):
+        say(event="reconnecting", reason=reason)
+
+    def on_reconnected(self, conn, info, reason):
+        say(event="reconnected", reason=reason)
+
 
 class Recorder(IAudioFrameObserver):
     def __init__(self, frames):
@@ -66,6 +72,11 @@ class Inbox(IRTCLocalUserObserver):
             self.done.set()
 
 
+def ramp(seconds, rate=16000):
+    """A signal whose every 10 ms frame is unique: sample i is i % 30011 - 15000."""
+    return (np.arange(int(rate * seconds)) % 30011 - 15000).astype(np.int16)
+
+
 def tone(seconds, rate=16000):
     t = np.arange(int(rate * seconds)) / rate
     return (np.sin(2 * np.pi * 440 * t) * 6000 + np.sin(2 * np.pi * 1234 * t) * 3000).astype(np.int16)
@@ -87,6 +98,9 @@ def main():
     p.add_argument("--certificate", default="", help="verify tokens with this app certificate")
     p.add_argument("--token", default="")
     p.add_argument("--appid", default="e2e")
+    p.add_argument("--ramp", action="store_true", help="send ramp() instead of tone()")
+    p.add_argument("--conn-params", default="", help="JSON parameters for this connection (loopback.fault.*)")
+    p.add_argument("--outage-ms", type=float, default=0, help="once the peer joined: no network for this long")
     args = p.parse_args()
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid=args.appid, use_string_uid=1))
@@ -95,6 +109,8 @@ def main():
         if args.loss:
             svc.set_parameters({"loopback.fault.loss_percent": args.loss})
         conn = svc.create_rtc_connection(RTCConnConfig())
+        if args.conn_params:
+            conn.set_parameters(args.conn_params)
         conn.register_observer(Events())
         joined = threading.Event()
 
@@ -117,12 +133,14 @@ def main():
         if args.wait_peer and not joined.wait(10):
             say(event="error", message="peer never joined")
             return 1
+        if args.outage_ms:
+            conn.set_parameters({"loopback.fault.outage_ms": args.outage_ms})
         if args.send_tone:
             factory = svc.create_media_node_factory()
             sender = factory.create_audio_pcm_data_sender()
             track = svc.create_custom_audio_track_pcm(sender)
             conn.get_local_user().publish_audio(track)
-            x = tone(args.send_tone)
+            x = ramp(args.send_tone) if args.ramp else tone(args.send_tone)
             for start in range(0, len(x), 16000):  # queue it all; the engine paces it
                 chunk = x[start:start + 16000]
                 sender.send(chunk, len(chunk), 16000)
@@ -147,7 +165,7 @@ def main():
             np.save(args.record, np.concatenate(recorder.chunks) if recorder.chunks else np.zeros(0, np.int16))
         if args.stay:
             time.sleep(args.stay)
-        say(event="done")
+        say(event="done", fault_dropped=conn.get_parameter_number("loopback.stats.fault_dropped"))
     return 0
 
 
