@@ -114,12 +114,66 @@ enum {
 
 /* Structs that observers receive by pointer but the foundation does not fill
  * yet; declared incomplete so slot types are exact without guessing layouts. */
-typedef struct _rtc_stats rtc_stats;
 typedef struct _lastmile_probe_result lastmile_probe_result;
-typedef struct _local_audio_stats local_audio_stats;
-typedef struct _remote_audio_track_stats remote_audio_track_stats;
-typedef struct _local_video_track_stats local_video_track_stats;
-typedef struct _remote_video_track_stats remote_video_track_stats;
+
+/* ---- statistics (layouts of Agora's headers as the 2.4.x SDK declares them) ---- */
+typedef struct _rtc_stats {        /* on_transport_stats */
+  unsigned int connection_id;
+  unsigned int duration;           /* s since joining */
+  unsigned int tx_bytes, rx_bytes, tx_audio_bytes, tx_video_bytes, rx_audio_bytes, rx_video_bytes;
+  unsigned short tx_k_bit_rate, rx_k_bit_rate, rx_audio_k_bit_rate, tx_audio_k_bit_rate;
+  unsigned short rx_video_k_bit_rate, tx_video_k_bit_rate, lastmile_delay;
+  unsigned int user_count;
+  double cpu_app_usage, cpu_total_usage;
+  int gateway_rtt;
+  double memory_app_usage_ratio, memory_total_usage_ratio;
+  int memory_app_usage_in_kbytes;
+  int connect_time_ms, first_audio_packet_duration, first_video_packet_duration;
+  int first_video_key_frame_packet_duration, packets_before_first_key_frame_packet;
+  int first_audio_packet_duration_after_unmute, first_video_packet_duration_after_unmute;
+  int first_video_key_frame_packet_duration_after_unmute, first_video_key_frame_decoded_duration_after_unmute;
+  int first_video_key_frame_rendered_duration_after_unmute;
+  int tx_packet_loss_rate, rx_packet_loss_rate;
+} rtc_stats;
+
+typedef struct _local_audio_stats {
+  int num_channels, sent_sample_rate, sent_bitrate, internal_codec;
+  double voice_pitch;
+} local_audio_stats;
+
+typedef struct _remote_audio_track_stats {
+  uid_t uid;
+  int quality;                     /* QUALITY_TYPE */
+  int network_transport_delay;     /* ms, sender to receiver */
+  int jitter_buffer_delay;         /* ms */
+  int audio_loss_rate;             /* % */
+  int num_channels, received_sample_rate;
+  int received_bitrate;            /* kbps */
+  int total_frozen_time;           /* ms */
+  int frozen_rate;                 /* % */
+  int64_t received_bytes;
+} remote_audio_track_stats;
+
+typedef struct _local_video_track_stats {
+  uint64_t number_of_streams, bytes_major_stream, bytes_minor_stream;
+  uint32_t frames_encoded, ssrc_major_stream, ssrc_minor_stream;
+  int capture_frame_rate, regulated_capture_frame_rate, input_frame_rate, encode_frame_rate, render_frame_rate;
+  int target_media_bitrate_bps, media_bitrate_bps, total_bitrate_bps;
+  int capture_width, capture_height, regulated_capture_width, regulated_capture_height, width, height;
+  uint32_t encoder_type, uplink_cost_time_ms;
+  int quality_adapt_indication;
+} local_video_track_stats;
+
+typedef struct _remote_video_track_stats {
+  uid_t uid;
+  int delay, width, height, received_bitrate, decoder_output_frame_rate, renderer_output_frame_rate;
+  int frame_loss_rate, packet_loss_rate, rx_stream_type, total_frozen_time, frozen_rate;
+  uint32_t total_decoded_frames;
+  /* 2.4.x additions */
+  int av_sync_time_ms;
+  uint32_t downlink_process_time_ms, frame_render_delay_ms;
+  uint64_t total_active_time, publish_duration;
+} remote_video_track_stats;
 /* A remote user's audio as this user receives it (on_user_audio_track_state_changed). */
 typedef enum _REMOTE_AUDIO_STATE {
   REMOTE_AUDIO_STATE_STOPPED = 0,

@@ -10,6 +10,7 @@ from .audio import (AudioCodecType, AudioFramePosition, AudioPcmDataSender, Loca
 from .audio_encoded import AudioEncodedFrameSender, EncodedAudioFrameInfo, IAudioEncodedFrameObserver
 from .consumer import AudioConsumer
 from .encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
+from .stats import LocalVideoTrackStats, RTCStats, RemoteAudioTrackStats, RemoteVideoTrackStats
 from .connection import (AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, ConnectionChangedReason,
                          ConnectionState, RTCConnConfig, RTCConnection, UserOfflineReason)
 from .local_user import LocalUser
@@ -50,5 +51,6 @@ __all__ = [
     "VideoDimensions", "VideoEncodedImageSender", "VideoEncoderConfiguration", "VideoFrame", "VideoFrameSender",
     "VideoFrameType", "VideoPixelFormat", "VideoStreamType", "VideoSubscriptionOptions", "VideoTrackInfo",
     "AudioEncodedFrameSender", "EncodedAudioFrameInfo", "IAudioEncodedFrameObserver", "EncryptionConfig",
-    "EncryptionErrorType", "EncryptionMode",
+    "EncryptionErrorType", "EncryptionMode", "LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats",
+    "RemoteVideoTrackStats",
 ]

@@ -1,7 +1,7 @@
 # cython: language_level=3
 """C declarations of the Agora C API (from include/agora_c/) and the dispatch table."""
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 
 cdef extern from "agora_c/agora_base.h":
     ctypedef void* AGORA_HANDLE
@@ -69,6 +69,7 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         void (*on_token_privilege_did_expire)(AGORA_HANDLE) noexcept nogil
         void (*on_stream_message_error)(AGORA_HANDLE, user_id_t, int, int, int, int) noexcept nogil
         void (*on_encryption_error)(AGORA_HANDLE, int) noexcept nogil
+        void (*on_transport_stats)(AGORA_HANDLE, const rtc_stats*) noexcept nogil
         # other slots stay NULL (memset) until their features land
 
 cdef extern from "agora_c/agora_media_base.h":
@@ -211,6 +212,41 @@ cdef extern from "agora_c/agora_media_base.h":
         int (*on_encoded_video_frame)(AGORA_HANDLE, uid_t, const uint8_t*, size_t, const encoded_video_frame_info*) noexcept nogil
 
 cdef extern from "agora_c/agora_base.h":
+    ctypedef struct rtc_stats:
+        unsigned int connection_id, duration, tx_bytes, rx_bytes, tx_audio_bytes, tx_video_bytes
+        unsigned int rx_audio_bytes, rx_video_bytes
+        unsigned short tx_k_bit_rate, rx_k_bit_rate, rx_audio_k_bit_rate, tx_audio_k_bit_rate
+        unsigned short rx_video_k_bit_rate, tx_video_k_bit_rate, lastmile_delay
+        unsigned int user_count
+        double cpu_app_usage, cpu_total_usage
+        int gateway_rtt
+        double memory_app_usage_ratio, memory_total_usage_ratio
+        int memory_app_usage_in_kbytes, connect_time_ms, first_audio_packet_duration, first_video_packet_duration
+        int first_video_key_frame_packet_duration, packets_before_first_key_frame_packet
+        int first_audio_packet_duration_after_unmute, first_video_packet_duration_after_unmute
+        int first_video_key_frame_packet_duration_after_unmute, first_video_key_frame_decoded_duration_after_unmute
+        int first_video_key_frame_rendered_duration_after_unmute, tx_packet_loss_rate, rx_packet_loss_rate
+    ctypedef struct remote_audio_track_stats:
+        uid_t uid
+        int quality, network_transport_delay, jitter_buffer_delay, audio_loss_rate, num_channels
+        int received_sample_rate, received_bitrate, total_frozen_time, frozen_rate
+        int64_t received_bytes
+    ctypedef struct local_video_track_stats:
+        uint64_t number_of_streams, bytes_major_stream, bytes_minor_stream
+        uint32_t frames_encoded, ssrc_major_stream, ssrc_minor_stream
+        int capture_frame_rate, regulated_capture_frame_rate, input_frame_rate, encode_frame_rate, render_frame_rate
+        int target_media_bitrate_bps, media_bitrate_bps, total_bitrate_bps, capture_width, capture_height
+        int regulated_capture_width, regulated_capture_height, width, height
+        uint32_t encoder_type, uplink_cost_time_ms
+        int quality_adapt_indication
+    ctypedef struct remote_video_track_stats:
+        uid_t uid
+        int delay, width, height, received_bitrate, decoder_output_frame_rate, renderer_output_frame_rate
+        int frame_loss_rate, packet_loss_rate, rx_stream_type, total_frozen_time, frozen_rate
+        uint32_t total_decoded_frames
+        int av_sync_time_ms
+        uint32_t downlink_process_time_ms, frame_render_delay_ms
+        uint64_t total_active_time, publish_duration
     ctypedef struct encoded_audio_frame_info:
         int speech, codec, sample_rate_hz, samples_per_channel, send_even_if_empty, number_of_channels
         int64_t capture_time_ms
@@ -332,3 +368,10 @@ ctypedef struct AgoraApi:
     int (*local_user_send_audio_meta_data)(AGORA_HANDLE, const char*, size_t) noexcept nogil
     int (*rtc_conn_enable_encryption)(AGORA_HANDLE, int, const encryption_config*) noexcept nogil
     AGORA_HANDLE (*rtc_conn_get_agora_parameter)(AGORA_HANDLE) noexcept nogil
+    # statistics
+    remote_audio_track_stats* (*remote_audio_track_get_statistics)(AGORA_HANDLE) noexcept nogil
+    void (*remote_audio_track_destroy_statistics)(AGORA_HANDLE, remote_audio_track_stats*) noexcept nogil
+    remote_video_track_stats* (*remote_video_track_get_statistics)(AGORA_HANDLE) noexcept nogil
+    void (*remote_video_track_destroy_statistics)(AGORA_HANDLE, remote_video_track_stats*) noexcept nogil
+    local_video_track_stats* (*local_video_track_get_statistics)(AGORA_HANDLE) noexcept nogil
+    void (*local_video_track_destroy_statistics)(AGORA_HANDLE, local_video_track_stats*) noexcept nogil

@@ -122,6 +122,10 @@ _SYMBOLS = (
     "media_node_factory_create_audio_encoded_frame_sender", "audio_encoded_frame_sender_destroy",
     "audio_encoded_frame_sender_send", "service_create_custom_audio_track_encoded",
     "local_user_send_audio_meta_data", "rtc_conn_enable_encryption", "rtc_conn_get_agora_parameter",
+    # statistics
+    "remote_audio_track_get_statistics", "remote_audio_track_destroy_statistics",
+    "remote_video_track_get_statistics", "remote_video_track_destroy_statistics",
+    "local_video_track_get_statistics", "local_video_track_destroy_statistics",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -1547,6 +1551,8 @@ cdef class Dispatcher:
             kind = it.kind
             if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
                 _deliver_video(&it)
+            elif kind == EV_TRANSPORT_STATS:
+                _deliver_transport_stats(&it)
             elif kind >= EV_ENCODED_AUDIO:
                 _deliver_audio_encoded_event(&it)
             elif kind >= EV_V_PUBLISH_SUCCESS:
@@ -1646,6 +1652,7 @@ cdef void _deliver_owned_audio(dq_item* it, int which):
 
 include "_video_dispatch.pxi"
 include "_audio_encoded.pxi"
+include "_stats.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):
@@ -1702,3 +1709,5 @@ _conn_observer.on_encryption_error = _tr_encryption_error
 _conn_observer_d.on_encryption_error = _dtr_encryption_error
 _user_observer.on_audio_meta_data_received = _tr_audio_meta_data
 _user_observer_d.on_audio_meta_data_received = _dtr_audio_meta_data
+_conn_observer.on_transport_stats = _tr_transport_stats
+_conn_observer_d.on_transport_stats = _dtr_transport_stats

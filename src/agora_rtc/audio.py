@@ -56,10 +56,13 @@ class _RemoteTrack:
         self._h = handle
         self.user_id = user_id
 
+    def _need_live(self, what):
+        if self._connection.released:
+            raise ValueError(f"{type(self).__name__}.{what}(): the connection was released")
+
     def get_state(self):
         """The track's remote state now (RemoteAudioState / RemoteVideoState values)."""
-        if self._connection.released:
-            raise ValueError(f"{type(self).__name__}.get_state(): the connection was released")
+        self._need_live("get_state")
         return type(self)._get_state(self._h)
 
     def __repr__(self):
@@ -70,6 +73,13 @@ class RemoteAudioTrack(_RemoteTrack):
     """A remote user's audio as this local user receives it (official name)."""
 
     _get_state = staticmethod(_core.remote_audio_get_state)
+
+    def get_statistics(self):
+        """A RemoteAudioTrackStats of what arrived so far (bytes, bitrate, frozen time; loss,
+        jitter-buffer delay and transit time from members in other processes)."""
+        from .stats import RemoteAudioTrackStats
+        self._need_live("get_statistics")
+        return RemoteAudioTrackStats._from(_core.remote_audio_stats(self._h))
 
 
 @dataclass

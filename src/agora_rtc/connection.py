@@ -413,3 +413,7 @@ class RTCConnection:
 
     def _on_encryption_error(self, error_type):
         self._emit("on_encryption_error", error_type)
+
+    def _on_transport_stats(self, stats):
+        from .stats import RTCStats
+        self._emit("on_transport_stats", RTCStats._from(stats))

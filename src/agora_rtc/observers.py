@@ -54,6 +54,10 @@ class IRTCConnectionObserver:
     def on_token_privilege_did_expire(self, agora_rtc_conn):
         """The token expired; ``on_connection_failure`` (TOKEN_EXPIRED) follows."""
 
+    def on_transport_stats(self, agora_rtc_conn, stats):
+        """Every 2 s while connected: an RTCStats (bytes and bitrates sent and
+        received, users, loss between processes, this process's CPU and memory)."""
+
     def on_encryption_error(self, agora_rtc_conn, error_type):
         """A member's media could not be decrypted (EncryptionErrorType.DECRYPTION_FAILURE, 1):
         its key, mode or salt differs. Reported once per member and connect."""

@@ -335,11 +335,36 @@ class LocalVideoTrack(_Child):
         last_width, last_height. None with Agora's library."""
         return _core.video_track_stats(self._handle())
 
+    def get_statistics(self):
+        """A LocalVideoTrackStats (official name): frames and bytes sent, frame rate and
+        bitrate over the frames sent so far, the last frame's size."""
+        from .stats import LocalVideoTrackStats
+        return LocalVideoTrackStats._from(_core.local_video_stats(self._handle()))
+
+    def destroy_statistics(self, stats):
+        """Official pairing of get_statistics: our stats are Python objects whose
+        engine struct was freed inside get_statistics, so there is nothing left to free."""
+        from .stats import LocalVideoTrackStats
+        if not isinstance(stats, LocalVideoTrackStats):
+            raise TypeError(f"destroy_statistics() takes what get_statistics() returned, not {type(stats).__name__}")
+
 
 class RemoteVideoTrack(_RemoteTrack):
     """A remote user's video as this local user receives it (official name)."""
 
     _get_state = staticmethod(_core.remote_video_get_state)
+
+    def get_statistics(self):
+        """A RemoteVideoTrackStats: size, frame rate, bitrate, decoded frames, frozen time."""
+        from .stats import RemoteVideoTrackStats
+        self._need_live("get_statistics")
+        return RemoteVideoTrackStats._from(_core.remote_video_stats(self._h))
+
+    def destroy_statistics(self, stats):
+        """Official pairing of get_statistics; nothing to free (see LocalVideoTrack.destroy_statistics)."""
+        from .stats import RemoteVideoTrackStats
+        if not isinstance(stats, RemoteVideoTrackStats):
+            raise TypeError(f"destroy_statistics() takes what get_statistics() returned, not {type(stats).__name__}")
 
 
 class _VideoTarget:

@@ -340,6 +340,7 @@ void audio_clock_tick(void) {
   /* 0. Injected faults: outages start and end, held packets fall due. */
   for (int i = 0; i < n; i++) {
     fault_tick(g_engine.conns[i]);
+    stats_tick(g_engine.conns[i]);
     if (g_engine.conns[i]->delayed_count) transport_flush_delayed(g_engine.conns[i]);
   }
   /* 1. One frame per connected, publishing user (its tracks summed). */
@@ -364,6 +365,7 @@ void audio_clock_tick(void) {
       }
     }
     if (have && !fault_outage_active(c)) { /* in an outage its audio goes nowhere */
+      c->tx_audio_bytes += sizeof(int16_t) * (size_t)(s->frame.sample_rate / 100 * s->frame.channels);
       s->conn = c;
       s->user_id = c->user_id;
       s->ch = c->channel;
@@ -405,7 +407,8 @@ void audio_clock_tick(void) {
       source* s = k < nsrc ? &sources[k] : &remote_sources[k - nsrc];
       if (s->conn == r || s->ch != r->channel || !local_user_is_subscribed(&r->user, s->user_id)) continue;
       if (s->conn && encryption_blocks(r, s->user_id, s->conn->media_tag, 0)) continue; /* elsewhere: on receipt */
-      remote_track_frame(r, TRACK_AUDIO, s->user_id, 0, 0);
+      remote_track_frame(r, TRACK_AUDIO, s->user_id, s->frame.sample_rate, s->frame.channels,
+                         sizeof(int16_t) * (size_t)(s->frame.sample_rate / 100 * s->frame.channels));
       volume_observe(&r->user, s->user_id, &s->labels);
     }
     remote_track_tick(r);

@@ -46,7 +46,8 @@ void media_message_received(connection* r, const char* user_id, uint64_t tag, co
   if (!r->channel || r->destroyed || fault_outage_active(r) || !local_user_is_subscribed(&r->user, user_id)) return;
   if (encryption_blocks(r, user_id, tag, 0)) return;
   if (m->kind == MEDIA_ENCODED_AUDIO && m->info.codec != AUDIO_CODEC_PCMA && m->info.codec != AUDIO_CODEC_PCMU)
-    remote_track_frame(r, TRACK_AUDIO, user_id, 0, 0); /* G.711 arrives through the clock as PCM */
+    remote_track_frame(r, TRACK_AUDIO, user_id, m->info.sample_rate_hz, m->info.number_of_channels, m->length);
+  /* (G.711 arrives through the clock as PCM) */
   size_t size = sizeof *m + m->length;
   media_message* copy = malloc(size);
   if (!copy) return;
@@ -57,6 +58,7 @@ void media_message_received(connection* r, const char* user_id, uint64_t tag, co
 /* c's message to every member subscribed to its audio. g_engine.lock held. */
 static void broadcast(connection* c, const media_message* m) {
   if (fault_outage_active(c)) return; /* no network: lost */
+  if (m->kind == MEDIA_ENCODED_AUDIO) c->tx_audio_bytes += m->length;
   for (connection* r = c->channel->members; r; r = r->next_in_channel)
     if (r != c) media_message_received(r, c->user_id, c->media_tag, m);
   transport_send_media(c, m);

@@ -139,6 +139,7 @@ typedef struct remote_member {
   char path[108];           /* the peer's socket */
   int64_t last_heard_ns;
   uint64_t received, lost, late, underruns, overflows;
+  double transit_ms;        /* smoothed send-to-receive time of its audio packets */
   /* Receive jitter buffer, indexed by sequence number: packets may arrive out
    * of order; play_seq is the next to play, end one past the newest. */
   pcm_frame* ring[JITTER_RING];
@@ -220,9 +221,12 @@ enum { TRACK_AUDIO, TRACK_VIDEO };
 typedef struct remote_track {   /* also the remote audio/video track handle given to observers */
   uint32_t magic;               /* MAGIC_REMOTE_AUDIO or MAGIC_REMOTE_VIDEO */
   char user_id[MAX_ID_LEN + 1];
+  struct connection* owner;     /* the receiving connection (outlives the entry) */
   int state;                    /* REMOTE_AUDIO_STATE_* (REMOTE_VIDEO_STATE_* has the same values) */
   int64_t last_frame_ms;
-  int width, height;            /* video: last frame's size */
+  int width, height;            /* video: last frame's size; audio: sample rate, channels */
+  uint64_t frames, bytes;       /* statistics (stats.c) */
+  int64_t first_frame_ms, frozen_since_ms, frozen_total_ms;
   struct remote_track* next;
 } remote_track;
 
@@ -367,6 +371,13 @@ typedef struct connection {
   int64_t outage_started_ms;
   int outage_lost_reported;
   uint64_t rx_late;                 /* audio packets that came after their play time */
+  /* stats.c: bytes sent and received (audio frames as PCM, video as sent), on_transport_stats every 2 s */
+  uint64_t tx_audio_bytes, tx_video_bytes, rx_audio_bytes, rx_video_bytes;
+  int64_t first_audio_ms, first_video_ms; /* engine time of the first frame received, 0: none yet */
+  struct stats_snapshot {
+    int64_t at_ms, cpu_ns, wall_ns;
+    uint64_t tx_audio, tx_video, rx_audio, rx_video, rx_received, rx_lost, tx_sent, tx_dropped;
+  } stats_prev;
 } connection;
 
 int transport_start(void);
@@ -451,6 +462,7 @@ enum event_type {
   EV_RECONNECTING,              /* reason: CONNECTION_CHANGED_* */
   EV_RECONNECTED,
   EV_CONNECTION_LOST,
+  EV_TRANSPORT_STATS,           /* payload: an rtc_stats */
 };
 
 typedef struct event {
@@ -470,12 +482,13 @@ void event_post(int type, connection* c, const char* user_id, int reason, void* 
 void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload);
 void event_post_args(int type, connection* c, const char* user_id, int reason, void* track, int arg1, int arg2);
 
-/* A frame from user_id reached r (audio: the clock; video: delivery; width/height 0 for audio). */
-void remote_track_frame(connection* r, int kind, const char* user_id, int width, int height);
+/* A frame of `bytes` from user_id reached r (audio: the clock, a = rate, b = channels; video: delivery, a x b). */
+void remote_track_frame(connection* r, int kind, const char* user_id, int a, int b, size_t bytes);
 void remote_track_tick(connection* r);                                   /* clock: frozen after 500 ms without frames */
 void remote_track_stopped(connection* r, int kind, const char* user_id, int reason); /* unpublished or left */
 void remote_tracks_offline(connection* r, const char* user_id); /* user_id left: audio and video STOPPED */
 void remote_track_clear(local_user* u);
+void stats_tick(connection* c);   /* clock: on_transport_stats every 2 s of engine time */
 
 /* ---- video_track.c, video_convert.c, video_delivery.c ---- */
 #define VIDEO_QUEUE_FRAMES 64     /* frames a published track holds for the engine thread... */
@@ -511,6 +524,7 @@ typedef struct video_track {
   int head, count;
   size_t queued_bytes;
   uint64_t frames_sent, frames_dropped, frames_discarded, bytes_sent;
+  int64_t first_sent_ms, last_sent_ms;  /* engine time (statistics) */
   int last_width, last_height;
   struct video_sender* sender;
 } video_track;

@@ -83,6 +83,9 @@ static void deliver(event* e) {
     case EV_CONNECTION_LOST:
       if (o) ENGINE_CALLBACK(o->on_connection_lost, c, &info);
       break;
+    case EV_TRANSPORT_STATS:
+      if (o) ENGINE_CALLBACK(o->on_transport_stats, c, (const rtc_stats*)e->payload);
+      break;
     case EV_CONNECTION_FAILURE:
       if (o) ENGINE_CALLBACK(o->on_connection_failure, c, &info, e->reason);
       break;

@@ -2,27 +2,21 @@
  * written against it (the official Python SDK binds all of it at import) loads
  * and runs its audio paths on the loopback engine. Each call here refuses with
  * -ERR_NOT_SUPPORTED (or returns NULL for a handle, does nothing for a destroy)
- * until its feature lands: statistics (issue 7), capabilities (issue 11). Arguments are never dereferenced here. */
+ * until its feature lands: detailed local audio statistics (issue 7), capabilities (issue 11). Arguments are never dereferenced here. */
 #include "engine.h"
 
 /* Nothing here reads its arguments. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #define REFUSED return -ERR_NOT_SUPPORTED
 
-/* ---- video statistics and per-track encoded image receivers ---- */
-AGORA_API_C local_video_track_stats* AGORA_CALL_C agora_local_video_track_get_statistics(AGORA_HANDLE t) { return NULL; }
-AGORA_API_C_VOID agora_local_video_track_destroy_statistics(AGORA_HANDLE t, local_video_track_stats* s) {}
-AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_statistics(AGORA_HANDLE t) { return NULL; }
-AGORA_API_C_VOID agora_remote_video_track_destroy_statistics(AGORA_HANDLE t, remote_video_track_stats* s) {}
+/* ---- per-track encoded image receivers ---- */
 AGORA_API_C_INT agora_remote_video_track_register_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_INT agora_remote_video_track_unregister_video_encoded_image_receiver(AGORA_HANDLE t, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_VOID agora_video_encoded_image_receiver_destroy(AGORA_HANDLE r) {}
 
-/* ---- statistics (issue 7) ---- */
+/* ---- detailed local audio statistics (issue 7) ---- */
 AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE u) { return NULL; }
 AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE u, local_audio_detailed_stats* s) {}
-AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE t) { return NULL; }
-AGORA_API_C_VOID agora_remote_audio_track_destroy_statistics(AGORA_HANDLE t, remote_audio_track_stats* s) {}
 
 /* ---- 2.4 connection API extras (issue 11) ---- */
 AGORA_API_C_HDL agora_local_user_capabilities_observer_create(capabilities_observer* o) { return NULL; }

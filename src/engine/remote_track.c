@@ -27,7 +27,7 @@ static void changed(connection* r, remote_track* a, int state, int reason) {
   event_post_args(EV_REMOTE_TRACK_STATE, r, a->user_id, (int)(engine_now_ms() - r->joined_ms), a, state, reason);
 }
 
-void remote_track_frame(connection* r, int kind, const char* user_id, int width, int height) {
+void remote_track_frame(connection* r, int kind, const char* user_id, int width, int height, size_t bytes) {
   remote_track* a = find(&r->user, kind, user_id);
   if (!a) {
     a = calloc(1, sizeof *a);
@@ -35,12 +35,23 @@ void remote_track_frame(connection* r, int kind, const char* user_id, int width,
     a->magic = magic_of(kind);
     snprintf(a->user_id, sizeof a->user_id, "%s", user_id);
     a->state = REMOTE_AUDIO_STATE_STOPPED;
+    a->owner = r;
     a->next = r->user.remote_tracks;
     r->user.remote_tracks = a;
   }
   a->last_frame_ms = engine_now_ms();
   a->width = width;
   a->height = height;
+  a->frames++;
+  a->bytes += bytes;
+  if (!a->first_frame_ms) a->first_frame_ms = a->last_frame_ms ? a->last_frame_ms : 1;
+  if (kind == TRACK_AUDIO) {
+    r->rx_audio_bytes += bytes;
+    if (!r->first_audio_ms) r->first_audio_ms = a->first_frame_ms;
+  } else {
+    r->rx_video_bytes += bytes;
+    if (!r->first_video_ms) r->first_video_ms = a->first_frame_ms;
+  }
   if (a->state == REMOTE_AUDIO_STATE_STOPPED) {
     int elapsed = (int)(engine_now_ms() - r->joined_ms);
     event_post(EV_REMOTE_TRACK_SUBSCRIBED, r, user_id, 0, a);
@@ -49,6 +60,7 @@ void remote_track_frame(connection* r, int kind, const char* user_id, int width,
     event_post_args(EV_FIRST_REMOTE_DECODED, r, user_id, elapsed, a, width, height);
     changed(r, a, REMOTE_AUDIO_STATE_DECODING, REMOTE_AUDIO_REASON_REMOTE_UNMUTED);
   } else if (a->state == REMOTE_AUDIO_STATE_FROZEN) {
+    a->frozen_total_ms += engine_now_ms() - a->frozen_since_ms;
     changed(r, a, REMOTE_AUDIO_STATE_DECODING, REMOTE_AUDIO_REASON_NETWORK_RECOVERY);
   }
 }
@@ -56,8 +68,10 @@ void remote_track_frame(connection* r, int kind, const char* user_id, int width,
 void remote_track_tick(connection* r) {
   int64_t now = engine_now_ms();
   for (remote_track* a = r->user.remote_tracks; a; a = a->next)
-    if (a->state == REMOTE_AUDIO_STATE_DECODING && now - a->last_frame_ms > REMOTE_TRACK_FROZEN_MS)
+    if (a->state == REMOTE_AUDIO_STATE_DECODING && now - a->last_frame_ms > REMOTE_TRACK_FROZEN_MS) {
+      a->frozen_since_ms = a->last_frame_ms; /* frozen since the last frame */
       changed(r, a, REMOTE_AUDIO_STATE_FROZEN, REMOTE_AUDIO_REASON_INTERNAL);
+    }
 }
 
 void remote_track_stopped(connection* r, int kind, const char* user_id, int reason) {

@@ -614,6 +614,8 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
         }
         m->play_seq++;
       }
+      double transit = (double)(now_ns() - h->sent_ns) / 1e6;
+      m->transit_ms = m->received == 1 ? transit : 0.95 * m->transit_ms + 0.05 * transit;
       if (!m->ring[slot] && !(m->ring[slot] = malloc(sizeof(pcm_frame)))) break;
       m->ring_full[slot] = 1;
       m->ring_seq[slot] = h->seq;

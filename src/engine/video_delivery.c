@@ -416,7 +416,8 @@ static void plan_for(connection* r, const char* user_id, int has_low, video_payl
     if (sub->encoded_frame_only) return;
     if (sub->type == VIDEO_STREAM_LOW && p->low) chosen = p->low;
   }
-  remote_track_frame(r, TRACK_VIDEO, user_id, chosen->width, chosen->height);
+  remote_track_frame(r, TRACK_VIDEO, user_id, chosen->width, chosen->height,
+                     chosen->encoded ? chosen->length : video_i420_bytes(chosen->width, chosen->height, 0, 0));
   uint32_t wanted_magic = p->encoded ? MAGIC_ENCODED_OBSERVER : MAGIC_VIDEO_OBSERVER;
   for (int k = 0; k < r->user.video_observer_count; k++)
     if (r->user.video_observers[k]->magic == wanted_magic) plan_add(r, r->user.video_observers[k], chosen, user_id);
@@ -424,6 +425,7 @@ static void plan_for(connection* r, const char* user_id, int has_low, video_payl
 
 /* Plans one frame of sender c for every member subscribed to it, here and in other processes. */
 static void plan_frame(connection* c, video_track* t, video_payload* p) {
+  c->tx_video_bytes += p->encoded ? p->length : video_i420_bytes(p->width, p->height, 0, 0);
   pthread_mutex_lock(&t->lock);
   int has_low = t->simulcast; /* encoded: the sender declared a low stream (enable_simulcast_stream) */
   pthread_mutex_unlock(&t->lock);

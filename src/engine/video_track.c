@@ -129,6 +129,8 @@ video_payload* video_track_pop(video_track* t) {
     t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
     t->count--;
     t->queued_bytes -= payload_bytes(p);
+    t->last_sent_ms = engine_now_ms(); /* engine time is the engine thread's: stamped here, not on send */
+    if (!t->first_sent_ms) t->first_sent_ms = t->last_sent_ms ? t->last_sent_ms : 1;
   }
   pthread_mutex_unlock(&t->lock);
   return p;

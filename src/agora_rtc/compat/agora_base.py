@@ -3,6 +3,7 @@
 from ..audio import AudioCodecType, AudioFrame, AudioFramePosition, PcmAudioFrame, RawAudioFrameOpModeType
 from ..audio_encoded import EncodedAudioFrameInfo
 from ..encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
+from ..stats import LocalVideoTrackStats, RTCStats, RemoteAudioTrackStats, RemoteVideoTrackStats
 from ..connection import AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, RTCConnConfig, RTCConnInfo
 from ..observers import AudioVolumeInfo
 from ..publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
@@ -15,7 +16,8 @@ from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, 
 __all__ = ["AgoraServiceConfig", "AreaCode", "AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioProfileType",
            "AudioPublishType", "AudioScenarioType", "AudioSubscriptionOptions", "AudioVolumeInfo", "ChannelProfileType",
            "ClientRoleType", "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
-           "EncryptionErrorType", "EncryptionMode", "ExternalVideoFrame", "PcmAudioFrame",
+           "EncryptionErrorType", "EncryptionMode", "LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats",
+           "RemoteVideoTrackStats", "ExternalVideoFrame", "PcmAudioFrame",
            "RawAudioFrameOpModeType", "RTCConnConfig", "RTCConnInfo", "RtcConnectionPublishConfig", "SenderOptions",
            "SimulcastStreamConfig", "TCcMode", "VideoCodecType", "VideoDimensions", "VideoEncoderConfiguration",
            "VideoFrame", "VideoFrameType", "VideoPixelFormat", "VideoPublishType", "VideoStreamType",

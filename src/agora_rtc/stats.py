@@ -1,0 +1,122 @@
+"""Statistics with the official names: RTCStats (``on_transport_stats``, every
+2 s), RemoteAudioTrackStats / RemoteVideoTrackStats / LocalVideoTrackStats
+(``track.get_statistics()``).
+
+On the loopback engine the counters are real: bytes and frames as received,
+bitrates from them, frozen time from the tracks' FROZEN periods; loss, jitter
+buffer depth and transit time between processes (one process has no network).
+Fields the loopback cannot measure (CPU of the whole system, gateway RTT,
+encoder internals) are 0."""
+
+from dataclasses import dataclass, fields
+
+__all__ = ["LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats", "RemoteVideoTrackStats"]
+
+
+class _FromEngine:
+    @classmethod
+    def _from(cls, values):
+        """From the engine struct (a dict): the official fields, in their order."""
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+@dataclass(frozen=True, kw_only=True)
+class RTCStats(_FromEngine):
+    connection_id: int
+    duration: int
+    tx_bytes: int
+    rx_bytes: int
+    tx_audio_bytes: int
+    tx_video_bytes: int
+    rx_audio_bytes: int
+    rx_video_bytes: int
+    tx_k_bit_rate: int
+    rx_k_bit_rate: int
+    rx_audio_k_bit_rate: int
+    tx_audio_k_bit_rate: int
+    rx_video_k_bit_rate: int
+    tx_video_k_bit_rate: int
+    lastmile_delay: int
+    user_count: int
+    cpu_app_usage: float
+    cpu_total_usage: float
+    gateway_rtt: int
+    memory_app_usage_ratio: float
+    memory_total_usage_ratio: float
+    memory_app_usage_in_kbytes: int
+    connect_time_ms: int
+    first_audio_packet_duration: int
+    first_video_packet_duration: int
+    first_video_key_frame_packet_duration: int
+    packets_before_first_key_frame_packet: int
+    first_audio_packet_duration_after_unmute: int
+    first_video_packet_duration_after_unmute: int
+    first_video_key_frame_packet_duration_after_unmute: int
+    first_video_key_frame_decoded_duration_after_unmute: int
+    first_video_key_frame_rendered_duration_after_unmute: int
+    tx_packet_loss_rate: int
+    rx_packet_loss_rate: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteAudioTrackStats(_FromEngine):
+    uid: int
+    quality: int
+    network_transport_delay: int
+    jitter_buffer_delay: int
+    audio_loss_rate: int
+    num_channels: int
+    received_sample_rate: int
+    received_bitrate: int
+    total_frozen_time: int
+    frozen_rate: int
+    received_bytes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteVideoTrackStats(_FromEngine):
+    uid: int
+    delay: int
+    width: int
+    height: int
+    received_bitrate: int
+    decoder_output_frame_rate: int
+    renderer_output_frame_rate: int
+    frame_loss_rate: int
+    packet_loss_rate: int
+    rx_stream_type: int
+    total_frozen_time: int
+    frozen_rate: int
+    total_decoded_frames: int
+    av_sync_time_ms: int
+    downlink_process_time_ms: int
+    frame_render_delay_ms: int
+    total_active_time: int
+    publish_duration: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalVideoTrackStats(_FromEngine):
+    number_of_streams: int
+    bytes_major_stream: int
+    bytes_minor_stream: int
+    frames_encoded: int
+    ssrc_major_stream: int
+    ssrc_minor_stream: int
+    capture_frame_rate: int
+    regulated_capture_frame_rate: int
+    input_frame_rate: int
+    encode_frame_rate: int
+    render_frame_rate: int
+    target_media_bitrate_bps: int
+    media_bitrate_bps: int
+    total_bitrate_bps: int
+    capture_width: int
+    capture_height: int
+    regulated_capture_width: int
+    regulated_capture_height: int
+    width: int
+    height: int
+    encoder_type: int
+    uplink_cost_time_ms: int
+    quality_adapt_indication: int

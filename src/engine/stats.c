@@ -1,0 +1,221 @@
+/* stats.c -- statistics with counters that move: the remote audio/video track
+ * and local video track getters (agora_*_get_statistics, the caller frees with
+ * agora_*_destroy_statistics) and on_transport_stats (rtc_stats) every 2 s of
+ * engine time for each connected connection with an observer.
+ *
+ * Bytes count what a receiver gets: audio as the 16-bit PCM frames it hears
+ * (or the encoded payloads), video as I420 frames or encoded images. Loss,
+ * lateness, jitter-buffer depth and transit time exist only between processes
+ * (in one process there is no network); frozen time is the time a track spent
+ * FROZEN (500 ms without frames). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define STATS_INTERVAL_MS 2000 /* Agora reports transport stats every 2 s */
+
+enum { QUALITY_UNKNOWN, QUALITY_EXCELLENT, QUALITY_GOOD, QUALITY_POOR, QUALITY_BAD, QUALITY_VBAD };
+
+static int percent(uint64_t part, uint64_t whole) { return whole ? (int)(part * 100 / whole) : 0; }
+
+static int kbps(uint64_t bytes, int64_t ms) { return ms > 0 ? (int)(bytes * 8 / (uint64_t)ms) : 0; }
+
+static remote_member* member_of(connection* c, const char* user_id) {
+  for (remote_member* m = c->remotes; m; m = m->next)
+    if (strcmp(m->user_id, user_id) == 0) return m;
+  return NULL;
+}
+
+static int64_t frozen_ms(const remote_track* a, int64_t now) {
+  return a->frozen_total_ms + (a->state == REMOTE_AUDIO_STATE_FROZEN ? now - a->frozen_since_ms : 0);
+}
+
+static remote_track* live_track(AGORA_HANDLE h, uint32_t magic) {
+  remote_track* a = h;
+  return a && a->magic == magic ? a : NULL;
+}
+
+AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE track) {
+  remote_audio_track_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  pthread_mutex_lock(&g_engine.lock);
+  remote_track* a = live_track(track, MAGIC_REMOTE_AUDIO);
+  if (!a) {
+    pthread_mutex_unlock(&g_engine.lock);
+    free(s);
+    return NULL;
+  }
+  int64_t now = engine_now_ms(), active = a->first_frame_ms ? now - a->first_frame_ms : 0;
+  s->uid = (uid_t)strtoul(a->user_id, NULL, 10);
+  s->num_channels = a->height;
+  s->received_sample_rate = a->width;
+  s->received_bytes = (int64_t)a->bytes;
+  s->received_bitrate = kbps(a->bytes, active);
+  s->total_frozen_time = (int)frozen_ms(a, now);
+  s->frozen_rate = active > 0 ? (int)(frozen_ms(a, now) * 100 / active) : 0;
+  remote_member* m = member_of(a->owner, a->user_id);
+  if (m) { /* another process: a network to measure */
+    s->audio_loss_rate = percent(m->lost, m->received + m->lost);
+    s->jitter_buffer_delay = m->target * 10;
+    s->network_transport_delay = (int)(m->transit_ms + 0.5);
+  }
+  s->quality = !a->frames                 ? QUALITY_UNKNOWN
+               : s->audio_loss_rate < 1   ? QUALITY_EXCELLENT
+               : s->audio_loss_rate < 3   ? QUALITY_GOOD
+               : s->audio_loss_rate < 8   ? QUALITY_POOR
+               : s->audio_loss_rate < 15  ? QUALITY_BAD
+                                          : QUALITY_VBAD;
+  pthread_mutex_unlock(&g_engine.lock);
+  return s;
+}
+
+AGORA_API_C_VOID agora_remote_audio_track_destroy_statistics(AGORA_HANDLE track, remote_audio_track_stats* stats) {
+  (void)track;
+  free(stats);
+}
+
+AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_statistics(AGORA_HANDLE track) {
+  remote_video_track_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  pthread_mutex_lock(&g_engine.lock);
+  remote_track* a = live_track(track, MAGIC_REMOTE_VIDEO);
+  if (!a) {
+    pthread_mutex_unlock(&g_engine.lock);
+    free(s);
+    return NULL;
+  }
+  int64_t now = engine_now_ms(), active = a->first_frame_ms ? now - a->first_frame_ms : 0;
+  int fps = active > 0 ? (int)(a->frames * 1000 / (uint64_t)active) : 0;
+  s->uid = (uid_t)strtoul(a->user_id, NULL, 10);
+  s->width = a->width;
+  s->height = a->height;
+  s->received_bitrate = kbps(a->bytes, active);
+  s->decoder_output_frame_rate = s->renderer_output_frame_rate = fps;
+  const video_subscription_options* sub = video_subscription_of(&a->owner->user, a->user_id);
+  s->rx_stream_type = sub ? sub->type : VIDEO_STREAM_HIGH;
+  s->total_frozen_time = (int)frozen_ms(a, now);
+  s->frozen_rate = active > 0 ? (int)(frozen_ms(a, now) * 100 / active) : 0;
+  s->total_decoded_frames = (uint32_t)a->frames;
+  s->publish_duration = (uint64_t)active;
+  s->total_active_time = (uint64_t)(active - frozen_ms(a, now));
+  pthread_mutex_unlock(&g_engine.lock);
+  return s;
+}
+
+AGORA_API_C_VOID agora_remote_video_track_destroy_statistics(AGORA_HANDLE track, remote_video_track_stats* stats) {
+  (void)track;
+  free(stats);
+}
+
+AGORA_API_C local_video_track_stats* AGORA_CALL_C agora_local_video_track_get_statistics(AGORA_HANDLE track) {
+  video_track* t = track;
+  if (!t || t->magic != MAGIC_VIDEO_TRACK) return NULL;
+  local_video_track_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  pthread_mutex_lock(&t->lock);
+  int64_t span = t->first_sent_ms ? t->last_sent_ms - t->first_sent_ms : 0;
+  int fps = span > 0 ? (int)((t->frames_sent - 1) * 1000 / (uint64_t)span) : 0;
+  s->number_of_streams = t->simulcast ? 2 : 1;
+  s->bytes_major_stream = t->bytes_sent;
+  s->frames_encoded = (uint32_t)t->frames_sent;
+  s->capture_frame_rate = s->regulated_capture_frame_rate = s->input_frame_rate = fps;
+  s->encode_frame_rate = s->render_frame_rate = fps;
+  s->target_media_bitrate_bps = t->config.bitrate > 0 ? t->config.bitrate * 1000 : 0;
+  s->media_bitrate_bps = s->total_bitrate_bps = span > 0 ? (int)(t->bytes_sent * 8000 / (uint64_t)span) : 0;
+  s->capture_width = s->regulated_capture_width = s->width = t->last_width;
+  s->capture_height = s->regulated_capture_height = s->height = t->last_height;
+  s->encoder_type = t->encoded ? (uint32_t)t->options.codec_type : 0;
+  pthread_mutex_unlock(&t->lock);
+  return s;
+}
+
+AGORA_API_C_VOID agora_local_video_track_destroy_statistics(AGORA_HANDLE track, local_video_track_stats* stats) {
+  (void)track;
+  free(stats);
+}
+
+/* ---- on_transport_stats ---- */
+
+static int64_t clock_ns(clockid_t id) {
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int resident_kbytes(void) {
+  long pages = 0, resident = 0;
+  FILE* f = fopen("/proc/self/statm", "r");
+  if (f) {
+    int ok = fscanf(f, "%ld %ld", &pages, &resident) == 2;
+    fclose(f);
+    if (ok) return (int)(resident * (sysconf(_SC_PAGESIZE) / 1024));
+  }
+  struct rusage ru; /* no /proc (macOS): the peak, in bytes there */
+  getrusage(RUSAGE_SELF, &ru);
+#ifdef __APPLE__
+  return (int)(ru.ru_maxrss / 1024);
+#else
+  return (int)ru.ru_maxrss;
+#endif
+}
+
+static unsigned int members(const connection* c) {
+  unsigned int n = 0;
+  for (const connection* m = c->channel->members; m; m = m->next_in_channel) n++; /* ourselves included */
+  for (const remote_member* m = c->remotes; m; m = m->next) n++;
+  return n;
+}
+
+static struct stats_snapshot snapshot(const connection* c) {
+  struct stats_snapshot s = {engine_now_ms(), clock_ns(CLOCK_PROCESS_CPUTIME_ID), clock_ns(CLOCK_MONOTONIC),
+                             c->tx_audio_bytes, c->tx_video_bytes, c->rx_audio_bytes, c->rx_video_bytes,
+                             c->rx_received, c->rx_lost, c->send_seq, c->fault_dropped + c->packets_dropped_send};
+  return s;
+}
+
+void stats_tick(connection* c) {
+  if (!c->channel || c->state != CONNECTION_STATE_CONNECTED) {
+    c->stats_prev.at_ms = 0;
+    return;
+  }
+  int64_t now = engine_now_ms();
+  if (!c->stats_prev.at_ms) { /* just connected: the first interval starts now */
+    c->stats_prev = snapshot(c);
+    return;
+  }
+  if (now - c->stats_prev.at_ms < STATS_INTERVAL_MS) return;
+  struct stats_snapshot cur = snapshot(c), prev = c->stats_prev;
+  c->stats_prev = cur;
+  if (!c->observer_set || !c->observer.on_transport_stats) return;
+  rtc_stats* s = calloc(1, sizeof *s);
+  if (!s) return;
+  int64_t ms = cur.at_ms - prev.at_ms;
+  s->connection_id = c->id;
+  s->duration = (unsigned int)((now - c->joined_ms) / 1000);
+  s->tx_audio_bytes = (unsigned int)c->tx_audio_bytes;
+  s->tx_video_bytes = (unsigned int)c->tx_video_bytes;
+  s->rx_audio_bytes = (unsigned int)c->rx_audio_bytes;
+  s->rx_video_bytes = (unsigned int)c->rx_video_bytes;
+  s->tx_bytes = s->tx_audio_bytes + s->tx_video_bytes;
+  s->rx_bytes = s->rx_audio_bytes + s->rx_video_bytes;
+  s->tx_audio_k_bit_rate = (unsigned short)kbps(cur.tx_audio - prev.tx_audio, ms);
+  s->tx_video_k_bit_rate = (unsigned short)kbps(cur.tx_video - prev.tx_video, ms);
+  s->rx_audio_k_bit_rate = (unsigned short)kbps(cur.rx_audio - prev.rx_audio, ms);
+  s->rx_video_k_bit_rate = (unsigned short)kbps(cur.rx_video - prev.rx_video, ms);
+  s->tx_k_bit_rate = (unsigned short)(s->tx_audio_k_bit_rate + s->tx_video_k_bit_rate);
+  s->rx_k_bit_rate = (unsigned short)(s->rx_audio_k_bit_rate + s->rx_video_k_bit_rate);
+  s->user_count = members(c);
+  int64_t wall = cur.wall_ns - prev.wall_ns;
+  s->cpu_app_usage = wall > 0 ? (double)(cur.cpu_ns - prev.cpu_ns) * 100.0 / (double)wall : 0;
+  s->memory_app_usage_in_kbytes = resident_kbytes();
+  s->first_audio_packet_duration = c->first_audio_ms ? (int)(c->first_audio_ms - c->joined_ms) : 0;
+  s->first_video_packet_duration = c->first_video_ms ? (int)(c->first_video_ms - c->joined_ms) : 0;
+  s->rx_packet_loss_rate = percent(cur.rx_lost - prev.rx_lost, (cur.rx_received - prev.rx_received) + (cur.rx_lost - prev.rx_lost));
+  s->tx_packet_loss_rate = percent(cur.tx_dropped - prev.tx_dropped, cur.tx_sent - prev.tx_sent);
+  event_post_payload(EV_TRANSPORT_STATS, c, NULL, 0, s);
+}
