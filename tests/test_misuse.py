@@ -4,10 +4,12 @@ wrong argument types raise TypeError/ValueError -- never AttributeError from
 inside the SDK, a crash or a hang (pytest-timeout is the watchdog)."""
 
 import inspect
+import threading
 
 import pytest
 
-from agora_rtc import (AgoraError, AudioVadConfigV2, AudioVadV2, RTCConnConfig, SenderOptions)
+from agora_rtc import (AgoraError, AudioVadConfigV2, AudioVadV2, IRTCConnectionObserver, RTCConnConfig,
+                       SenderOptions)
 
 # Methods that may return normally on a released object: removing what is not there is a no-op,
 # and a local user keeps pointing at its (released) connection.
@@ -23,7 +25,10 @@ def objects(service, channel):
     pcm = factory.create_audio_pcm_data_sender()
     video = factory.create_video_frame_sender()
     encoded = factory.create_video_encoded_image_sender()
+    audio_encoded = factory.create_audio_encoded_frame_sender()
     return {"connection": conn, "local user": conn.get_local_user(), "factory": factory, "pcm sender": pcm,
+            "audio encoded sender": audio_encoded,
+            "encoded audio track": service.create_custom_audio_track_encoded(audio_encoded, 1),
             "audio track": service.create_custom_audio_track_pcm(pcm), "video sender": video,
             "video track": service.create_custom_video_track_frame(video), "encoded sender": encoded,
             "encoded track": service.create_custom_video_track_encoded(encoded, SenderOptions())}
@@ -44,11 +49,54 @@ def public_methods(obj, skip=()):
         yield name, method, len(params)
 
 
+RELEASABLE = ("audio track", "video track", "encoded track", "encoded audio track", "pcm sender", "video sender",
+              "encoded sender", "audio encoded sender", "connection", "factory")
+
+
 def test_every_method_of_a_released_object_raises_clearly(service):
     objs = objects(service, "misuse-released")
-    for name in ("audio track", "video track", "encoded track", "pcm sender", "video sender", "encoded sender",
-                 "connection", "factory"):
+    for name in RELEASABLE:
         objs[name].release()
+    assert sweep_released(objs) > 80  # the sweep really covered the API
+
+
+@pytest.mark.parametrize("where", ["another thread", "a dispatched callback", "an engine-thread callback"])
+def test_released_objects_raise_clearly_from_anywhere(service, where):
+    """The same sweep run off the main thread: from a plain thread, and from inside
+    connection callbacks (dispatched, and direct on the engine thread)."""
+    objs = objects(service, f"misuse-{where}")
+    for name in RELEASABLE:
+        objs[name].release()
+    outcome = []
+    done = threading.Event()
+
+    def run():
+        try:
+            outcome.append(sweep_released(objs))
+        except BaseException as e:  # noqa: BLE001 -- reported to the main thread
+            outcome.append(e)
+        done.set()
+
+    if where == "another thread":
+        threading.Thread(target=run, daemon=True).start()
+    else:
+        class OnJoin(IRTCConnectionObserver):
+            def on_user_joined(self, conn, user_id):
+                if not done.is_set() and not outcome:
+                    run()
+        watcher = service.create_rtc_connection(RTCConnConfig())
+        watcher.register_observer(OnJoin())
+        if where == "a dispatched callback":
+            watcher.set_event_dispatcher(service.dispatcher)
+        watcher.connect("", f"misuse-{where}-watch", "w")
+        other = service.create_rtc_connection(RTCConnConfig())
+        other.connect("", f"misuse-{where}-watch", "o")
+    assert done.wait(30), "the sweep hung"  # the watchdog
+    assert not isinstance(outcome[0], BaseException), repr(outcome[0])
+    assert outcome[0] > 80
+
+
+def sweep_released(objs):
     calls = 0
     for kind, obj in objs.items():
         for name, method, nargs in public_methods(obj, skip={"release"}):
@@ -61,7 +109,7 @@ def test_every_method_of_a_released_object_raises_clearly(service):
                 assert name in IDEMPOTENT, f"{kind}.{name}() returned normally on a released object"
         if hasattr(obj, "release"):
             obj.release()  # and releasing again is fine
-    assert calls > 80  # the sweep really covered the API
+    return calls
 
 
 @pytest.mark.parametrize("wrong", [object(), 3.5, "x", None], ids=["object", "float", "str", "None"])
