@@ -49,9 +49,10 @@ void media_message_received(connection* r, const char* user_id, uint64_t tag, co
     remote_track_frame(r, TRACK_AUDIO, user_id, m->info.sample_rate_hz, m->info.number_of_channels, m->length);
   /* (G.711 arrives through the clock as PCM) */
   size_t size = sizeof *m + m->length;
-  media_message* copy = malloc(size);
+  media_message* copy = malloc(size + 1);
   if (!copy) return;
   memcpy(copy, m, size);
+  copy->data[m->length] = 0; /* the official SDK reads meta data as a C string (ctypes c_char_p: strlen) */
   event_post_payload(EV_MEDIA_MESSAGE, r, user_id, 0, copy);
 }
 

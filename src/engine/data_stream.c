@@ -69,10 +69,11 @@ static ds_rx* rx_of(connection* r, const char* from, int stream_id) {
 }
 
 static void deliver_message(connection* r, const ds_packet* p) {
-  stream_payload* m = malloc(sizeof *m + p->len);
+  stream_payload* m = malloc(sizeof *m + p->len + 1);
   if (!m) return;
   m->length = p->len;
   memcpy(m->data, p->data, p->len);
+  m->data[p->len] = 0; /* the official SDK reads messages as C strings (ctypes c_char_p: strlen) */
   event_post_payload(EV_STREAM_MESSAGE, r, p->from, p->stream_id, m);
 }
 
