@@ -1,0 +1,72 @@
+"""Send an H.264 file (Annex-B, .h264) as encoded video, without re-encoding.
+
+    python example_video_encoded_send.py --channelId demo --userId 1 \
+        --videoFile test_data/video_320x180.h264 --width 320 --height 180 --fps 30
+
+The stream is cut into access units (one picture each, key frames marked) and
+they go out at --fps with their EncodedVideoFrameInfo; once, or with --hours
+over and over for that long. Pair it with example_video_encoded_receive.py.
+"""
+
+import logging
+
+from common.media import push_h264_file
+from common.observers import ConnectionLogger, LocalUserLogger
+from common.parse_args import parse_args
+from common.runtime import rtc_conn_config, sdk_log_path, setup_logging, stop_event
+
+from agora_rtc.compat.agora_base import (AgoraServiceConfig, AudioProfileType, AudioPublishType, AudioScenarioType,
+                                         RtcConnectionPublishConfig, SenderOptions, TCcMode, VideoCodecType,
+                                         VideoPublishType)
+from agora_rtc.compat.agora_service import AgoraService
+
+logger = logging.getLogger("example")
+
+
+def main():
+    setup_logging()
+    options = parse_args(__doc__)
+    if not (options.video_file and options.width and options.height):
+        raise SystemExit("--videoFile, --width and --height are required")
+    fps = options.fps or 30
+    stop = stop_event(options)
+
+    config = AgoraServiceConfig()
+    config.appid = options.app_id
+    config.log_path = sdk_log_path(__file__)
+    config.enable_video = 1
+    service = AgoraService()
+    service.initialize(config)
+
+    publish_config = RtcConnectionPublishConfig(
+        audio_profile=AudioProfileType.AUDIO_PROFILE_DEFAULT,
+        audio_scenario=AudioScenarioType.AUDIO_SCENARIO_AI_SERVER,
+        is_publish_audio=False,
+        is_publish_video=True,
+        audio_publish_type=AudioPublishType.AUDIO_PUBLISH_TYPE_NONE,
+        video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_ENCODED_IMAGE,
+        video_encoded_image_sender_options=SenderOptions(
+            codec_type=VideoCodecType.VIDEO_CODEC_H264,
+            target_bitrate=options.bitrate,
+            cc_mode=TCcMode.CC_ENABLED,
+        ),
+    )
+    connection = service.create_rtc_connection(rtc_conn_config(options), publish_config)
+    conn_observer = ConnectionLogger()
+    connection.register_observer(conn_observer)
+    connection.register_local_user_observer(LocalUserLogger())
+    connection.connect(options.token, options.channel_id, options.user_id)
+    if conn_observer.connected.wait(10):
+        connection.publish_video()
+        push_h264_file(connection, options.video_file, options.width, options.height, fps, stop,
+                       loop=options.hours > 0)
+        connection.unpublish_video()
+    else:
+        logger.error("could not join %s", options.channel_id)
+    connection.disconnect()
+    connection.release()
+    service.release()
+
+
+if __name__ == "__main__":
+    main()
