@@ -29,11 +29,11 @@ def main():
         def on_playback_audio_frame_before_mixing(self, user, channel, uid, frame):
             arrivals.append(time.perf_counter())
 
-    listener = svc.create_rtc_connection(RTCConnConfig())
+    listener = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     listener.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
     listener.get_local_user().register_audio_frame_observer(Listen())
     listener.connect("", "bench", "human")
-    bot = svc.create_rtc_connection(RTCConnConfig())
+    bot = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     bot.connect("", "bench", "bot")
     factory = svc.create_media_node_factory()
     sender = factory.create_audio_pcm_data_sender()

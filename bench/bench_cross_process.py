@@ -36,7 +36,7 @@ def worker(index, processes, connections, seconds, ready, go, results):
         counters, senders = [], []
         factory = svc.create_media_node_factory()
         for k, side in mine:
-            conn = svc.create_rtc_connection(RTCConnConfig())
+            conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
             counter = Count()
             conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
             conn.get_local_user().register_audio_frame_observer(counter)

@@ -58,7 +58,7 @@ def main():
         print("  read + decode to RGBA, Pillow:      not installed (pip install pillow for the comparison)")
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid="bench", enable_video=1))
-        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         conn.connect("", "bench-jpeg", "1")
         sender = svc.create_media_node_factory().create_video_frame_sender()
         track = svc.create_custom_video_track_frame(sender)

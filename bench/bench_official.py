@@ -109,11 +109,11 @@ class Count(IAudioFrameObserver):
 def video_sender(width, height, publish):
     if sdk == "official":
         from agora.rtc.agora_base import ExternalVideoFrame, RtcConnectionPublishConfig, VideoPublishType
-        conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(
             is_publish_audio=False, is_publish_video=True, video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV))
     else:
         from agora_rtc import ExternalVideoFrame, RtcConnectionPublishConfig, VideoPixelFormat, VideoPublishType
-        conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(
             is_publish_audio=False, is_publish_video=True, video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV))
     conn.connect("", "video", "1")
     if publish:

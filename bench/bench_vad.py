@@ -96,13 +96,13 @@ def in_delivery_path(seconds=30.0, publishers=4, reps=3):
     for rep in range(reps):
         for enable in (0, 1):
             channel = f"vadpath{rep}{enable}"
-            listener = svc.create_rtc_connection(RTCConnConfig())
+            listener = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
             listener.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
             listener.register_audio_frame_observer(Sink(), enable, None)
             listener.connect("", channel, "listener")
             pubs = []
             for i in range(publishers):
-                conn = svc.create_rtc_connection(RTCConnConfig())
+                conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
                 conn.connect("", channel, f"p{i}")
                 sender = factory.create_audio_pcm_data_sender()
                 track = svc.create_custom_audio_track_pcm(sender)

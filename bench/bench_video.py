@@ -58,7 +58,7 @@ def main():
 
     rx.get_local_user().register_video_frame_observer(Count())
     rx.connect("", "bench", "rx")
-    tx = svc.create_rtc_connection(RTCConnConfig())
+    tx = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     tx.connect("", "bench", "tx")
     sender = factory.create_video_frame_sender()
     track = svc.create_custom_video_track_frame(sender)
@@ -81,7 +81,7 @@ def main():
         frame = np.random.default_rng(1).integers(0, 256, w * h * 3 // 2, dtype=np.uint8)
         pubs = []
         for i in range(args.publishers):
-            c = svc.create_rtc_connection(RTCConnConfig())
+            c = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
             c.connect("", "bench", f"p{i}")
             s = factory.create_video_frame_sender()
             t = svc.create_custom_video_track_frame(s)

@@ -31,7 +31,7 @@ def publisher(channel, count, fps, seconds, size, ready, go, results):
         factory = svc.create_media_node_factory()
         senders = []
         for k in range(count):
-            conn = svc.create_rtc_connection(RTCConnConfig())
+            conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
             conn.connect("", channel, f"pub{k}")
             sender = factory.create_video_frame_sender()
             track = svc.create_custom_video_track_frame(sender)

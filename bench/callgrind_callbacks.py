@@ -20,10 +20,10 @@ class Obs(IAudioFrameObserver):
     n = 0
     def on_playback_audio_frame_before_mixing(self, u, c, uid, frame):
         Obs.n += 1
-rx = svc.create_rtc_connection(RTCConnConfig()); rx.connect("", "cg", "rx")
+rx = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1)); rx.connect("", "cg", "rx")
 rx.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
 rx.get_local_user().register_audio_frame_observer(Obs(), dispatcher=svc.dispatcher if mode == "dispatched" else None)
-tx = svc.create_rtc_connection(RTCConnConfig()); tx.connect("", "cg", "tx")
+tx = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1)); tx.connect("", "cg", "tx")
 f = svc.create_media_node_factory(); s = f.create_audio_pcm_data_sender(); t = svc.create_custom_audio_track_pcm(s)
 tx.get_local_user().publish_audio(t)
 for _ in range(5):

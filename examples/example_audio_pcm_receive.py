@@ -27,7 +27,7 @@ class Recorder(IAudioFrameObserver):
 
 
 def run_receiver(args, service, ready=None):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     user = conn.get_local_user()
     user.set_playback_audio_frame_before_mixing_parameters(args.numOfChannels, args.sampleRate)
     recorder = Recorder(args.remoteUserId, int(args.seconds * 100))

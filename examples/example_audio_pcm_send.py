@@ -33,7 +33,7 @@ def load_pcm(path, sample_rate, channels, seconds):
 
 def run_sender(args, service):
     pcm = load_pcm(args.audioFile, args.sampleRate, args.numOfChannels, args.seconds)
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
     sender = service.create_media_node_factory().create_audio_pcm_data_sender()
     track = service.create_custom_audio_track_pcm(sender)

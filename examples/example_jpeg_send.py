@@ -38,7 +38,7 @@ def pictures(args):
 
 def run_sender(args, service):
     jpegs = pictures(args)
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
     sender = service.create_media_node_factory().create_video_frame_sender()
     track = service.create_custom_video_track_frame(sender)

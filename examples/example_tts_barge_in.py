@@ -57,7 +57,7 @@ def main():
     args = p.parse_args()
     with AgoraService() as service:
         service.initialize(AgoraServiceConfig(appid=args.appId, use_string_uid=1))
-        conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig())
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig())
         conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
         observer = BargeIn(conn)
         conn.register_audio_frame_observer(observer, 1, AudioVadConfigV2.low_latency())

@@ -69,7 +69,7 @@ def main():
     os.makedirs(args.output, exist_ok=True)
     with AgoraService() as service:
         service.initialize(AgoraServiceConfig(appid=args.appId, use_string_uid=1))
-        conn = service.create_rtc_connection(RTCConnConfig())
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, args.sampleRate)
         observer = Utterances(args.output, args.sampleRate, args.utterances)
         config = AudioVadConfigV2.low_latency() if args.lowLatency else AudioVadConfigV2()

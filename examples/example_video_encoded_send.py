@@ -37,7 +37,7 @@ def run_sender(args, service):
         units = access_units_of(args.videoFile)
     else:
         units = access_units(h264_stream(args.gop * 3, args.width, args.height, gop=args.gop))
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
     sender = service.create_media_node_factory().create_video_encoded_image_sender()
     track = service.create_custom_video_track_encoded(sender, SenderOptions())

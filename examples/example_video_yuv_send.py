@@ -47,7 +47,7 @@ def generated_frame(i, fmt, width, height):
 
 
 def run_sender(args, service):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
     sender = service.create_media_node_factory().create_video_frame_sender()
     track = service.create_custom_video_track_frame(sender)

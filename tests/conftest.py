@@ -106,7 +106,7 @@ class FrameLog(IAudioFrameObserver):
 
 
 def join(service, channel, user_id, observer=None, config=None):
-    conn = service.create_rtc_connection(config or RTCConnConfig())
+    conn = service.create_rtc_connection(config or RTCConnConfig(auto_subscribe_audio=1))
     log = observer or EventLog()
     conn.register_observer(log)
     conn.connect("", channel, user_id)

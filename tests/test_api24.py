@@ -17,7 +17,7 @@ RATE = 16000
 
 
 def bot(service, channel, uid="bot", **publish):
-    conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(**publish))
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(**publish))
     log = EventLog()
     conn.register_observer(log)
     conn.connect("", channel, uid)
@@ -61,7 +61,7 @@ class VadLog(IAudioFrameObserver):
 
 @pytest.mark.parametrize("enable_vad, dispatched", [(1, False), (1, True), (0, False)])
 def test_vad_results_arrive_in_the_callback(service, enable_vad, dispatched):
-    listener = service.create_rtc_connection(RTCConnConfig())
+    listener = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     log = VadLog()
     listener.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, RATE)
     listener.register_audio_frame_observer(log, enable_vad, AudioVadConfigV2.low_latency() if enable_vad else None,
@@ -88,22 +88,22 @@ def test_vad_results_arrive_in_the_callback(service, enable_vad, dispatched):
 
 
 def test_misuse_of_the_24_api_is_refused(service):
-    plain = service.create_rtc_connection(RTCConnConfig())
+    plain = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     with pytest.raises(ValueError, match="RtcConnectionPublishConfig"):
         plain.push_audio_pcm_data(b"\0\0", RATE, 1)
     with pytest.raises(ValueError, match="RtcConnectionPublishConfig"):
         plain.publish_video()
-    listener_only = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(is_publish_audio=False))
+    listener_only = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(is_publish_audio=False))
     with pytest.raises(ValueError, match="does not publish audio .*audio_publish_type PCM"):
         listener_only.publish_audio()
     with pytest.raises(ValueError, match="does not publish video"):
         listener_only.push_video_frame(ExternalVideoFrame())
-    yuv_only = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+    yuv_only = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(
         is_publish_video=True, video_publish_type=VideoPublishType.VIDEO_PUBLISH_TYPE_YUV))
     with pytest.raises(ValueError, match="ENCODED_IMAGE"):
         yuv_only.push_video_encoded_data(b"x", EncodedVideoFrameInfo())
     with pytest.raises(TypeError, match="RtcConnectionPublishConfig"):
-        RTCConnection(service, RTCConnConfig(), {"is_publish_audio": True})
+        RTCConnection(service, RTCConnConfig(auto_subscribe_audio=1), {"is_publish_audio": True})
     with pytest.raises(TypeError, match="AudioVadConfigV2"):
         plain.register_audio_frame_observer(VadLog(), 1, {"start": 3})
     objects = service.engine_objects()
@@ -125,7 +125,7 @@ def test_push_video_frames_and_encoded_data_like_the_official_examples(service):
 
     viewer = service.create_rtc_connection(RTCConnConfig(auto_subscribe_video=1))
     viewer.register_video_frame_observer(Raw())
-    low = service.create_rtc_connection(RTCConnConfig())
+    low = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     low.get_local_user().subscribe_all_video(VideoSubscriptionOptions(type=VideoStreamType.VIDEO_STREAM_LOW,
                                                                       encodedFrameOnly=True))
     low.register_video_encoded_frame_observer(Encoded())

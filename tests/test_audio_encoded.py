@@ -34,7 +34,7 @@ class EncodedInbox(IAudioEncodedFrameObserver, IRTCLocalUserObserver):
 
 
 def encoded_publisher(service, channel, uid):
-    conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(
         audio_publish_type=AudioPublishType.AUDIO_PUBLISH_TYPE_ENCODED_PCM))
     from conftest import EventLog
     log = EventLog()
@@ -166,7 +166,7 @@ def test_bad_encoded_input_raises_clear_errors(service):
 
 
 def test_meta_data_needs_a_connection_and_a_size(service):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     with pytest.raises(AgoraError, match="NOT_IN_CHANNEL"):
         conn.send_audio_meta_data(b"x")
     conn2, _ = join(service, "meta", "a")
@@ -179,7 +179,7 @@ def test_meta_data_needs_a_connection_and_a_size(service):
 
 
 def test_pcm_publish_config_refuses_encoded_push(service):
-    conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig())
     with pytest.raises(ValueError, match="ENCODED_PCM"):
         conn.push_audio_encoded_data(b"x", EncodedAudioFrameInfo())
     conn.release()

@@ -41,7 +41,7 @@ def test_integer_user_ids():
         assert log_a.of("joined") == [("joined", "1002")]
         assert log_b.of("joined") == [("joined", "1001")]
         assert a.get_conn_info().internal_uid == 1001
-        c = svc.create_rtc_connection(RTCConnConfig())
+        c = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         with pytest.raises(AgoraError, match="ERR_INVALID_USER_ID"):
             c.connect("", "numbers", "not-a-number")
         d, log_d = join(svc, "numbers", "0")  # "0": the engine assigns a uid
@@ -85,7 +85,7 @@ def test_conn_info(service):
 
 
 def test_every_join_gets_a_new_session_id(service):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     assert conn.get_sid() == ""
     sids = []
     for _ in range(3):
@@ -104,7 +104,7 @@ def test_every_join_gets_a_new_session_id(service):
 
 @pytest.mark.parametrize("name", ["", "x" * 65, "bad/slash", "tab\there", "emoji🙂"])
 def test_invalid_channel_names_are_refused(service, name):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     with pytest.raises(AgoraError, match="ERR_INVALID_CHANNEL_NAME"):
         conn.connect("", name, "u1")
 
@@ -121,7 +121,7 @@ def test_connect_twice_and_disconnect_twice(service):
 
 
 def test_wrong_argument_types(service):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     with pytest.raises(TypeError, match="chan_id must be str"):
         conn.connect("", 42, "u")
     with pytest.raises(TypeError, match="user_id must be str"):

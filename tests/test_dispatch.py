@@ -42,7 +42,7 @@ def test_dispatched_callback_may_disconnect_and_release_its_own_connection(servi
             conn.release()
             released.set()
 
-    a = service.create_rtc_connection(RTCConnConfig())
+    a = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     a.set_event_dispatcher(service.dispatcher)
     a.register_observer(Quit())
     a.connect("", "quit", "a")

@@ -35,7 +35,7 @@ class Watch(EventLog, IRTCLocalUserObserver):
 
 
 def member(service, channel, uid, key=None, mode=EncryptionMode.AES_256_GCM2, datastream=False):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     if key is not None:
         assert conn.enable_encryption(1, EncryptionConfig(encryption_mode=mode, encryption_key=key,
                                                           encryption_kdf_salt=SALT,
@@ -101,7 +101,7 @@ def test_encryption_can_be_turned_off_again(service):
 
 
 def test_bad_configurations_raise(service):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     with pytest.raises(TypeError, match="EncryptionConfig"):
         conn.enable_encryption(1, {"encryption_key": "k"})
     with pytest.raises(ValueError, match="non-empty str"):
@@ -128,7 +128,7 @@ def test_keys_are_checked_across_processes(service, key, expect_frames):
                             stderr=subprocess.PIPE, text=True)
     try:
         assert peer.stdout.readline().strip() == "ready"
-        conn = service.create_rtc_connection(RTCConnConfig())
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         conn.enable_encryption(1, EncryptionConfig(encryption_mode=5, encryption_key=key))
         watch = Watch()
         conn.register_observer(watch)

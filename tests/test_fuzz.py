@@ -43,7 +43,7 @@ def test_send_never_crashes(publisher, nbytes, spc, rate, channels, bps, dtype, 
 @FUZZ
 @given(text=st.text(max_size=300))
 def test_user_and_channel_ids_never_crash(service, text):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     try:
         for args in (("", text, "u1"), ("", "ok-channel", text), (text, "ok-channel2", "u2")):
             try:

@@ -19,7 +19,7 @@ def test_calls_before_initialize_raise():
     svc = AgoraService()
     try:
         with pytest.raises(RuntimeError, match="initialize"):
-            svc.create_rtc_connection(RTCConnConfig())
+            svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         with pytest.raises(RuntimeError, match="initialize"):
             svc.create_media_node_factory()
         with pytest.raises(RuntimeError, match="initialize"):
@@ -69,7 +69,7 @@ def test_calls_after_release_raise_clear_errors(service):
         pub.track.set_enabled(True)
     service.release()
     with pytest.raises(ValueError, match="released"):
-        service.create_rtc_connection(RTCConnConfig())
+        service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     with pytest.raises(ValueError, match="released"):
         service.initialize(AgoraServiceConfig(appid="x"))
 
@@ -171,7 +171,7 @@ def test_release_connection_from_its_own_callbacks(service):
             conn.release()  # inside the engine's callback: must not deadlock
             Leaver.done = True
 
-    a = service.create_rtc_connection(RTCConnConfig())
+    a = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     a.register_observer(Leaver())
     a.connect("", "self", "a")
     b, log_b = join(service, "self", "b")
@@ -210,7 +210,7 @@ def test_interpreter_exit_releases_open_objects():
         class Obs(IAudioFrameObserver):
             def on_playback_audio_frame_before_mixing(self, *a):
                 pass
-        conns = [svc.create_rtc_connection(RTCConnConfig()) for _ in range(3)]
+        conns = [svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1)) for _ in range(3)]
         for i, c in enumerate(conns):
             c.connect("", "exit", str(i + 1))
             c.get_local_user().register_audio_frame_observer(Obs())

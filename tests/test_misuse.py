@@ -20,7 +20,7 @@ IDEMPOTENT = {"unregister_local_user_observer", "unregister_video_frame_observer
 
 def objects(service, channel):
     factory = service.create_media_node_factory()
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect("", channel, "1")
     pcm = factory.create_audio_pcm_data_sender()
     video = factory.create_video_frame_sender()
@@ -84,12 +84,12 @@ def test_released_objects_raise_clearly_from_anywhere(service, where):
             def on_user_joined(self, conn, user_id):
                 if not done.is_set() and not outcome:
                     run()
-        watcher = service.create_rtc_connection(RTCConnConfig())
+        watcher = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         watcher.register_observer(OnJoin())
         if where == "a dispatched callback":
             watcher.set_event_dispatcher(service.dispatcher)
         watcher.connect("", f"misuse-{where}-watch", "w")
-        other = service.create_rtc_connection(RTCConnConfig())
+        other = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         other.connect("", f"misuse-{where}-watch", "o")
     assert done.wait(30), "the sweep hung"  # the watchdog
     assert not isinstance(outcome[0], BaseException), repr(outcome[0])

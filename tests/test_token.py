@@ -61,7 +61,7 @@ def secured():
 
 
 def connect(svc, token, channel, uid):
-    conn = svc.create_rtc_connection(RTCConnConfig())
+    conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     log = EventLog()
     conn.register_observer(log)
     assert conn.connect(token, channel, uid) == 0
@@ -133,10 +133,10 @@ class TokenLog(EventLog):
 
 def test_expiry_events_on_the_token_clock_and_renew(secured):
     token = build(expire=100)
-    conn = secured.create_rtc_connection(RTCConnConfig())
+    conn = secured.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     log = TokenLog()
     conn.register_observer(log)
-    watcher = secured.create_rtc_connection(RTCConnConfig())
+    watcher = secured.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     watch = EventLog()
     watcher.register_observer(watch)
     conn.connect(token, "room", "7")

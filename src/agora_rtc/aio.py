@@ -382,7 +382,7 @@ class AgoraService:
         return self.sync.set_parameters(params)
 
     def create_connection(self, config=None):
-        return Connection(self, config if config is not None else RTCConnConfig())
+        return Connection(self, config if config is not None else RTCConnConfig(auto_subscribe_audio=1))
 
     def create_pcm_sender(self):
         return PcmSender(self)

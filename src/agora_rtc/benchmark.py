@@ -35,7 +35,7 @@ def make_service(speed=1):
 
 
 def publisher(svc, channel, uid):
-    conn = svc.create_rtc_connection(RTCConnConfig())
+    conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect("", channel, uid)
     factory = svc.create_media_node_factory()
     sender = factory.create_audio_pcm_data_sender()
@@ -81,7 +81,7 @@ def bench_callback(frames=20000, receivers=8):
             conns = []
             counters = []
             for i in range(receivers):
-                c = svc.create_rtc_connection(RTCConnConfig())
+                c = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
                 c.connect("", "cb", f"r{i}")
                 c.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
                 counter = Counter()
@@ -112,7 +112,7 @@ def bench_latency(seconds=3.0):
     """Send one 10 ms frame per real 10 ms; measure when each arrives."""
     svc = make_service(speed=1)
     try:
-        rx = svc.create_rtc_connection(RTCConnConfig())
+        rx = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         rx.connect("", "lat", "rx")
         sent_at = {}
         arrived = {}
@@ -188,7 +188,7 @@ def bench_video(reps=5):
     out = {}
     svc = make_service()
     try:
-        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         conn.connect("", "bench-video", "camera")
         factory = svc.create_media_node_factory()
         sender = factory.create_video_frame_sender()
@@ -234,7 +234,7 @@ def bench_video(reps=5):
             viewer.get_local_user().register_video_frame_observer(
                 counter, dispatcher=svc.dispatcher if mode == "dispatched" else None)
             viewer.connect("", f"bench-video-{mode}", "viewer")
-            cam = svc.create_rtc_connection(RTCConnConfig())
+            cam = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
             cam.connect("", f"bench-video-{mode}", "camera")
             s = factory.create_video_frame_sender()
             t = svc.create_custom_video_track_frame(s)

@@ -63,11 +63,11 @@ def _demo(args):
     with AgoraService() as service:
         service.initialize(AgoraServiceConfig(appid="agora-rtc-demo", use_string_uid=1))
         print(f"engine: {service.engine_path}")
-        bot_b = service.create_rtc_connection(RTCConnConfig())
+        bot_b = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         bot_b.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, args.sample_rate)
         bot_b.get_local_user().register_audio_frame_observer(Listener())
         bot_b.connect("", "demo", "bot-b")
-        bot_a = service.create_rtc_connection(RTCConnConfig())
+        bot_a = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         bot_a.connect("", "demo", "bot-a")
         sender = service.create_media_node_factory().create_audio_pcm_data_sender()
         track = service.create_custom_audio_track_pcm(sender)

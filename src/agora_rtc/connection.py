@@ -40,16 +40,17 @@ class ChannelProfileType(IntEnum):
 class AudioSubscriptionOptions:
     packet_only: int = 0
     pcm_data_only: int = 0
-    bytes_per_sample: int = 2
+    bytes_per_sample: int = 0      # 0: the engine's default, 16-bit (the only format it delivers)
     number_of_channels: int = 0
     sample_rate_hz: int = 0
 
 
 @dataclass
 class RTCConnConfig:
-    """Connection configuration (official field names)."""
+    """Connection configuration (official field names and defaults: nothing is
+    subscribed unless asked, ``auto_subscribe_audio=1`` hears everyone)."""
 
-    auto_subscribe_audio: int = 1
+    auto_subscribe_audio: int = 0
     auto_subscribe_video: int = 0
     enable_audio_recording_or_playout: int = 0
     max_send_bitrate: int = 0

@@ -69,7 +69,7 @@ class ConnectionPool:
             raise ValueError(f"pool size must be >= 1, not {size}")
         self.service = service
         self._lock = threading.Lock()
-        self._idle = [service.create_rtc_connection(config or RTCConnConfig()) for _ in range(size)]
+        self._idle = [service.create_rtc_connection(config or RTCConnConfig(auto_subscribe_audio=1)) for _ in range(size)]
         self._all = list(self._idle)
         self._in_use = set()
         self._closed = False

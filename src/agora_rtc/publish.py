@@ -55,6 +55,7 @@ class RtcConnectionPublishConfig:
     audio_publish_type: AudioPublishType = AudioPublishType.AUDIO_PUBLISH_TYPE_PCM
     video_publish_type: VideoPublishType = VideoPublishType.VIDEO_PUBLISH_TYPE_NONE
     video_encoded_image_sender_options: SenderOptions = field(default_factory=SenderOptions)
+    send_external_audio_parameters: object = None  # accepted; the external audio send path is not built (issue 5)
 
 
 class ConnectionPublisher:

@@ -33,11 +33,20 @@ class AgoraServiceConfig:
     enable_video: int = 0
     area_code: int = AreaCode.AREA_CODE_GLOB
     channel_profile: int = 1
-    audio_scenario: int = 0
+    audio_scenario: int = 9  # AUDIO_SCENARIO_AI_SERVER, the official default
     use_string_uid: int = 0
     log_path: str = ""
     log_size: int = 0
     log_level: int = 0
+    # accepted for the official API; the loopback engine has no use for them
+    context: object = None
+    domain_limit: int = 0
+    should_callbck_when_muted: int = 0  # (sic: the official spelling)
+    log_file_size_kb: int = 5 * 1024
+    data_dir: str = ""
+    config_dir: str = ""
+    enable_apm: bool = False
+    apm_config: object = None
 
 
 class AgoraService:
@@ -83,6 +92,10 @@ class AgoraService:
             self._initialized = True
             self.config = config
             AgoraService._initialized_instance = self
+        # As the official initialize(): audio labels (rms, voice_prob, pitch) on every received
+        # frame, which AudioVadV2 in an audio frame callback relies on. {"che.audio.label.enable":
+        # false} turns them off (one voice detector pass per publishing user and 10 ms tick).
+        self.set_parameters({"che.audio.label.enable": True})
         atexit.register(self._release_at_exit)
         return rc
 

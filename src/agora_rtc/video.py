@@ -119,7 +119,7 @@ class SimulcastStreamConfig:
 class SenderOptions:
     cc_mode: int = 0
     codec_type: int = VideoCodecType.VIDEO_CODEC_H264
-    target_bitrate: int = 0
+    target_bitrate: int = 4160  # kbps, Agora's recommendation for 1080p (the official default)
 
 
 @dataclass(kw_only=True)

@@ -38,7 +38,7 @@ def main():
     args = ap.parse_args()
     service = AgoraService()
     service.initialize(AgoraServiceConfig(appid="test-app", use_string_uid=1))
-    conn = service.create_rtc_connection(RTCConnConfig(), RtcConnectionPublishConfig(
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1), RtcConnectionPublishConfig(
         audio_publish_type=AudioPublishType.AUDIO_PUBLISH_TYPE_ENCODED_PCM))
     if args.key:
         conn.enable_encryption(1, EncryptionConfig(encryption_mode=5, encryption_key=args.key))

@@ -108,7 +108,7 @@ def main():
             svc.set_parameters({"loopback.app_certificate": args.certificate})
         if args.loss:
             svc.set_parameters({"loopback.fault.loss_percent": args.loss})
-        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         if args.conn_params:
             conn.set_parameters(args.conn_params)
         conn.register_observer(Events())

@@ -116,7 +116,7 @@ def test_injected_loss_shows_in_receiver_stats():
     from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
-        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         conn.connect("", "xp-loss", "lossy-receiver")
         tx = Peer("xp-loss", "lossy-sender", "--send-tone", "3", "--loss", "10", "--wait-peer", "lossy-receiver",
                   "--stay", "3.5")

@@ -42,7 +42,7 @@ class Tracks(IRTCLocalUserObserver):
 
 
 def real_time_receiver(svc, channel, uid):
-    conn = svc.create_rtc_connection(RTCConnConfig())
+    conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.tracks = Tracks()
     conn.get_local_user().register_local_user_observer(conn.tracks)
     frames = Frames()
@@ -179,7 +179,7 @@ class Members(IRTCConnectionObserver):
 def test_a_member_elsewhere_sees_the_outaged_one_drop_and_return():
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
-        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         members = Members()
         conn.register_observer(members)
         conn.connect("", "xp-outage", "watcher")

@@ -41,7 +41,7 @@ def main():
     w, h = args.width, args.height
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid="e2e", enable_video=1))
-        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         conn.connect("", args.channel, args.user_id)
         factory = svc.create_media_node_factory()
         if args.kind == "raw":

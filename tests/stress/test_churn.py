@@ -30,7 +30,7 @@ def open_fds():
 
 
 def one_cycle(service, factory, i, frame):
-    conn = service.create_rtc_connection(RTCConnConfig())
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect("", f"churn{i % 7}", f"u{i}")
     sender = factory.create_audio_pcm_data_sender()
     track = service.create_custom_audio_track_pcm(sender)

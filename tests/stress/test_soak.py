@@ -39,7 +39,7 @@ def test_pairs_exchange_audio_without_loss(service):
     late_before = service.get_parameter_number("loopback.late_ticks")
     bots = []
     for i in range(CONNECTIONS):
-        conn = service.create_rtc_connection(RTCConnConfig())
+        conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         counter = Count()
         user = conn.get_local_user()
         user.set_playback_audio_frame_before_mixing_parameters(1, 16000)
