@@ -382,7 +382,7 @@ void audio_clock_tick(void) {
   pool_used = 0;
   for (int i = 0; i < n; i++) {
     connection* r = g_engine.conns[i];
-    if (!r->channel || fault_outage_active(r)) continue;
+    if (!r->channel || r->joining || fault_outage_active(r)) continue;
     /* Members in other processes play from their receive jitter buffers,
      * one frame per tick, whether or not anyone observes them. */
     int nremote = 0;

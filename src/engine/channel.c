@@ -46,9 +46,9 @@ int channel_join(connection* c, const char* channel_name, const char* user_id) {
   }
   strcpy(c->channel_id, channel_name);
   strcpy(c->user_id, user_id);
-  for (connection* m = ch->members; m; m = m->next_in_channel) {
-    event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
-    event_post(EV_USER_JOINED, m, c->user_id, 0, NULL);
+  for (connection* m = ch->members; m; m = m->next_in_channel) { /* a joining side hears of them when joined */
+    if (!c->joining) event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
+    if (!m->joining) event_post(EV_USER_JOINED, m, c->user_id, 0, NULL);
   }
   c->next_in_channel = ch->members;
   ch->members = c;
@@ -70,7 +70,7 @@ void channel_leave(connection* c, int reason) {
   c->next_in_channel = NULL;
   c->channel = NULL;
   for (connection* m = ch->members; m; m = m->next_in_channel) {
-    event_post(EV_USER_LEFT, m, c->user_id, reason, NULL);
+    if (!m->joining) event_post(EV_USER_LEFT, m, c->user_id, reason, NULL);
     local_user_forget(&m->user, c->user_id);
     ds_forget_sender(m, c->user_id);
     remote_tracks_offline(m, c->user_id);

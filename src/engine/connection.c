@@ -101,14 +101,30 @@ static int admit_token(connection* c, const char* token, const char* channel, co
 
 /* Leaves the channel with FAILED and on_connection_failure(reason). */
 void connection_fail(connection* c, int reason) {
+  c->joining = 0;
+  c->pending_hellos = 0;
   if (c->channel) channel_leave(c, USER_OFFLINE_DROPPED);
   forget_token(c);
   c->state = CONNECTION_STATE_FAILED;
   event_post(EV_CONNECTION_FAILURE, c, NULL, reason, NULL);
 }
 
+void connection_joined(connection* c) {
+  if (!c->joining) return;
+  c->joining = 0;
+  c->pending_hellos = 0;
+  if (!c->channel) return;
+  c->state = CONNECTION_STATE_CONNECTED;
+  event_post(EV_CONNECTED, c, NULL, CONNECTION_CHANGED_JOIN_SUCCESS, NULL);
+  for (connection* m = c->channel->members; m; m = m->next_in_channel)
+    if (m != c) event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
+  for (remote_member* m = c->remotes; m; m = m->next) event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
+}
+
 static void conn_disconnect_locked(connection* c) {
   forget_token(c);
+  c->joining = 0;
+  c->pending_hellos = 0;
   if (c->channel) channel_leave(c, USER_OFFLINE_QUIT);
   if (c->state != CONNECTION_STATE_DISCONNECTED) {
     c->state = CONNECTION_STATE_DISCONNECTED;
@@ -216,13 +232,15 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
       pthread_mutex_unlock(&g_engine.lock);
       return ERR_OK;
     }
-    c->state = CONNECTION_STATE_CONNECTED;
-    event_post(EV_CONNECTED, c, NULL, CONNECTION_CHANGED_JOIN_SUCCESS, NULL);
+    c->joining = 1; /* members are announced by connection_joined, after on_connected */
     rc = channel_join(c, chan_id, id);
     if (rc == ERR_OK) rc = transport_join(c);
     if (rc != ERR_OK) {
+      c->joining = 0;
       channel_leave(c, USER_OFFLINE_QUIT);
       c->state = CONNECTION_STATE_FAILED;
+    } else if (c->pending_hellos == 0) {
+      connection_joined(c); /* nobody elsewhere to wait for */
     }
     engine_wake();
   }

@@ -371,6 +371,11 @@ typedef struct connection {
   int64_t outage_started_ms;
   int outage_lost_reported;
   uint64_t rx_late;                 /* audio packets that came after their play time */
+  /* Joining: CONNECTING until the members in other processes answered our hello (or a
+   * deadline), so that on_connected means "everyone already here can hear you". */
+  int joining;
+  int pending_hellos;
+  int64_t hello_deadline_ns;
   /* stats.c: bytes sent and received (audio frames as PCM, video as sent), on_transport_stats every 2 s */
   uint64_t tx_audio_bytes, tx_video_bytes, rx_audio_bytes, rx_video_bytes;
   int64_t first_audio_ms, first_video_ms; /* engine time of the first frame received, 0: none yet */
@@ -418,6 +423,8 @@ local_user* local_user_from(AGORA_HANDLE h);
 void connection_retain(connection* c);   /* g_engine.lock held */
 void connection_release(connection* c);  /* g_engine.lock held */
 void connection_fail(connection* c, int reason); /* g_engine.lock held */
+/* g_engine.lock held: CONNECTED, on_connected, then on_user_joined for every member already there. */
+void connection_joined(connection* c);
 int local_user_is_subscribed(const local_user* u, const char* user_id);
 resampler* local_user_resampler(local_user* u, const char* user_id, int kind, int in_rate, int out_rate, int channels);
 void local_user_forget(local_user* u, const char* user_id);

@@ -32,6 +32,7 @@
 #define PKT_MAGIC 0x41524C42u /* "ARLB" */
 #define HEARTBEAT_NS 500000000LL
 #define DROP_AFTER_NS 2500000000LL
+#define HELLO_WAIT_NS 300000000LL /* connect waits this long at most for members elsewhere to answer */
 #define JITTER_TARGET 2        /* frames buffered before playing a remote user (on a clean network) */
 #define JITTER_TARGET_MAX 30   /* late packets grow the target up to 300 ms */
 #define JITTER_CALM_TICKS 300  /* 3 s without a late packet: the target shrinks by one frame */
@@ -170,7 +171,7 @@ void transport_send_data(connection* c, const char* path, const ds_packet* p) {
   send_packet(c, path, &h, p, offsetof(ds_packet, data) + p->len);
 }
 
-static void say_hello(connection* c);
+static int say_hello(connection* c);
 
 static remote_member* find_remote(connection* c, const char* path) {
   for (remote_member* m = c->remotes; m; m = m->next)
@@ -194,7 +195,7 @@ static void remove_remote(connection* c, remote_member* m, int reason) {
       break;
     }
   }
-  event_post(EV_USER_LEFT, c, m->user_id, reason, NULL);
+  if (!c->joining) event_post(EV_USER_LEFT, c, m->user_id, reason, NULL);
   local_user_forget(&c->user, m->user_id);
   ds_forget_sender(c, m->user_id);
   remote_tracks_offline(c, m->user_id);
@@ -211,7 +212,7 @@ static remote_member* add_remote(connection* c, const char* path, const char* us
   m->target = JITTER_TARGET;
   m->next = c->remotes;
   c->remotes = m;
-  event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
+  if (!c->joining) event_post(EV_USER_JOINED, c, m->user_id, 0, NULL); /* else: connection_joined tells */
   return m;
 }
 
@@ -242,12 +243,14 @@ int transport_join(connection* c) {
   snprintf(c->sock_path, sizeof c->sock_path, "%s", addr.sun_path);
   snprintf(c->channel_dir, sizeof c->channel_dir, "%s", dir);
   c->last_heartbeat_ns = now_ns();
-  say_hello(c);
+  c->pending_hellos = say_hello(c);
+  c->hello_deadline_ns = now_ns() + HELLO_WAIT_NS;
   return ERR_OK;
 }
 
-/* Hello to every member of other processes; they answer with theirs. */
-static void say_hello(connection* c) {
+/* Hello to every member of other processes; they answer with theirs. Returns how many were sent. */
+static int say_hello(connection* c) {
+  int sent = 0;
   const char* dir = c->channel_dir;
   char own_prefix[32];
   snprintf(own_prefix, sizeof own_prefix, "%d.", (int)getpid());
@@ -266,12 +269,14 @@ static void say_hello(connection* c) {
       const char* token = c->token ? c->token : "";
       int rc = send_packet(c, path, &h, token, strlen(token) + 1);
       if (rc == -ECONNREFUSED || rc == -ENOENT) unlink(path); /* its owner died */
+      else if (rc == 0) sent++;
     }
     closedir(d);
   }
   char b = 1;
   if (wake_pipe[1] >= 0 && write(wake_pipe[1], &b, 1) < 0) {
   }
+  return sent;
 }
 
 /* Back from an outage: members that dropped us meanwhile admit us again. */
@@ -557,6 +562,7 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
     }
     case PKT_HELLO_ACK:
       if (!m && admits(c, h->user_id, payload, len) == ERR_OK) add_remote(c, from, h->user_id);
+      if (c->joining && --c->pending_hellos <= 0) connection_joined(c);
       break;
     case PKT_REFUSED: /* a member's engine would not admit our token */
       if (c->channel && (h->seq == CONNECTION_CHANGED_INVALID_TOKEN || h->seq == CONNECTION_CHANGED_TOKEN_EXPIRED))
@@ -661,6 +667,7 @@ static void heartbeat_and_expire(void) {
   int64_t now = now_ns();
   for (int i = 0; i < g_engine.conn_count; i++) {
     connection* c = g_engine.conns[i];
+    if (c->joining && now >= c->hello_deadline_ns) connection_joined(c); /* a member that never answered */
     if (c->sock < 0 || fault_outage_active(c)) continue; /* no network: silent, and deaf (not judging others) */
     for (remote_member* m = c->remotes; m;) {
       remote_member* next = m->next;

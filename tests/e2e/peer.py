@@ -101,6 +101,7 @@ def main():
     p.add_argument("--ramp", action="store_true", help="send ramp() instead of tone()")
     p.add_argument("--conn-params", default="", help="JSON parameters for this connection (loopback.fault.*)")
     p.add_argument("--outage-ms", type=float, default=0, help="once the peer joined: no network for this long")
+    p.add_argument("--message-on-connected", default="", help="send this (unreliable) from on_connected")
     args = p.parse_args()
     with AgoraService() as svc:
         svc.initialize(AgoraServiceConfig(appid=args.appid, use_string_uid=1))
@@ -112,6 +113,13 @@ def main():
         if args.conn_params:
             conn.set_parameters(args.conn_params)
         conn.register_observer(Events())
+        if args.message_on_connected:
+            class SendAtOnce(IRTCConnectionObserver):
+                def on_connected(self, c, info, reason):
+                    c.send_stream_message(c.create_data_stream(reliable=False, ordered=False),
+                                          args.message_on_connected)
+                    say(event="sent_on_connected")
+            conn.register_observer(SendAtOnce())
         joined = threading.Event()
 
         class Wait(IRTCConnectionObserver):

@@ -112,6 +112,30 @@ def test_rendezvous_is_private_and_cleaned_up():
     assert os.listdir(root) == []  # the last member out removed the channel directory
 
 
+def test_on_connected_means_members_elsewhere_can_hear_you():
+    """An unreliable message sent from on_connected reaches the member already in the
+    channel in another process (connect waits for the members elsewhere to answer)."""
+    from agora_rtc import AgoraService, AgoraServiceConfig, IRTCLocalUserObserver, RTCConnConfig
+    got = []
+
+    class Inbox(IRTCLocalUserObserver):
+        def on_stream_message(self, local_user, user_id, stream_id, data, length):
+            got.append((user_id, data))
+    with AgoraService() as svc:
+        svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
+        conn = svc.create_rtc_connection(RTCConnConfig())
+        conn.get_local_user().register_local_user_observer(Inbox())
+        conn.connect("", "xp-first", "here")
+        for i in range(3):  # three fresh joiners: each one's first message arrives
+            peer = Peer("xp-first", f"new{i}", "--message-on-connected", f"hello {i}", "--stay", "0.3")
+            peer.wait(lambda e: e["event"] == "sent_on_connected")
+            peer.finish()
+        deadline = time.monotonic() + 5
+        while len(got) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert got == [(f"new{i}", f"hello {i}".encode()) for i in range(3)]
+
+
 def test_injected_loss_shows_in_receiver_stats():
     from agora_rtc import AgoraService, AgoraServiceConfig, RTCConnConfig
     with AgoraService() as svc:
