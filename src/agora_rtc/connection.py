@@ -323,6 +323,12 @@ class RTCConnection:
         text = params if isinstance(params, str) else json.dumps(params)
         return _core.service_set_parameters(self._handle("set_parameters"), text, True)
 
+    def get_agora_parameter(self):
+        """This connection's AgoraParameter (official name): its loopback.fault.* keys are its own."""
+        from .parameter import AgoraParameter
+        self._handle("get_agora_parameter")
+        return AgoraParameter(self, lambda: self._handle("get_agora_parameter"), True)
+
     def get_parameter_number(self, key):
         """A numeric parameter as this connection sees it (its own fault values)."""
         return _core.service_get_number(self._handle("get_parameter_number"), key, True)

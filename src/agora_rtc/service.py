@@ -112,6 +112,12 @@ class AgoraService:
         text = params if isinstance(params, str) else json.dumps(params)
         return _core.service_set_parameters(self._need_initialized("set_parameters"), text)
 
+    def get_agora_parameter(self):
+        """The engine-wide AgoraParameter (official name)."""
+        from .parameter import AgoraParameter
+        self._need_initialized("get_agora_parameter")
+        return AgoraParameter(self, lambda: self._need_initialized("get_agora_parameter"), False)
+
     def get_parameter_number(self, key):
         """Read a numeric engine parameter, e.g. ``"loopback.objects.tracks"``
         (live engine objects: connections, tracks, senders, factories)."""

@@ -1,0 +1,63 @@
+"""AgoraParameter (official object): typed setters through the engine's
+validated JSON parser, getters that read back numeric values (None when the
+engine has none), a connection's object scoping the fault keys, and clear
+errors for bad input or a released owner."""
+
+import pytest
+
+from agora_rtc import AgoraError, RTCConnConfig
+from agora_rtc.compat.agora_parameter import AgoraParameter
+
+
+def test_service_parameters_set_and_read_back(service):
+    p = service.get_agora_parameter()
+    assert isinstance(p, AgoraParameter)
+    p.set_bool("che.audio.label.enable", False)
+    assert p.get_bool("che.audio.label.enable") is False
+    p.set_int("che.audio.label.enable", 1)
+    assert p.get_int("che.audio.label.enable") == 1
+    p.set_number("loopback.fault.loss_percent", 2.5)
+    assert p.get_number("loopback.fault.loss_percent") == 2.5
+    p.set_uint("loopback.fault.jitter_ms", 30)
+    assert p.get_uint("loopback.fault.jitter_ms") == 30
+    p.set_parameters('{"loopback.fault.loss_percent": 0, "rtc.set_app_type": 18}')  # unknown keys are accepted
+    assert p.get_number("loopback.fault.loss_percent") == 0
+    p.set_string("rtc.some_string_key", "value")
+    p.set_array("rtc.some_array_key", "[1, 2, 3]")
+    assert p.get_number("no.such.key") is None and p.get_string("rtc.some_string_key") is None
+    assert p.convert_path("/tmp/x.log") == "/tmp/x.log"
+    assert p.get_int("loopback.objects.connections") == 0
+
+
+def test_a_connections_parameters_scope_its_faults(service):
+    a = service.create_rtc_connection(RTCConnConfig())
+    b = service.create_rtc_connection(RTCConnConfig())
+    a.get_agora_parameter().set_number("loopback.fault.loss_percent", 7)
+    assert a.get_agora_parameter().get_number("loopback.fault.loss_percent") == 7
+    assert b.get_agora_parameter().get_number("loopback.fault.loss_percent") == 0
+    assert service.get_agora_parameter().get_number("loopback.fault.loss_percent") == 0
+    a.release()
+    with pytest.raises(ValueError, match="released"):
+        a.get_agora_parameter()
+    b.release()
+
+
+def test_bad_parameters_raise(service):
+    p = service.get_agora_parameter()
+    with pytest.raises(AgoraError, match="INVALID_ARGUMENT"):
+        p.set_parameters('{"unterminated": ')
+    with pytest.raises(AgoraError, match="INVALID_ARGUMENT"):
+        p.set_number("loopback.fault.loss_percent", 101)
+    with pytest.raises(ValueError, match="JSON array"):
+        p.set_array("k", '{"a": 1}')
+    with pytest.raises(ValueError, match="not JSON"):
+        p.set_array("k", "[1,")
+    with pytest.raises(TypeError, match="int"):
+        p.set_int("k", "3")
+    with pytest.raises(ValueError, match="negative"):
+        p.set_uint("k", -1)
+    with pytest.raises(TypeError, match="str"):
+        p.set_parameters({"k": 1})
+    service.release()
+    with pytest.raises(ValueError, match="released"):
+        p.set_int("k", 1)
