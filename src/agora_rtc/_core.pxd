@@ -368,6 +368,11 @@ ctypedef struct AgoraApi:
     int (*local_user_send_audio_meta_data)(AGORA_HANDLE, const char*, size_t) noexcept nogil
     int (*rtc_conn_enable_encryption)(AGORA_HANDLE, int, const encryption_config*) noexcept nogil
     AGORA_HANDLE (*rtc_conn_get_agora_parameter)(AGORA_HANDLE) noexcept nogil
+    # roles, track state, send delay
+    int (*local_audio_track_get_state)(AGORA_HANDLE) noexcept nogil
+    void (*local_audio_track_set_send_delay_ms)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_user_set_user_role)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_user_get_user_role)(AGORA_HANDLE) noexcept nogil
     # statistics
     remote_audio_track_stats* (*remote_audio_track_get_statistics)(AGORA_HANDLE) noexcept nogil
     void (*remote_audio_track_destroy_statistics)(AGORA_HANDLE, remote_audio_track_stats*) noexcept nogil

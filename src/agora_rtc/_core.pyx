@@ -77,6 +77,7 @@ cdef extern from "agora_c/agora_loopback.h":
     ctypedef struct loopback_audio_track_stats:
         unsigned long long queued_frames, staged_samples, queued_total, played_frames, dropped_frames
         unsigned long long underruns, starved_ticks, encoded_sent, encoded_discarded
+        int send_delay_ms
 
 ctypedef int (*loopback_track_stats_fn)(AGORA_HANDLE, loopback_audio_track_stats*) noexcept nogil
 cdef loopback_track_stats_fn _loopback_track_stats = NULL
@@ -122,6 +123,9 @@ _SYMBOLS = (
     "media_node_factory_create_audio_encoded_frame_sender", "audio_encoded_frame_sender_destroy",
     "audio_encoded_frame_sender_send", "service_create_custom_audio_track_encoded",
     "local_user_send_audio_meta_data", "rtc_conn_enable_encryption", "rtc_conn_get_agora_parameter",
+    # roles, track state, send delay
+    "local_audio_track_get_state", "local_audio_track_set_send_delay_ms", "local_user_set_user_role",
+    "local_user_get_user_role",
     # statistics
     "remote_audio_track_get_statistics", "remote_audio_track_destroy_statistics",
     "remote_video_track_get_statistics", "remote_video_track_destroy_statistics",
@@ -397,6 +401,38 @@ def track_adjust_publish_volume(uintptr_t track, int volume):
     return _check(rc, "agora_local_audio_track_adjust_publish_volume")
 
 
+def track_get_state(uintptr_t track):
+    cdef AGORA_HANDLE h = _ptr(track, "get_state")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_get_state(h)
+    return _check(rc, "agora_local_audio_track_get_state")
+
+
+def track_set_send_delay_ms(uintptr_t track, int delay_ms):
+    cdef AGORA_HANDLE h = _ptr(track, "set_send_delay_ms")
+    if delay_ms < 0:
+        raise ValueError(f"delay_ms must be >= 0, not {delay_ms}")
+    with nogil:
+        api.local_audio_track_set_send_delay_ms(h, delay_ms)
+
+
+def user_set_role(uintptr_t user, int role):
+    cdef AGORA_HANDLE h = _ptr(user, "set_user_role")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_set_user_role(h, role)
+    return _check(rc, "agora_local_user_set_user_role")
+
+
+def user_get_role(uintptr_t user):
+    cdef AGORA_HANDLE h = _ptr(user, "get_user_role")
+    cdef int rc
+    with nogil:
+        rc = api.local_user_get_user_role(h)
+    return _check(rc, "agora_local_user_get_user_role")
+
+
 def track_get_publish_volume(uintptr_t track):
     cdef AGORA_HANDLE h = _ptr(track, "get_publish_volume")
     cdef int volume = 0, rc
@@ -494,6 +530,7 @@ def track_stats(uintptr_t track):
     return {"queued_frames": st.queued_frames, "staged_samples": st.staged_samples, "queued_total": st.queued_total,
             "played_frames": st.played_frames, "dropped_frames": st.dropped_frames, "underruns": st.underruns,
             "encoded_sent": st.encoded_sent, "encoded_discarded": st.encoded_discarded,
+            "send_delay_ms": st.send_delay_ms,
             "starved_ticks": st.starved_ticks}
 
 

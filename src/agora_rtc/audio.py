@@ -202,6 +202,15 @@ class LocalAudioTrack(_Child):
     def is_enabled(self):
         return _core.track_is_enabled(self._handle())
 
+    def get_state(self):
+        """LOCAL_AUDIO_STREAM_STATE: 1 (RECORDING) while enabled, 0 (STOPPED) when disabled."""
+        return _core.track_get_state(self._handle())
+
+    def set_send_delay_ms(self, delay_ms):
+        """Accepted and reported in queue_stats()["send_delay_ms"]; the loopback has no
+        network send buffer to delay (the 10 ms clock paces every track)."""
+        return _core.track_set_send_delay_ms(self._handle(), delay_ms)
+
     def set_max_buffer_audio_frame_number(self, num):
         """Cap the queue of unsent 10 ms frames; sends beyond it are refused (ERR_RESOURCE_LIMITED)."""
         return _core.track_set_max_buffered_frames(self._handle(), num)

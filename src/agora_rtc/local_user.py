@@ -153,6 +153,14 @@ class LocalUser:
         self._encoded_audio_observer = None
         return 0
 
+    def set_user_role(self, role):
+        """ClientRoleType: BROADCASTER (1) publishes; AUDIENCE (2) only listens (its
+        published tracks stop reaching the channel until it is a broadcaster again)."""
+        return _core.user_set_role(self._handle("set_user_role"), int(role))
+
+    def get_user_role(self):
+        return _core.user_get_role(self._handle("get_user_role"))
+
     def send_audio_meta_data(self, data):
         """Send up to 1024 bytes to every member subscribed to this user's audio
         (they get ``on_audio_meta_data_received``). The user must be connected."""

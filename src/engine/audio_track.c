@@ -405,6 +405,7 @@ AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_au
   stats->starved_ticks = t->starved_ticks;
   stats->encoded_sent = t->encoded_sent;
   stats->encoded_discarded = t->encoded_discarded;
+  stats->send_delay_ms = t->send_delay_ms;
   pthread_mutex_unlock(&t->lock);
   return ERR_OK;
 }
