@@ -1,11 +1,12 @@
-"""Client roles and local track state: an audience user's published audio stops
-reaching the channel and comes back when it is a broadcaster again; the track
-state follows set_enabled; the send delay is recorded; bad values raise."""
+"""Client roles, scenarios and local track state: an audience user's published
+audio stops reaching the channel and comes back when it is a broadcaster again;
+the chorus scenario sets tracks up by itself; the track state follows
+set_enabled; the send delay is recorded; bad values raise."""
 
 import numpy as np
 import pytest
 
-from agora_rtc import AgoraError, ClientRoleType
+from agora_rtc import AgoraError, AgoraService, AgoraServiceConfig, AudioScenarioType, ClientRoleType
 from conftest import FrameLog, Publisher, join, tone, wait_for
 
 
@@ -42,3 +43,17 @@ def test_track_state_and_send_delay(service):
     pub.track.release()
     with pytest.raises(ValueError, match="released"):
         pub.track.get_state()
+
+
+def test_chorus_service_sets_up_tracks_itself(service):
+    plain = service.create_custom_audio_track_pcm(service.create_media_node_factory().create_audio_pcm_data_sender())
+    assert plain.queue_stats()["send_delay_ms"] == 0  # AI_SERVER (the default): nothing set
+    service.release()
+    with AgoraService() as chorus:
+        chorus.initialize(AgoraServiceConfig(appid="test-app", audio_scenario=AudioScenarioType.AUDIO_SCENARIO_CHORUS))
+        sender = chorus.create_media_node_factory().create_audio_pcm_data_sender()
+        track = chorus.create_custom_audio_track_pcm(sender)
+        assert track.queue_stats()["send_delay_ms"] == 10  # official 2.1.5: no set_send_delay_ms needed
+        chorus.create_rtc_connection()  # its local user takes the service's scenario (the engine accepts it)
+    with AgoraService() as bad, pytest.raises(ValueError, match="audio_scenario"):
+        bad.initialize(AgoraServiceConfig(appid="test-app", audio_scenario=42))

@@ -49,6 +49,10 @@ class AgoraServiceConfig:
     apm_config: object = None
 
 
+CHORUS = 7                # AudioScenarioType.AUDIO_SCENARIO_CHORUS
+CHORUS_SEND_DELAY_MS = 10
+
+
 class AgoraService:
     """The service. One may be initialized per process at a time.
 
@@ -73,6 +77,9 @@ class AgoraService:
     def initialize(self, config: AgoraServiceConfig):
         if not isinstance(config, AgoraServiceConfig):
             raise TypeError(f"initialize() takes an AgoraServiceConfig, not {type(config).__name__}")
+        if int(config.audio_scenario) not in range(0, 11):
+            raise ValueError(f"AgoraServiceConfig.audio_scenario must be an AudioScenarioType (0..10), "
+                             f"not {config.audio_scenario!r}")
         if not config.appid:
             raise ValueError("AgoraServiceConfig.appid is empty: set your Agora App ID (any non-empty string on the loopback engine)")
         with AgoraService._class_lock:
@@ -192,7 +199,11 @@ class AgoraService:
         that owns its sender and track (2.4 style: publish_audio(),
         push_audio_pcm_data(), interrupt_audio())."""
         from .connection import RTCConnConfig, RTCConnection
-        return RTCConnection(self, con_config if con_config is not None else RTCConnConfig(), publish_config)
+        conn = RTCConnection(self, con_config if con_config is not None else RTCConnConfig(), publish_config)
+        if publish_config is None:  # the service's scenario is the connection's (2.4: the publish config's)
+            _core.user_set_audio_scenario(conn.get_local_user()._handle("create_rtc_connection"),
+                                          int(self.config.audio_scenario))
+        return conn
 
     def create_custom_audio_track_pcm(self, audio_pcm_data_sender):
         from .audio import AudioPcmDataSender, LocalAudioTrack
@@ -204,6 +215,8 @@ class AgoraService:
                                            audio_pcm_data_sender.handle)
         track = LocalAudioTrack(self, h)
         audio_pcm_data_sender._track = track  # the newest track takes the sender's audio (as in the engine)
+        if int(self.config.audio_scenario) == CHORUS:
+            track.set_send_delay_ms(CHORUS_SEND_DELAY_MS)  # official 2.1.5: set up for chorus automatically
         return track
 
     def create_custom_audio_track_encoded(self, audio_encoded_frame_sender, mix_mode=1):
