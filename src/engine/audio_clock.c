@@ -420,4 +420,6 @@ void audio_clock_tick(void) {
     plan_receiver(r, sources, nsrc, remote_sources, nremote, own);
   }
   deliver_plan();
+  for (int i = 0; i < g_engine.conn_count; i++)
+    if (g_engine.conns[i]->remotes) transport_reap(g_engine.conns[i]);
 }

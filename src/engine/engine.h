@@ -150,6 +150,8 @@ typedef struct remote_member {
   int target;               /* frames buffered before playing: grows when packets come late */
   int hold;                 /* ticks to wait (growing the cushion) before playing on */
   int64_t calm_ticks;       /* ticks since the last late packet (the target shrinks back) */
+  int leaving;              /* said BYE: its buffered audio still plays, then it is removed */
+  int64_t leaving_since_ns;
   struct outgoing* backlog[JITTER_RING]; /* audio the peer's full socket refused, resent first */
   int backlog_head, backlog_count;
   voice_detector voice;
@@ -397,6 +399,7 @@ void transport_send_video(connection* c, int simulcast, const struct video_paylo
 void transport_send_video_stop(connection* c);  /* c unpublished its video */
 void transport_flush_delayed(connection* c);    /* engine thread, each tick: held packets now due */
 void transport_rejoin(connection* c);           /* back from an outage: hello to every member again */
+void transport_reap(connection* c);             /* engine thread, each tick: members that left and played out */
 int transport_send_intra_request(connection* c, const char* user_id); /* 0 if user_id is a member elsewhere */
 
 /* ---- audio_encoded.c: encoded audio frames and audio meta data, sender to every member ---- */

@@ -279,6 +279,18 @@ static int say_hello(connection* c) {
   return sent;
 }
 
+#define LEAVING_MAX_NS 1000000000LL /* a departed member's buffered audio plays for at most 1 s */
+
+void transport_reap(connection* c) {
+  int64_t now = now_ns();
+  for (remote_member* m = c->remotes; m;) {
+    remote_member* next = m->next;
+    if (m->leaving && (m->end_seq == m->play_seq || now - m->leaving_since_ns > LEAVING_MAX_NS))
+      remove_remote(c, m, USER_OFFLINE_QUIT);
+    m = next;
+  }
+}
+
 /* Back from an outage: members that dropped us meanwhile admit us again. */
 void transport_rejoin(connection* c) {
   if (c->sock < 0) return;
@@ -491,9 +503,9 @@ int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
     m->calm_ticks = 0;
   }
   uint32_t span = m->end_seq - m->play_seq;
-  if (!m->started) return 0;
+  if (!m->started || (m->leaving && span == 0)) return 0;
   if (!m->primed) {
-    if (span < (uint32_t)m->target) return 0;
+    if (span < (uint32_t)m->target && !m->leaving) return 0;
     m->primed = 1;
   }
   if (m->hold > 0) { /* growing the cushion after late packets */
@@ -535,6 +547,7 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
                           int* fd) {
   if (fault_outage_active(c)) return; /* no network: nothing arrives */
   remote_member* m = find_remote(c, from);
+  if (m && m->leaving) return; /* it said BYE: only its buffered audio is left to play */
   if (m) m->last_heard_ns = now_ns();
   switch (h->type) {
     case PKT_HELLO: {
@@ -568,8 +581,13 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       if (c->channel && (h->seq == CONNECTION_CHANGED_INVALID_TOKEN || h->seq == CONNECTION_CHANGED_TOKEN_EXPIRED))
         connection_fail(c, (int)h->seq);
       break;
-    case PKT_BYE:
-      if (m) remove_remote(c, m, USER_OFFLINE_QUIT);
+    case PKT_BYE: /* what it sent before leaving plays out first (transport_reap) */
+      if (m && m->started && m->end_seq != m->play_seq && !m->leaving) {
+        m->leaving = 1;
+        m->leaving_since_ns = now_ns();
+      } else if (m) {
+        remove_remote(c, m, USER_OFFLINE_QUIT);
+      }
       break;
     case PKT_DATA: {
       const ds_packet* p = (const ds_packet*)(const void*)payload;

@@ -83,7 +83,8 @@ def test_jitter_and_reordering_reach_the_application_in_order():
     assert received + late >= 395  # no loss was injected: every packet came, some too late to play
     # the remote track's statistics show the grown buffer and the transit time
     print(f"  jitter buffer {track_stats.jitter_buffer_delay} ms, transit {track_stats.network_transport_delay} ms")
-    assert track_stats.jitter_buffer_delay > 20 and track_stats.network_transport_delay >= 1
+    # (the buffer grows by late packets and shrinks back a frame per calm 3 s: at least its 20 ms floor)
+    assert track_stats.jitter_buffer_delay >= 20 and track_stats.network_transport_delay >= 1
     assert 380 * 320 <= track_stats.received_bytes <= len(got) * 320
 
 
