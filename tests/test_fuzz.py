@@ -36,7 +36,8 @@ def test_send_never_crashes(publisher, nbytes, spc, rate, channels, bps, dtype, 
         return
     # Accepted only when everything was right.
     assert rc == 0
-    assert data.dtype == np.int16 and data.flags.c_contiguous and bps == 2
+    # int16 samples, or raw bytes (format "B": bytes, bytearray, a uint8 view) holding them
+    assert data.dtype in (np.int16, np.uint8) and data.flags.c_contiguous and bps == 2
     assert channels in (1, 2) and rate in RATES and data.nbytes == spc * channels * 2
 
 
