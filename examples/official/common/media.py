@@ -1,5 +1,6 @@
 """Sending files on a connection made with an RtcConnectionPublishConfig:
-PCM audio, I420 video, H.264 access units and JPEG pictures.
+PCM audio, encoded audio (AAC, Opus, G.711), I420 video, H.264 access units
+and JPEG pictures.
 
 Each push_* function sends the file once (``loop=False``) or over and over
 until ``stop`` is set, and returns what it sent. Video goes out at --fps on a
@@ -13,7 +14,8 @@ import time
 
 import numpy as np
 
-from agora_rtc.compat.agora_base import EncodedVideoFrameInfo, ExternalVideoFrame, VideoCodecType
+from agora_rtc.compat.agora_base import (AudioCodecType, EncodedAudioFrameInfo, EncodedVideoFrameInfo,
+                                         ExternalVideoFrame, VideoCodecType)
 
 logger = logging.getLogger("example")
 
@@ -77,6 +79,147 @@ def push_pcm_file(connection, path, sample_rate, channels, stop, loop=False, low
     stop.wait(LINGER)
     logger.info("pushed %.2f s of audio from %s", pushed, os.path.basename(path))
     return pushed
+
+
+G711_PACKET = 160  # G.711 bytes per channel in a 20 ms packet (8 kHz, one byte a sample)
+
+
+def _import_av():
+    try:
+        import av
+    except ImportError:
+        raise SystemExit("reading an encoded audio file needs PyAV: pip install av") from None
+    return av
+
+
+def _adts_header(config, payload_size):
+    """The 7-byte ADTS header (no CRC) that makes one raw AAC frame (as MP4 stores it) a frame of an
+    .aac file; config is the stream's AudioSpecificConfig (its extradata), None when it cannot."""
+    if not config or len(config) < 2:
+        return None
+    object_type = config[0] >> 3
+    rate_index = (config[0] & 0x07) << 1 | config[1] >> 7
+    channel_config = config[1] >> 3 & 0x0F
+    if not 1 <= object_type <= 4 or rate_index > 12 or channel_config > 7:
+        return None  # ADTS cannot say it (HE-AAC signalled explicitly, an unlisted sample rate)
+    size = payload_size + 7
+    return bytes([0xFF, 0xF1, (object_type - 1) << 6 | rate_index << 2 | channel_config >> 2,
+                  (channel_config & 3) << 6 | size >> 11, size >> 3 & 0xFF, (size & 7) << 5 | 0x1F, 0xFC])
+
+
+def _audio_codec(path, context):
+    """The AudioCodecType of a decoder context PyAV opened."""
+    name = context.name
+    if name == "aac":
+        return {"HE-AAC": AudioCodecType.AUDIO_CODEC_HEAAC,
+                "HE-AACv2": AudioCodecType.AUDIO_CODEC_HEAAC2}.get(context.profile, AudioCodecType.AUDIO_CODEC_AACLC)
+    if name == "opus":
+        return AudioCodecType.AUDIO_CODEC_OPUS
+    if name in ("pcm_alaw", "pcm_mulaw"):
+        if context.sample_rate != 8000:
+            raise SystemExit(f"{path}: G.711 at {context.sample_rate} Hz; the SDK sends G.711 at 8000 Hz only")
+        return AudioCodecType.AUDIO_CODEC_PCMA if name == "pcm_alaw" else AudioCodecType.AUDIO_CODEC_PCMU
+    raise SystemExit(f"{path}: {name} audio; AAC (.aac, .m4a), Opus (.ogg, .opus) or G.711 "
+                     f"(pcm_alaw/pcm_mulaw, e.g. in .wav) expected")
+
+
+def opus_samples(packet):
+    """Samples per channel (at 48 kHz) in an Opus packet, from its TOC byte (RFC 6716, 3.1)."""
+    config, code = packet[0] >> 3, packet[0] & 3
+    if config < 12:  # SILK: 10, 20, 40, 60 ms
+        frame = (480, 960, 1920, 2880)[config % 4]
+    elif config < 16:  # hybrid: 10, 20 ms
+        frame = (480, 960)[config % 2]
+    else:  # CELT: 2.5, 5, 10, 20 ms
+        frame = (120, 240, 480, 960)[config % 4]
+    frames = 1 if code == 0 else 2 if code in (1, 2) else (packet[1] & 0x3F if len(packet) > 1 else 1)
+    return frame * frames
+
+
+def encoded_audio_packets(path):
+    """The packets of the first audio stream of a file PyAV can demux, as the SDK takes them:
+    yields (payload bytes, EncodedAudioFrameInfo, seconds of audio).
+
+    * AAC (.aac, .m4a): one frame a packet, as an ADTS frame (the .aac file's packets as they
+      are; MP4's raw frames get an ADTS header); samples per channel: the frame size (1024
+      for AAC-LC)
+    * Opus (.ogg, .opus): one Opus packet each, 48 kHz; samples per channel: what the packet
+      holds (960 for 20 ms)
+    * G.711 (pcm_alaw/pcm_mulaw, 8 kHz, e.g. in .wav): cut into 20 ms packets (160 bytes a channel)
+
+    The seconds are the packet's duration in the file (the last one may be trimmed)."""
+    av = _import_av()
+    with av.open(path) as container:
+        if not container.streams.audio:
+            raise SystemExit(f"{path}: no audio stream")
+        stream = container.streams.audio[0]
+        context = stream.codec_context
+        codec = _audio_codec(path, context)
+        rate, channels = context.sample_rate, context.channels
+        config = bytes(context.extradata or b"")
+
+        def info(samples):
+            return EncodedAudioFrameInfo(codec=codec, sample_rate=rate, number_of_channels=channels,
+                                         samples_per_channel=samples, speech=0, send_even_if_empty=1)
+
+        if codec in (AudioCodecType.AUDIO_CODEC_PCMA, AudioCodecType.AUDIO_CODEC_PCMU):
+            size = G711_PACKET * channels
+            pending = b""
+            for packet in container.demux(stream):
+                pending += bytes(packet)
+                while len(pending) >= size:
+                    yield pending[:size], info(G711_PACKET), G711_PACKET / rate
+                    pending = pending[size:]
+            pending = pending[:len(pending) - len(pending) % channels]
+            if pending:
+                yield pending, info(len(pending) // channels), len(pending) / channels / rate
+            return
+        frame_size = context.frame_size or (2048 if codec != AudioCodecType.AUDIO_CODEC_AACLC else 1024)
+        for packet in container.demux(stream):
+            if not packet.size:
+                continue  # the demuxer's end-of-stream packet
+            data = bytes(packet)
+            if codec == AudioCodecType.AUDIO_CODEC_OPUS:
+                samples = opus_samples(data)
+            else:
+                samples = frame_size
+                is_adts = len(data) > 1 and data[0] == 0xFF and data[1] & 0xF0 == 0xF0  # the ADTS sync word
+                header = None if is_adts else _adts_header(config, len(data))
+                data = header + data if header else data
+            seconds = float(packet.duration * packet.time_base) if packet.duration else samples / rate
+            yield data, info(samples), seconds
+
+
+def push_encoded_audio_file(connection, path, stop, loop=False, lead=0.1):
+    """Sends the packets of an encoded audio file (see encoded_audio_packets) at the pace they play,
+    each `lead` seconds before its time (the first `lead` seconds at once); once, or with loop over
+    and over until stop is set. Returns when the last one has played. Returns packets sent."""
+    start = None
+    sent = 0
+    seconds = 0.0
+    codec = None
+    while not stop.is_set():
+        before = sent
+        for data, info, duration in encoded_audio_packets(path):
+            if start is None:  # the clock starts with the first packet (PyAV takes a moment to load)
+                start = time.monotonic()
+                codec = AudioCodecType(info.codec).name
+                logger.info("sending %s: %s, %d Hz, %d channel(s)", os.path.basename(path), codec, info.sample_rate,
+                            info.number_of_channels)
+            if stop.wait(max(0.0, start + seconds - lead - time.monotonic())):
+                break
+            ret = connection.push_audio_encoded_data(data, info)
+            if ret != 0:
+                logger.warning("push_audio_encoded_data returned %s", ret)
+            sent += 1
+            seconds += duration
+        if not loop or sent == before:
+            break
+    if start is not None:
+        stop.wait(max(0.0, start + seconds - time.monotonic()))  # the last packet plays out,
+    stop.wait(LINGER)  # and is on its way to the receivers a little longer
+    logger.info("sent %d %s packets (%.2f s of audio) from %s", sent, codec, seconds, os.path.basename(path))
+    return sent
 
 
 def yuv_frames(path, width, height):

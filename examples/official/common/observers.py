@@ -4,6 +4,9 @@
 * PcmSaver:   <channel>_<uid>.pcm   (each remote user's audio, as received)
 * YuvSaver:   <channel>_<uid>.yuv   (I420 frames, planes packed: width x height)
 * H264Saver:  <channel>_<uid>.h264  (each access unit as received, Annex-B)
+* EncodedAudioSaver: <channel>_<uid>.<codec>.bin (each encoded audio payload as
+  sent, one after the other) and <channel>_<uid>.<codec>.txt (a line per payload:
+  its size and frame info)
 
 Callbacks run on an SDK thread: they only copy and count.
 """
@@ -15,6 +18,7 @@ from collections import Counter
 
 import numpy as np
 
+from agora_rtc.compat.agora_base import AudioCodecType
 from agora_rtc.compat.audio_frame_observer import IAudioFrameObserver
 from agora_rtc.compat.local_user_observer import IRTCLocalUserObserver
 from agora_rtc.compat.rtc_connection_observer import IRTCConnectionObserver
@@ -181,5 +185,56 @@ class H264Saver(IVideoEncodedFrameObserver):
         for uid, n in sorted(self.frames.items()):
             logger.info("received %d encoded frames (%d key) from %s in %s", n, self.key_frames[uid], uid,
                         self.channel_id)
+        if self.files:
+            self.files.close()
+
+
+def codec_name(codec):
+    """aaclc, opus, pcmu ... for an AudioCodecType value."""
+    try:
+        return AudioCodecType(codec).name.removeprefix("AUDIO_CODEC_").lower()
+    except ValueError:
+        return f"codec{int(codec)}"
+
+
+class EncodedAudioSaver:
+    """Remote users' encoded audio, each payload as its sender sent it, for
+    ``connection.register_audio_encoded_frame_observer`` (agora_rtc on its loopback
+    engine; the official 2.4 SDK has the method as a stub that returns -1000, and
+    Agora's network hands receivers decoded PCM only). Counts each user's payloads;
+    saves them when given a folder."""
+
+    INDEX_HEADER = "# size codec sample_rate number_of_channels samples_per_channel speech capture_time_ms\n"
+
+    def __init__(self, channel_id, folder=None):
+        self.channel_id = channel_id
+        self.files = _Files(folder) if folder else None
+        self.frames = Counter()
+        self.bytes = Counter()
+        self.codecs = {}
+        self.indexes = set()  # the .txt files begun
+
+    def on_encoded_audio_frame(self, agora_local_user, user_id, frame_buffer, info):
+        name = codec_name(info.codec)
+        if self.codecs.get(user_id) != name:
+            logger.info("encoded audio from %s: %s, %d Hz, %d channel(s), %d samples per channel", user_id, name,
+                        info.sample_rate, info.number_of_channels, info.samples_per_channel)
+            self.codecs[user_id] = name
+        self.frames[user_id] += 1
+        self.bytes[user_id] += len(frame_buffer)
+        if self.files:
+            base = f"{self.channel_id}_{user_id}.{name}"
+            if base not in self.indexes:
+                self.indexes.add(base)
+                self.files.write(f"{base}.txt", self.INDEX_HEADER.encode())
+            self.files.write(f"{base}.bin", bytes(frame_buffer))
+            self.files.write(f"{base}.txt", f"{len(frame_buffer)} {int(info.codec)} {info.sample_rate} "
+                                            f"{info.number_of_channels} {info.samples_per_channel} {info.speech} "
+                                            f"{info.capture_time_ms}\n".encode())
+
+    def report(self):
+        for uid, n in sorted(self.frames.items()):
+            logger.info("received %d encoded audio frames (%d bytes, %s) from %s in %s", n, self.bytes[uid],
+                        self.codecs[uid], uid, self.channel_id)
         if self.files:
             self.files.close()

@@ -6,17 +6,23 @@ writes into the folder:
 
 * ``demo.pcm``            16 kHz mono 16-bit speech-like audio (phrases and
                           pauses), then 1 s of silence -- for the PCM and VAD examples
+* ``demo.aac``            the same audio as AAC-LC in ADTS (16 kHz mono) -- for the
+                          encoded audio examples
+* ``demo_mulaw.wav``      the same audio at 8 kHz as G.711 mu-law in a WAV file
 * ``video_320x180.yuv``   I420 frames; frame k carries k in its first rows
                           (``agora_rtc._testsrc.frame_number`` reads it back)
 * ``video_320x180.h264``  an H.264 Annex-B stream of those frames (IDR every 10)
 * ``jpeg/``               10 JPEG pictures, numbered the same way
 
-Sizes and lengths are flags (see --help). Needs agora_rtc (its test sources)
-and simplejpeg or Pillow for the JPEGs.
+Sizes and lengths are flags (see --help). Needs agora_rtc (its test sources),
+simplejpeg or Pillow for the JPEGs, and PyAV (FFmpeg's encoders) for the
+encoded audio -- without PyAV those two files are left out.
 """
 
 import argparse
+import importlib.util
 import os
+import sys
 
 import numpy as np
 
@@ -26,9 +32,28 @@ from agora_rtc._testsrc import h264_stream, i420_pattern, rgba_pattern
 SAMPLE_RATE = 16000
 
 
-def write_pcm(path, seconds, silence=1.0):
-    samples = np.concatenate([speechlike(seconds, SAMPLE_RATE), np.zeros(int(silence * SAMPLE_RATE), np.int16)])
+def speech(seconds, silence=1.0):
+    """What demo.pcm holds: int16 mono samples at SAMPLE_RATE."""
+    return np.concatenate([speechlike(seconds, SAMPLE_RATE), np.zeros(int(silence * SAMPLE_RATE), np.int16)])
+
+
+def write_pcm(path, samples):
     samples.astype("<i2").tofile(path)
+    return path
+
+
+def write_encoded_audio(path, samples, codec, rate, container_format=None):
+    """samples (int16 mono at SAMPLE_RATE) encoded with FFmpeg's encoder `codec` at `rate` (PyAV)."""
+    import av
+    with av.open(path, "w", format=container_format) as out:
+        stream = out.add_stream(codec, rate=rate, layout="mono")
+        resampler = av.AudioResampler(format=stream.codec_context.format, layout="mono", rate=rate)
+        frame = av.AudioFrame.from_ndarray(samples.astype(np.int16).reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = SAMPLE_RATE
+        frame.pts = 0
+        for resampled in resampler.resample(frame) + resampler.resample(None):
+            out.mux(stream.encode(resampled))
+        out.mux(stream.encode(None))
     return path
 
 
@@ -69,12 +94,19 @@ def write_jpegs(folder, count, width, height):
 def make_all(folder, seconds=3.0, frames=30, width=320, height=180, pictures=10):
     """Writes every file into folder; returns {kind: path}."""
     os.makedirs(folder, exist_ok=True)
-    return {
-        "pcm": write_pcm(os.path.join(folder, "demo.pcm"), seconds),
+    samples = speech(seconds)
+    paths = {
+        "pcm": write_pcm(os.path.join(folder, "demo.pcm"), samples),
         "yuv": write_yuv(os.path.join(folder, f"video_{width}x{height}.yuv"), frames, width, height),
         "h264": write_h264(os.path.join(folder, f"video_{width}x{height}.h264"), frames, width, height),
         "jpeg": write_jpegs(os.path.join(folder, "jpeg"), pictures, width, height),
     }
+    if importlib.util.find_spec("av") is None:
+        print("PyAV is not installed (pip install av): demo.aac and demo_mulaw.wav left out", file=sys.stderr)
+        return paths
+    paths["aac"] = write_encoded_audio(os.path.join(folder, "demo.aac"), samples, "aac", SAMPLE_RATE, "adts")
+    paths["mulaw"] = write_encoded_audio(os.path.join(folder, "demo_mulaw.wav"), samples, "pcm_mulaw", 8000)
+    return paths
 
 
 def main(argv=None):
