@@ -11,6 +11,7 @@ waits for its own. The same files also run, imports changed from
 engine (``agora_rtc.official``), against agora_rtc peers.
 """
 
+import difflib
 import glob
 import os
 import re
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "official"
 WIDTH, HEIGHT, FRAMES, PICTURES = 320, 180, 30, 10
 FRAME = 160  # samples in 10 ms at 16 kHz mono
+G711_FRAME = 80  # samples in 10 ms at 8 kHz mono
 CONCURRENT_SCENARIOS = 5
 SAFETY_HOURS = "0.01"  # receivers stop on SIGINT; this only bounds a run that went wrong (36 s)
 
@@ -118,22 +120,49 @@ def pcm(path):
     return np.fromfile(path, np.int16)
 
 
-def assert_received_in_order(received, sent, head=25, tail=10):
+def assert_received_in_order(received, sent, head=25, tail=10, frame=FRAME):
     """received is sent, sample for sample and in order, from one of its first `head` frames
-    to one of its last `tail` frames. The head: a sender pushes right after its own on_connected,
-    and the loopback engine tells peers in other processes about a new member a moment later
-    (under load, up to a few hundred ms); the tail: frames in flight when the sender left."""
-    assert len(received) >= FRAME and len(received) % FRAME == 0, len(received)
-    start = next((k * FRAME for k in range(head + 1)
-                  if np.array_equal(sent[k * FRAME:(k + 1) * FRAME], received[:FRAME])), None)
+    to one of its last `tail` frames (of `frame` samples: 10 ms). The head: a sender pushes right
+    after its own on_connected, and the loopback engine tells peers in other processes about a new
+    member a moment later (under load, up to a few hundred ms); the tail: frames in flight when
+    the sender left."""
+    assert len(received) >= frame and len(received) % frame == 0, len(received)
+    start = next((k * frame for k in range(head + 1)
+                  if np.array_equal(sent[k * frame:(k + 1) * frame], received[:frame])), None)
     if start is None:
-        where = [k for k in range(len(sent) // FRAME)
-                 if np.array_equal(sent[k * FRAME:(k + 1) * FRAME], received[:FRAME])]
-        raise AssertionError(f"the first frame received is frame(s) {where[:5]} of the {len(sent) // FRAME} sent "
-                             f"({len(received) // FRAME} frames received)")
+        where = [k for k in range(len(sent) // frame)
+                 if np.array_equal(sent[k * frame:(k + 1) * frame], received[:frame])]
+        raise AssertionError(f"the first frame received is frame(s) {where[:5]} of the {len(sent) // frame} sent "
+                             f"({len(received) // frame} frames received)")
     assert np.array_equal(received, sent[start:start + len(received)]), "received differs from sent"
     missing = len(sent) - start - len(received)
-    assert missing <= tail * FRAME, f"the last {missing // FRAME} frames sent did not arrive"
+    assert missing <= tail * frame, f"the last {missing // frame} frames sent did not arrive"
+
+
+def saved_payloads(bin_path):
+    """What EncodedAudioSaver saved for one user: [(payload, (codec, sample_rate, channels,
+    samples_per_channel))], split by the sizes its .txt index lists."""
+    data = Path(bin_path).read_bytes()
+    index = [line.split() for line in Path(bin_path[:-len(".bin")] + ".txt").read_text().splitlines()
+             if not line.startswith("#")]
+    payloads, at = [], 0
+    for size, codec, rate, channels, samples, *_ in index:
+        payloads.append((data[at:at + int(size)], (int(codec), int(rate), int(channels), int(samples))))
+        at += int(size)
+    assert at == len(data), f"{bin_path}: the index lists {at} bytes, the file holds {len(data)}"
+    return payloads
+
+
+def assert_every_payload(received, sent, output, may_lose=0):
+    """received is sent: every payload, byte for byte, in order, from the first to the last --
+    but for up to `may_lose` whole payloads missing (nothing changed, reordered or repeated)."""
+    matcher = difflib.SequenceMatcher(None, sent, received, autojunk=False)
+    changes = [(op, a, b, c, d) for op, a, b, c, d in matcher.get_opcodes() if op != "equal"]
+    lost = sum(b - a for op, a, b, _, _ in changes if op == "delete")
+    if lost > may_lose or any(op != "delete" for op, *_ in changes):
+        raise AssertionError(f"{len(received)} payloads received of the {len(sent)} sent: "
+                             f"{[(op, f'sent[{a}:{b}]', f'received[{c}:{d}]') for op, a, b, c, d in changes][:10]}"
+                             f"\n{output}")
 
 
 def assert_stretch_of_loop(received, sent):
@@ -179,6 +208,7 @@ class Base:
 
     def __init__(self, data, folder, official_root=None):
         self.data, self.folder, self.official_root = data, folder, official_root
+        self.official = None  # see official_sdk()
 
     def workdir(self, name):
         path = self.folder / name
@@ -376,13 +406,23 @@ def official_copy(folder):
     return target
 
 
+_official_lock = threading.Lock()
+
+
+def official_sdk(base):
+    """(the official SDK's root for PYTHONPATH, the examples' official copy), made once for all scenarios."""
+    with _official_lock:
+        if base.official is None:
+            from agora_rtc import official
+            base.official = (official.prepare(), official_copy(base.folder))
+        return base.official
+
+
 @scenario
 def run_official_sdk(base):
     """The same files on Agora's official SDK: its pcm+yuv sender to our receiver, our encoded
     sender to its encoded receiver, and its parameter example."""
-    from agora_rtc import official
-    root = official.prepare()
-    theirs = official_copy(base.folder)
+    root, theirs = official_sdk(base)
     cwd, ch1, ch2 = base.workdir("official_sdk"), base.channel("off-pcmyuv"), base.channel("off-h264")
     rx1 = Example("example_pcm_yuv_receive.py", ["--channelId", ch1, "--userId", "2", "--saveToDisk", "1",
                                                  "--hours", SAFETY_HOURS], cwd)
@@ -406,6 +446,50 @@ def run_official_sdk(base):
                      "h264": saved(cwd, "example_video_encoded_receive", f"{ch2}_1.h264")}
 
 
+@scenario
+def run_audio_encoded_aac(base):
+    """demo.aac sent to one example_audio_encoded_receive by two example_audio_encoded_send: ours
+    (user 1) and the same file on the official SDK (user 3)."""
+    root, theirs = official_sdk(base)
+    cwd, ch = base.workdir("audio_encoded_aac"), base.channel("aac")
+    rx = Example("example_audio_encoded_receive.py", ["--channelId", ch, "--userId", "2", "--saveToDisk", "1",
+                                                      "--hours", SAFETY_HOURS], cwd)
+    rx.wait_for("on_connected")
+    args = ["--channelId", ch, "--audioFile", base.data["aac"]]
+    ours = Example("example_audio_encoded_send.py", [*args, "--userId", "1"], cwd)
+    official = Example("example_audio_encoded_send.py", [*args, "--userId", "3"], cwd, folder=theirs,
+                       pythonpath=root)
+    outputs = {"official_sent": official.finish()}
+    outputs["sent"], outputs["received"] = receive_while(rx, ours, "1")
+    rx.wait_for("on_user_left: user=3")  # (before Ctrl+C: official.finish() returned first)
+    return outputs, {uid: saved(cwd, "example_audio_encoded_receive", f"{ch}_{uid}.aaclc.bin") for uid in (1, 3)}
+
+
+@scenario
+def run_audio_encoded_g711(base):
+    """demo_mulaw.wav sent by example_audio_encoded_send to two example_audio_encoded_receive
+    hearing it as 8 kHz PCM: ours, and the same file on the official SDK (no encoded observer there)."""
+    root, theirs = official_sdk(base)
+    cwd, official_cwd, ch = base.workdir("audio_encoded_g711"), base.workdir("audio_encoded_g711_official"), \
+        base.channel("g711")
+    args = ["--channelId", ch, "--userId", "2", "--saveToDisk", "1", "--sampleRate", "8000", "--hours", SAFETY_HOURS]
+    rx = Example("example_audio_encoded_receive.py", args, cwd)
+    official = Example("example_audio_encoded_receive.py", [*args[:3], "3", *args[4:]], official_cwd, folder=theirs,
+                       pythonpath=root)
+    official.wait_for("on_connected")
+    rx.wait_for("on_connected")
+    tx = Example("example_audio_encoded_send.py", ["--channelId", ch, "--userId", "1", "--audioFile",
+                                                   base.data["mulaw"]], cwd)
+    sent, received = receive_while(rx, tx, "1")
+    official.wait_for("on_user_left: user=1")
+    official.interrupt()
+    return {"sent": sent, "received": received, "official_received": official.finish()}, {
+        "pcm": saved(cwd, "example_audio_encoded_receive", f"{ch}_1.pcm"),
+        "pcmu": saved(cwd, "example_audio_encoded_receive", f"{ch}_1.pcmu.bin"),
+        "official_pcm": saved(official_cwd, "example_audio_encoded_receive", f"{ch}_1.pcm"),
+        "official_files": glob.glob(str(official_cwd / "logs" / "example_audio_encoded_receive" / "*" / "*"))}
+
+
 @pytest.fixture(scope="module")
 def test_data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("official-examples-data")
@@ -414,7 +498,7 @@ def test_data(tmp_path_factory):
                           str(PICTURES)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     paths = dict(line.split(": ", 1) for line in out.stdout.splitlines())
-    assert set(paths) == {"pcm", "yuv", "h264", "jpeg"}
+    assert set(paths) == {"pcm", "yuv", "h264", "jpeg", "aac", "mulaw"}
     return paths
 
 
@@ -428,8 +512,8 @@ def results(request, test_data, tmp_path_factory):
     # A few at a time: a 2-core machine starting twenty Python processes at once runs the engines'
     # 10 ms clocks late enough to drop frames, and these checks count every frame.
     pool = ThreadPoolExecutor(max_workers=CONCURRENT_SCENARIOS)
-    longest_first = ["official_sdk", "stable", "send_receive", "echo", "vad", "pcm_yuv", "consumer",
-                     "multi_connection", "stream_message"]
+    longest_first = ["official_sdk", "stable", "send_receive", "echo", "vad", "audio_encoded_g711",
+                     "audio_encoded_aac", "pcm_yuv", "consumer", "multi_connection", "stream_message"]
     order = sorted(wanted, key=lambda name: (longest_first + list(SCENARIOS)).index(name))
     futures = {name: pool.submit(SCENARIOS[name], base) for name in order}
     yield lambda name: futures[name].result(timeout=120)
@@ -632,3 +716,53 @@ def test_the_same_examples_run_on_the_official_sdk(results, test_data):
     # its AgoraParameter (connection.get_agora_parameter()): the official service turns the labels on itself
     assert "che.audio.label.enable: True -> set_parameters({\"che.audio.label.enable\": false}) = 0 -> False" \
         in outputs["params"]
+
+
+@uses("audio_encoded_aac")
+def test_audio_encoded_receive_gets_every_aac_payload_as_sent(results, test_data):
+    import av
+    outputs, files = results("audio_encoded_aac")
+    with av.open(test_data["aac"]) as container:  # the ADTS frames, as PyAV demuxes them
+        frames = [bytes(p) for p in container.demux(audio=0) if p.size]
+    for sent in (outputs["sent"], outputs["official_sent"]):
+        assert f"sent {len(frames)} AUDIO_CODEC_AACLC packets" in sent
+    for uid, path in files.items():  # ours, the official SDK's: every payload, byte for byte, in order
+        payloads = saved_payloads(path)
+        assert_every_payload([data for data, _ in payloads], frames, outputs["received"])
+        assert {info for _, info in payloads} == {(8, 16000, 1, 1024)}  # AACLC, 16 kHz, mono, 1024 samples
+        assert f"received {len(frames)} encoded audio frames ({sum(map(len, frames))} bytes, aaclc) from {uid} in " \
+            in outputs["received"]
+        # the loopback engine does not decode AAC (Agora's network would hand the PCM observer PCM)
+        assert f"no PCM from {uid}: this SDK did not decode its aaclc" in outputs["received"]
+
+
+@uses("audio_encoded_g711")
+def test_audio_encoded_receive_hears_g711_as_ffmpeg_decodes_it(results, test_data):
+    import av
+    outputs, files = results("audio_encoded_g711")
+    with av.open(test_data["mulaw"]) as container:
+        mulaw = b"".join(bytes(p) for p in container.demux(audio=0))
+    with av.open(test_data["mulaw"]) as container:
+        decoded = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]).astype(np.int16)
+    assert len(decoded) == len(mulaw) == 8000 * 3  # 2 s of speech, 1 s of silence, 8 kHz
+    assert f"sent {len(mulaw) // 160} AUDIO_CODEC_PCMU packets (3.00 s of audio)" in outputs["sent"]
+    # the payloads as sent: 20 ms (160 bytes) each, PCMU at 8 kHz mono. A few may be missing: to a process
+    # elsewhere the loopback engine sends encoded audio as one datagram each and drops it when that process's
+    # socket queue is full (transport_send_media; Linux holds net.unix.max_dgram_qlen = 10 datagrams), and
+    # G.711 also travels as PCM (two datagrams per 20 ms, those queued for a retry), so a receiver that
+    # stalls ~60 ms on a loaded machine loses payloads; the PCM below is complete all the same.
+    payloads = saved_payloads(files["pcmu"])
+    assert_every_payload([data for data, _ in payloads], [mulaw[i:i + 160] for i in range(0, len(mulaw), 160)],
+                         outputs["received"], may_lose=15)
+    assert {info for _, info in payloads} == {(4, 8000, 1, 160)}
+    # the PCM observers (ours, the official SDK's) hear what FFmpeg decodes, sample for sample, with the
+    # slack every PCM test here allows: it may begin a few frames in (a peer in another process learns of
+    # the sender a moment after it started) and end a few frames short (in flight when the sender left)
+    for pcm_path in (files["pcm"], files["official_pcm"]):
+        assert_received_in_order(pcm(pcm_path), decoded, frame=G711_FRAME)
+    assert re.search(r"first audio frame from 1: 8000 Hz, 1 channel\(s\), 80 samples", outputs["received"])
+    # the official SDK has no encoded audio observer (a stub returning -1000): PCM only, nothing else saved
+    assert "register_audio_encoded_frame_observer: -1000 -- the SDK delivers no encoded audio, receiving PCM only" \
+        in outputs["official_received"]
+    assert [os.path.basename(p) for p in files["official_files"]] == [os.path.basename(files["official_pcm"])]
+    assert "encoded audio frames" not in outputs["official_received"]
