@@ -100,7 +100,8 @@ int params_get_number(parameter* scope, const char* key, double* value) {
     *value = g_engine.app_certificate[0] != 0;
   else if (strncmp(key, "loopback.stats.remote_", 22) == 0)
     rc = transport_stat(key + 22, value);
-  else if (strcmp(key, "loopback.stats.decryption_failures") == 0 || strcmp(key, "loopback.stats.media_dropped") == 0)
+  else if (strcmp(key, "loopback.stats.decryption_failures") == 0 || strcmp(key, "loopback.stats.media_dropped") == 0 ||
+           strcmp(key, "loopback.stats.send_dropped") == 0)
     rc = transport_stat(key + 15, value);
   else if (strcmp(key, "loopback.late_ticks") == 0)
     *value = (double)g_engine.late_ticks;

@@ -788,7 +788,7 @@ static void* transport_main(void* arg) {
  * overflows, and the number of members currently known in other processes. */
 int transport_stat(const char* name, double* value) {
   static const char* names[] = {"received", "lost", "late", "underruns", "overflows", "members", "video_received",
-                                "video_dropped", "decryption_failures", "media_dropped"};
+                                "video_dropped", "decryption_failures", "media_dropped", "send_dropped"};
   int known = 0;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) known |= strcmp(name, names[k]) == 0;
   if (!known) return -ERR_NOT_SUPPORTED;
@@ -804,6 +804,7 @@ int transport_stat(const char* name, double* value) {
     else if (strcmp(name, "video_dropped") == 0) sum += (double)(c->rx_video_dropped + c->video_dropped_send);
     else if (strcmp(name, "decryption_failures") == 0) sum += (double)c->decryption_failures;
     else if (strcmp(name, "media_dropped") == 0) sum += (double)c->media_messages_dropped;
+    else if (strcmp(name, "send_dropped") == 0) sum += (double)c->packets_dropped_send;
     else
       for (remote_member* m = c->remotes; m; m = m->next) sum += 1;
   }

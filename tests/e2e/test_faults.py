@@ -196,3 +196,48 @@ def test_a_member_elsewhere_sees_the_outaged_one_drop_and_return():
     assert reason == 1  # USER_OFFLINE_DROPPED: its heartbeats stopped
     assert 1.5 < left - start < 3.5  # dropped after 2.5 s of silence
     assert back - start > 3.5  # back once its 4 s outage ended
+
+
+def test_a_receiver_that_stops_reading_costs_the_others_nothing(tmp_path):
+    """One member elsewhere is frozen (SIGSTOP) while we talk: the engine never blocks on it, the
+    other member elsewhere gets every sample in order, and what the frozen one could not take is
+    counted (its socket queue and our 64-packet backlog fill, the rest is dropped); silent for
+    2.5 s, it is reported gone (USER_OFFLINE_DROPPED)."""
+    import signal
+    healthy_out = tmp_path / "healthy.npy"
+    left = []
+
+    class Left(IRTCConnectionObserver):
+        def on_user_left(self, conn, user_id, reason):
+            left.append((user_id, reason))
+    with AgoraService() as svc:
+        svc.initialize(AgoraServiceConfig(appid="e2e", use_string_uid=1))
+        talker = svc.create_rtc_connection(RTCConnConfig())
+        talker.register_observer(Left())
+        talker.connect("", "xp-stall", "talker")
+        healthy = Peer("xp-stall", "healthy", "--record", str(healthy_out), "--frames", "300",
+                       "--wait-peer", "talker")
+        frozen = Peer("xp-stall", "frozen", "--wait-peer", "talker", "--stay", "30")
+        healthy.wait(lambda e: e.get("event") == "user_joined" and e["user_id"] == "talker")
+        frozen.wait(lambda e: e.get("event") == "user_joined" and e["user_id"] == "talker")
+        os.kill(frozen.proc.pid, signal.SIGSTOP)
+        try:
+            factory = svc.create_media_node_factory()
+            sender = factory.create_audio_pcm_data_sender()
+            track = svc.create_custom_audio_track_pcm(sender)
+            talker.get_local_user().publish_audio(track)
+            audio = ramp(3)
+            sender.send(audio, len(audio), 16000)
+            healthy.finish(timeout=30)
+            wait_for(lambda: track.queue_stats()["queued_frames"] == 0, what="all 3 s played out")
+            dropped = svc.get_parameter_number("loopback.stats.send_dropped")
+            late_ticks = svc.get_parameter_number("loopback.late_ticks")
+            wait_for(lambda: ("frozen", 1) in left, timeout=5, what="the frozen member reported dropped")
+        finally:
+            os.kill(frozen.proc.pid, signal.SIGKILL)
+            frozen.proc.wait(10)
+    got = np.load(healthy_out)
+    assert np.array_equal(got, audio)  # every sample, in order, for the member that kept reading
+    print(f"frozen receiver: {dropped:.0f} packets dropped at the sender, late ticks {late_ticks:.0f}")
+    assert dropped >= 100  # beyond its socket queue and our 64-packet backlog: dropped, and counted
+    assert late_ticks == 0  # the engine thread never waited on it
