@@ -12,7 +12,7 @@ example_audio_encoded_receive.py (or any audio receiver) in the same channel.
 
 import logging
 
-from common.media import push_encoded_audio_file
+from common.media import first_encoded_audio_packet, push_encoded_audio_file
 from common.observers import ConnectionLogger, LocalUserLogger
 from common.parse_args import parse_args
 from common.runtime import for_each_connection, rtc_conn_config, sdk_log_path, setup_logging, stop_event
@@ -29,6 +29,7 @@ def main():
     options = parse_args(__doc__)
     if not options.audio_file:
         raise SystemExit("--audioFile is required (.aac, .m4a, .ogg, .opus, or a G.711 .wav)")
+    first_encoded_audio_packet(options.audio_file)  # a file it cannot send stops it here, before joining
     stop = stop_event(options)
 
     config = AgoraServiceConfig()

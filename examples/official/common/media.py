@@ -149,7 +149,11 @@ def encoded_audio_packets(path):
 
     The seconds are the packet's duration in the file (the last one may be trimmed)."""
     av = _import_av()
-    with av.open(path) as container:
+    try:
+        container = av.open(path)
+    except (OSError, av.error.FFmpegError) as e:
+        raise SystemExit(f"{path}: PyAV cannot read it ({e})") from None
+    with container:
         if not container.streams.audio:
             raise SystemExit(f"{path}: no audio stream")
         stream = container.streams.audio[0]
@@ -188,6 +192,13 @@ def encoded_audio_packets(path):
                 data = header + data if header else data
             seconds = float(packet.duration * packet.time_base) if packet.duration else samples / rate
             yield data, info(samples), seconds
+
+
+def first_encoded_audio_packet(path):
+    """The first of encoded_audio_packets(path); SystemExit with the reason when there is none."""
+    for packet in encoded_audio_packets(path):
+        return packet
+    raise SystemExit(f"{path}: no audio packets")
 
 
 def push_encoded_audio_file(connection, path, stop, loop=False, lead=0.1):
