@@ -84,6 +84,8 @@ AGORA_API_C_INT agora_service_release(AGORA_HANDLE agora_svc) {
     g_engine.active = NULL;
     g_engine.app_certificate[0] = 0; /* security settings belong to the service */
     g_engine.time_offset_s = 0;
+    memset(&g_engine.faults, 0, sizeof g_engine.faults); /* and so do injected faults... */
+    g_engine.clock_speed = 1.0;                          /* ...and the test clock */
     engine_stop_thread(); /* drops the lock while joining */
     events_discard();
   }

@@ -158,7 +158,7 @@ typedef struct outgoing {
   size_t len;
   union {
     pkt_header h;
-    char bytes[sizeof(pkt_header) + FRAME_MAX_SAMPLES * sizeof(int16_t)];
+    char bytes[sizeof(pkt_header) + MAX_PAYLOAD];
   } u;
 } outgoing;
 
@@ -332,6 +332,39 @@ static int dropped_if_gone(connection* c, remote_member* m, int rc) {
 }
 
 /* Engine thread, each tick: this connection's frame to every remote member. */
+/* To m, older backlogged packets first: a peer whose socket queue is full gets audio and encoded
+ * audio late but in order (64 packets per member; beyond that the oldest is dropped and counted in
+ * *dropped). May remove m (its process is gone). */
+static void send_in_order(connection* c, remote_member* m, pkt_header* h, const void* payload, size_t len,
+                          uint64_t* dropped) {
+  int rc = 0;
+  while (m->backlog_count) {
+    outgoing* o = m->backlog[m->backlog_head];
+    rc = send_packet(c, m->path, &o->u.h, o->u.bytes + sizeof(pkt_header), o->len);
+    if (rc == -EAGAIN) break;
+    m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
+    m->backlog_count--;
+  }
+  if (rc != -EAGAIN) rc = send_packet(c, m->path, h, payload, len);
+  if (dropped_if_gone(c, m, rc) || rc != -EAGAIN) return;
+  if (m->backlog_count == JITTER_RING) { /* the peer stopped reading: the oldest goes */
+    m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
+    m->backlog_count--;
+    (*dropped)++;
+  }
+  int slot = (m->backlog_head + m->backlog_count) % JITTER_RING;
+  if (!m->backlog[slot]) m->backlog[slot] = malloc(sizeof(outgoing));
+  if (!m->backlog[slot] || len > MAX_PAYLOAD) {
+    (*dropped)++;
+    return;
+  }
+  outgoing* o = m->backlog[slot];
+  o->u.h = *h; /* send_packet filled magic, time, key tag and user id: the copy keeps them */
+  memcpy(o->u.bytes + sizeof(pkt_header), payload, len);
+  o->len = len;
+  m->backlog_count++;
+}
+
 /* Injected jitter: a copy of the packet, sent when due (transport_flush_delayed). */
 static void hold_packet(connection* c, const char* path, const pkt_header* h, const void* payload, size_t len,
                         int ticks) {
@@ -397,41 +430,8 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
       m = next;
       continue;
     }
-    /* Older packets first: a stalled peer gets its audio late, in order. */
-    int rc = 0;
-    while (m->backlog_count) {
-      outgoing* o = m->backlog[m->backlog_head];
-      rc = send_packet(c, m->path, &o->u.h, o->u.bytes + sizeof(pkt_header), o->len);
-      if (rc == -EAGAIN) break;
-      m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
-      m->backlog_count--;
-    }
-    if (rc != -EAGAIN) {
-      h.magic = 0;
-      rc = send_packet(c, m->path, &h, f->data, len);
-    }
-    if (!dropped_if_gone(c, m, rc) && rc == -EAGAIN) {
-      if (m->backlog_count == JITTER_RING) { /* the peer stopped reading: oldest goes */
-        m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
-        m->backlog_count--;
-        c->packets_dropped_send++;
-      }
-      int slot = (m->backlog_head + m->backlog_count) % JITTER_RING;
-      if (!m->backlog[slot]) m->backlog[slot] = malloc(sizeof(outgoing));
-      if (m->backlog[slot]) {
-        outgoing* o = m->backlog[slot];
-        h.magic = 0;
-        o->u.h = h;
-        o->u.h.magic = PKT_MAGIC;
-        o->u.h.sent_ns = now_ns();
-        strcpy(o->u.h.user_id, c->user_id);
-        memcpy(o->u.bytes + sizeof(pkt_header), f->data, len);
-        o->len = len;
-        m->backlog_count++;
-      } else {
-        c->packets_dropped_send++;
-      }
-    }
+    h.magic = 0;
+    send_in_order(c, m, &h, f->data, len, &c->packets_dropped_send);
     m = next;
   }
 }
@@ -445,8 +445,7 @@ void transport_send_media(connection* c, const media_message* msg) {
       pkt_header h;
       memset(&h, 0, sizeof h);
       h.type = PKT_MEDIA;
-      int rc = send_packet(c, m->path, &h, msg, sizeof *msg + msg->length);
-      if (!dropped_if_gone(c, m, rc) && rc != 0) c->media_messages_dropped++;
+      send_in_order(c, m, &h, msg, sizeof *msg + msg->length, &c->media_messages_dropped);
     }
     m = next;
   }
