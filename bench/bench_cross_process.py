@@ -3,6 +3,7 @@
 connection sending 16 kHz mono audio and receiving its partner's, in real time.
 
     python bench/bench_cross_process.py [--connections 200] [--processes 8] [--seconds 10]
+    python bench/bench_cross_process.py --sweep 50,100,200 [--out scale.md]
 
 Reports CPU % per process and in total, frames received/lost, jitter-buffer
 underruns and the engines' late clock ticks.
@@ -63,35 +64,59 @@ def worker(index, processes, connections, seconds, ready, go, results):
                      "late_ticks": svc.get_parameter_number("loopback.late_ticks"), **stat})
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--connections", type=int, default=200)
-    parser.add_argument("--processes", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10)
-    args = parser.parse_args()
-    os.environ.setdefault("AGORA_RTC_LOOPBACK_DIR", tempfile.mkdtemp(prefix="agora-rtc-bench-"))
+def run(connections, processes, seconds, verbose=True):
+    """One run; returns its totals (summed over the processes)."""
     ctx = mp.get_context("spawn")
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-    procs = [ctx.Process(target=worker, args=(i, args.processes, args.connections, args.seconds, ready, go, results))
-             for i in range(args.processes)]
+    procs = [ctx.Process(target=worker, args=(i, processes, connections, seconds, ready, go, results))
+             for i in range(processes)]
     for p in procs:
         p.start()
     for _ in procs:
         ready.get(timeout=120)
     time.sleep(1.0)  # let every HELLO be answered
     go.set()
-    rows = sorted((results.get(timeout=args.seconds + 120) for _ in procs), key=lambda r: r["process"])
+    rows = sorted((results.get(timeout=seconds + 120) for _ in procs), key=lambda r: r["process"])
     for p in procs:
         p.join()
-    for r in rows:
-        print(json.dumps(r))
-    expected = args.connections * args.seconds * 100
+    if verbose:
+        for r in rows:
+            print(json.dumps(r))
     total = {k: sum(r[k] for r in rows) for k in ("cpu_percent", "frames_delivered", "received", "lost", "underruns",
                                                    "late_ticks")}
+    total["expected"] = connections * seconds * 100
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--sweep", default="", help="comma-separated connection counts, e.g. 50,100,200: "
+                                                    "one run each and a markdown table")
+    parser.add_argument("--out", help="with --sweep: also write the table to this file")
+    args = parser.parse_args()
+    os.environ.setdefault("AGORA_RTC_LOOPBACK_DIR", tempfile.mkdtemp(prefix="agora-rtc-bench-"))
+    if args.sweep:
+        lines = [f"| connections ({args.processes} processes, {args.seconds:.0f} s) | CPU % of one core | "
+                 "per connection | frames delivered | lost | underruns | late ticks |", "|---|---|---|---|---|---|---|"]
+        for n in (int(v) for v in args.sweep.split(",")):
+            t = run(n, args.processes, args.seconds, verbose=False)
+            lines.append(f"| {n} | {t['cpu_percent']:.0f} | {t['cpu_percent'] / n:.2f} | "
+                         f"{t['frames_delivered']:.0f}/{t['expected']:.0f} | {t['lost']:.0f} | {t['underruns']:.0f} | "
+                         f"{t['late_ticks']:.0f} |")
+            print(lines[-1], flush=True)
+        if args.out:
+            with open(args.out, "w") as f:
+                f.write("\n".join(lines) + "\n")
+        print("\n".join(lines))
+        return
+    t = run(args.connections, args.processes, args.seconds)
     print(f"{args.connections} connections / {args.processes} processes, {args.seconds:.0f} s: "
-          f"CPU {total['cpu_percent']:.0f}% of one core in total ({total['cpu_percent'] / args.connections:.2f}% per "
-          f"connection); delivered {total['frames_delivered']:.0f}/{expected:.0f} frames; lost {total['lost']:.0f}; "
-          f"underruns {total['underruns']:.0f}; late ticks {total['late_ticks']:.0f}")
+          f"CPU {t['cpu_percent']:.0f}% of one core in total ({t['cpu_percent'] / args.connections:.2f}% per "
+          f"connection); delivered {t['frames_delivered']:.0f}/{t['expected']:.0f} frames; lost {t['lost']:.0f}; "
+          f"underruns {t['underruns']:.0f}; late ticks {t['late_ticks']:.0f}")
 
 
 if __name__ == "__main__":
