@@ -156,6 +156,7 @@ static int send_packet(connection* c, const char* path, pkt_header* h, const voi
  * Unix datagram queue at net.unix.max_dgram_qlen packets, often 10). */
 typedef struct outgoing {
   size_t len;
+  int fd;                  /* a video frame's shared file (our own duplicate), or -1 */
   union {
     pkt_header h;
     char bytes[sizeof(pkt_header) + MAX_PAYLOAD];
@@ -182,6 +183,7 @@ static remote_member* find_remote(connection* c, const char* path) {
 static void free_remote(remote_member* m) {
   for (int i = 0; i < JITTER_RING; i++) {
     free(m->ring[i]);
+    if (m->backlog[i] && m->backlog[i]->fd >= 0) close(m->backlog[i]->fd); /* a frame never sent */
     free(m->backlog[i]);
   }
   for (int i = 0; i < m->video_count; i++) video_payload_release(m->video[(m->video_head + i) % JITTER_RING]);
@@ -335,26 +337,34 @@ static int dropped_if_gone(connection* c, remote_member* m, int rc) {
 /* To m, older backlogged packets first: a peer whose socket queue is full gets audio and encoded
  * audio late but in order (64 packets per member; beyond that the oldest is dropped and counted in
  * *dropped). May remove m (its process is gone). */
-static void send_in_order(connection* c, remote_member* m, pkt_header* h, const void* payload, size_t len,
+static void backlog_pop(remote_member* m) {
+  outgoing* o = m->backlog[m->backlog_head];
+  if (o->fd >= 0) close(o->fd);
+  o->fd = -1;
+  m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
+  m->backlog_count--;
+}
+
+static void send_in_order(connection* c, remote_member* m, pkt_header* h, const void* payload, size_t len, int fd,
                           uint64_t* dropped) {
   int rc = 0;
   while (m->backlog_count) {
     outgoing* o = m->backlog[m->backlog_head];
-    rc = send_packet(c, m->path, &o->u.h, o->u.bytes + sizeof(pkt_header), o->len);
+    rc = send_packet_fd(c, m->path, &o->u.h, o->u.bytes + sizeof(pkt_header), o->len, o->fd);
     if (rc == -EAGAIN) break;
-    m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
-    m->backlog_count--;
+    backlog_pop(m);
   }
-  if (rc != -EAGAIN) rc = send_packet(c, m->path, h, payload, len);
+  if (rc != -EAGAIN) rc = send_packet_fd(c, m->path, h, payload, len, fd);
   if (dropped_if_gone(c, m, rc) || rc != -EAGAIN) return;
   if (m->backlog_count == JITTER_RING) { /* the peer stopped reading: the oldest goes */
-    m->backlog_head = (m->backlog_head + 1) % JITTER_RING;
-    m->backlog_count--;
+    backlog_pop(m);
     (*dropped)++;
   }
   int slot = (m->backlog_head + m->backlog_count) % JITTER_RING;
-  if (!m->backlog[slot]) m->backlog[slot] = malloc(sizeof(outgoing));
-  if (!m->backlog[slot] || len > MAX_PAYLOAD) {
+  if (!m->backlog[slot] && (m->backlog[slot] = malloc(sizeof(outgoing)))) m->backlog[slot]->fd = -1;
+  int copy = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1; /* the caller closes its own */
+  if (!m->backlog[slot] || len > MAX_PAYLOAD || (fd >= 0 && copy < 0)) {
+    if (copy >= 0) close(copy);
     (*dropped)++;
     return;
   }
@@ -362,6 +372,7 @@ static void send_in_order(connection* c, remote_member* m, pkt_header* h, const 
   o->u.h = *h; /* send_packet filled magic, time, key tag and user id: the copy keeps them */
   memcpy(o->u.bytes + sizeof(pkt_header), payload, len);
   o->len = len;
+  o->fd = copy;
   m->backlog_count++;
 }
 
@@ -431,7 +442,7 @@ void transport_send_audio(connection* c, const pcm_frame* f) {
       continue;
     }
     h.magic = 0;
-    send_in_order(c, m, &h, f->data, len, &c->packets_dropped_send);
+    send_in_order(c, m, &h, f->data, len, -1, &c->packets_dropped_send);
     m = next;
   }
 }
@@ -445,7 +456,7 @@ void transport_send_media(connection* c, const media_message* msg) {
       pkt_header h;
       memset(&h, 0, sizeof h);
       h.type = PKT_MEDIA;
-      send_in_order(c, m, &h, msg, sizeof *msg + msg->length, &c->media_messages_dropped);
+      send_in_order(c, m, &h, msg, sizeof *msg + msg->length, -1, &c->media_messages_dropped);
     }
     m = next;
   }
@@ -467,8 +478,7 @@ void transport_send_video(connection* c, int simulcast, const video_payload* p) 
     pkt_header h;
     memset(&h, 0, sizeof h);
     h.type = PKT_VIDEO;
-    int rc = send_packet_fd(c, m->path, &h, &w, sizeof w, fd);
-    if (!dropped_if_gone(c, m, rc) && rc != 0) c->video_dropped_send++;
+    send_in_order(c, m, &h, &w, sizeof w, fd, &c->video_dropped_send); /* in order with its audio */
     m = next;
   }
   close(fd); /* the receivers hold their own descriptors */
