@@ -416,8 +416,9 @@ void transport_flush_delayed(connection* c) {
     if (best < 0) return;
     delayed_packet d = c->delayed[best];
     c->delayed[best] = c->delayed[--c->delayed_count];
-    if (c->sock >= 0 && !fault_outage_active(c))
-      send_packet(c, d.path, (pkt_header*)(void*)d.bytes, d.bytes + sizeof(pkt_header), d.len);
+    if (c->sock >= 0 && !fault_outage_active(c) &&
+        send_packet(c, d.path, (pkt_header*)(void*)d.bytes, d.bytes + sizeof(pkt_header), d.len) != 0)
+      c->packets_dropped_send++; /* a full queue (or a member gone) meets a late packet: counted, not retried */
     free(d.bytes);
   }
 }
