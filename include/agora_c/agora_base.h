@@ -175,6 +175,22 @@ typedef struct _remote_video_track_stats {
   uint64_t total_active_time, publish_duration;
 } remote_video_track_stats;
 /* A remote user's audio as this user receives it (on_user_audio_track_state_changed). */
+/* on_{audio,video}_publish_state_changed: the local user's stream, per channel. */
+typedef enum _STREAM_PUBLISH_STATE {
+  PUB_STATE_IDLE = 0,
+  PUB_STATE_NO_PUBLISHED = 1,
+  PUB_STATE_PUBLISHING = 2,
+  PUB_STATE_PUBLISHED = 3,
+} STREAM_PUBLISH_STATE;
+
+/* on_{audio,video}_subscribe_state_changed: a remote user's stream as this local user receives it. */
+typedef enum _STREAM_SUBSCRIBE_STATE {
+  SUB_STATE_IDLE = 0,
+  SUB_STATE_NO_SUBSCRIBED = 1,
+  SUB_STATE_SUBSCRIBING = 2,
+  SUB_STATE_SUBSCRIBED = 3,
+} STREAM_SUBSCRIBE_STATE;
+
 typedef enum _REMOTE_AUDIO_STATE {
   REMOTE_AUDIO_STATE_STOPPED = 0,
   REMOTE_AUDIO_STATE_STARTING = 1,

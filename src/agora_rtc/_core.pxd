@@ -275,6 +275,10 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_first_remote_video_decoded)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
         void (*on_intra_request_received)(AGORA_HANDLE) noexcept nogil
         void (*on_audio_meta_data_received)(AGORA_HANDLE, user_id_t, const char*, size_t) noexcept nogil
+        void (*on_audio_subscribe_state_changed)(AGORA_HANDLE, const char*, user_id_t, int, int, int) noexcept nogil
+        void (*on_audio_publish_state_changed)(AGORA_HANDLE, const char*, int, int, int) noexcept nogil
+        void (*on_video_subscribe_state_changed)(AGORA_HANDLE, const char*, user_id_t, int, int, int) noexcept nogil
+        void (*on_video_publish_state_changed)(AGORA_HANDLE, const char*, int, int, int) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.

@@ -1690,6 +1690,7 @@ cdef void _deliver_owned_audio(dq_item* it, int which):
 include "_video_dispatch.pxi"
 include "_audio_encoded.pxi"
 include "_stats.pxi"
+include "_stream_states.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):
@@ -1741,10 +1742,19 @@ _audio_observer_d.on_playback_audio_frame = _dtr_playback
 _audio_observer_d.on_record_audio_frame = _dtr_record
 _audio_observer_d.on_mixed_audio_frame = _dtr_mixed
 
-# Encoded audio, meta data, encryption (_audio_encoded.pxi): after the memsets above.
+# Encoded audio, meta data, encryption (_audio_encoded.pxi), statistics (_stats.pxi), publish and subscribe
+# states (_stream_states.pxi): after the memsets above.
 _conn_observer.on_encryption_error = _tr_encryption_error
 _conn_observer_d.on_encryption_error = _dtr_encryption_error
 _user_observer.on_audio_meta_data_received = _tr_audio_meta_data
 _user_observer_d.on_audio_meta_data_received = _dtr_audio_meta_data
 _conn_observer.on_transport_stats = _tr_transport_stats
 _conn_observer_d.on_transport_stats = _dtr_transport_stats
+_user_observer.on_audio_publish_state_changed = _tr_audio_publish_state
+_user_observer_d.on_audio_publish_state_changed = _dtr_audio_publish_state
+_user_observer.on_video_publish_state_changed = _tr_video_publish_state
+_user_observer_d.on_video_publish_state_changed = _dtr_video_publish_state
+_user_observer.on_audio_subscribe_state_changed = _tr_audio_subscribe_state
+_user_observer_d.on_audio_subscribe_state_changed = _dtr_audio_subscribe_state
+_user_observer.on_video_subscribe_state_changed = _tr_video_subscribe_state
+_user_observer_d.on_video_subscribe_state_changed = _dtr_video_subscribe_state

@@ -254,7 +254,9 @@ cdef void _deliver_video_event(dq_item* it):
     free(it.frame.buffer)
     it.frame.buffer = NULL
     cdef int kind = it.kind
-    if kind == EV_V_PUBLISH_SUCCESS or kind == EV_V_UNPUBLISHED:
+    if kind == EV_V_PUBLISH_STATE or kind == EV_V_SUBSCRIBE_STATE:
+        _deliver_stream_state(it, &e)
+    elif kind == EV_V_PUBLISH_SUCCESS or kind == EV_V_UNPUBLISHED:
         _call_target(_user_targets, it.handle, "_on_video_track_publish_success" if kind == EV_V_PUBLISH_SUCCESS
                      else "_on_video_track_unpublished", (e.track,))
     elif kind == EV_V_INTRA_REQUEST:

@@ -363,6 +363,22 @@ class LocalUser:
         for o in self._observers:
             o.on_first_remote_video_decoded(self, user_id, width, height, elapsed)
 
+    def _on_audio_publish_state_changed(self, channel, old_state, new_state, elapsed):
+        for o in self._observers:
+            o.on_audio_publish_state_changed(self, channel, old_state, new_state, elapsed)
+
+    def _on_video_publish_state_changed(self, channel, old_state, new_state, elapsed):
+        for o in self._observers:
+            o.on_video_publish_state_changed(self, channel, old_state, new_state, elapsed)
+
+    def _on_audio_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed):
+        for o in self._observers:
+            o.on_audio_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed)
+
+    def _on_video_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed):
+        for o in self._observers:
+            o.on_video_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed)
+
     def _on_stream_message(self, user_id, stream_id, data, length):
         for o in self._observers:
             o.on_stream_message(self, user_id, stream_id, data, length)

@@ -11,6 +11,7 @@ is logged on the ``agora_rtc`` logger and the engine keeps delivering.
 """
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 
 class IRTCConnectionObserver:
@@ -73,6 +74,22 @@ class AudioVolumeInfo:
     voice_pitch: float   # Hz, 0 when unvoiced
 
 
+class StreamPublishState(IntEnum):
+    """on_{audio,video}_publish_state_changed: this user's stream of one kind."""
+    PUB_STATE_IDLE = 0
+    PUB_STATE_NO_PUBLISHED = 1
+    PUB_STATE_PUBLISHING = 2
+    PUB_STATE_PUBLISHED = 3
+
+
+class StreamSubscribeState(IntEnum):
+    """on_{audio,video}_subscribe_state_changed: a remote user's stream as this user receives it."""
+    SUB_STATE_IDLE = 0
+    SUB_STATE_NO_SUBSCRIBED = 1
+    SUB_STATE_SUBSCRIBING = 2
+    SUB_STATE_SUBSCRIBED = 3
+
+
 class IRTCLocalUserObserver:
     """Local user events. ``agora_local_user`` is the LocalUser."""
 
@@ -133,6 +150,26 @@ class IRTCLocalUserObserver:
 
     def on_first_remote_video_decoded(self, agora_local_user, user_id, width, height, elapsed):
         pass
+
+    def on_audio_publish_state_changed(self, agora_local_user, channel, old_state, new_state,
+                                       elapse_since_last_state):
+        """StreamPublishState: NO_PUBLISHED -> PUBLISHING -> PUBLISHED when the first audio track
+        is published, PUBLISHED -> NO_PUBLISHED when the last one is unpublished."""
+
+    def on_video_publish_state_changed(self, agora_local_user, channel, old_state, new_state,
+                                       elapse_since_last_state):
+        """As on_audio_publish_state_changed, for video tracks."""
+
+    def on_audio_subscribe_state_changed(self, agora_local_user, channel, user_id, old_state, new_state,
+                                         elapse_since_last_state):
+        """StreamSubscribeState of *user_id*'s audio: NO_SUBSCRIBED -> SUBSCRIBING -> SUBSCRIBED when
+        it starts reaching this user, SUBSCRIBED -> NO_SUBSCRIBED when it stops (unpublished,
+        unsubscribed, user left). *elapse_since_last_state*: ms since the previous change
+        (since joining, for the first)."""
+
+    def on_video_subscribe_state_changed(self, agora_local_user, channel, user_id, old_state, new_state,
+                                         elapse_since_last_state):
+        """As on_audio_subscribe_state_changed, for video."""
 
 
 class IAudioFrameObserver:

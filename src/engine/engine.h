@@ -229,6 +229,7 @@ typedef struct remote_track {   /* also the remote audio/video track handle give
   int width, height;            /* video: last frame's size; audio: sample rate, channels */
   uint64_t frames, bytes;       /* statistics (stats.c) */
   int64_t first_frame_ms, frozen_since_ms, frozen_total_ms;
+  int64_t subscribe_state_ms;   /* engine time of the last subscribe state change */
   struct remote_track* next;
 } remote_track;
 
@@ -287,6 +288,7 @@ typedef struct local_user {
   int audio_scenario;
   int encoded_audio_observer_set;
   loopback_audio_encoded_frame_observer encoded_audio_observer;
+  int64_t publish_state_ms[2];  /* TRACK_AUDIO, TRACK_VIDEO: engine time of the last publish state change */
 } local_user;
 
 /* ---- faults.c: injected network faults (loopback.fault.*), engine-wide or per connection ---- */
@@ -473,6 +475,10 @@ enum event_type {
   EV_RECONNECTED,
   EV_CONNECTION_LOST,
   EV_TRANSPORT_STATS,           /* payload: an rtc_stats */
+  EV_AUDIO_PUBLISH_STATE,       /* arg1: old, arg2: new STREAM_PUBLISH_STATE; reason: elapsed ms */
+  EV_VIDEO_PUBLISH_STATE,
+  EV_AUDIO_SUBSCRIBE_STATE,     /* user_id; arg1: old, arg2: new STREAM_SUBSCRIBE_STATE; reason: elapsed ms */
+  EV_VIDEO_SUBSCRIBE_STATE,
 };
 
 typedef struct event {
@@ -498,6 +504,7 @@ void remote_track_tick(connection* r);                                   /* cloc
 void remote_track_stopped(connection* r, int kind, const char* user_id, int reason); /* unpublished or left */
 void remote_tracks_offline(connection* r, const char* user_id); /* user_id left: audio and video STOPPED */
 void remote_track_clear(local_user* u);
+void local_user_publish_state(local_user* u, int kind, int published); /* posts the publish state changes */
 void stats_tick(connection* c);   /* clock: on_transport_stats every 2 s of engine time */
 
 /* ---- video_track.c, video_convert.c, video_delivery.c ---- */

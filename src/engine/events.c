@@ -188,6 +188,22 @@ static void deliver(event* e) {
     case EV_AUDIO_UNPUBLISHED:
       if (u) ENGINE_CALLBACK(u->on_audio_track_unpublished, &c->user, e->track);
       break;
+    case EV_AUDIO_PUBLISH_STATE:
+      if (u) ENGINE_CALLBACK(u->on_audio_publish_state_changed, &c->user, channel_id, e->arg1, e->arg2, e->reason);
+      break;
+    case EV_VIDEO_PUBLISH_STATE:
+      if (u) ENGINE_CALLBACK(u->on_video_publish_state_changed, &c->user, channel_id, e->arg1, e->arg2, e->reason);
+      break;
+    case EV_AUDIO_SUBSCRIBE_STATE:
+      if (u)
+        ENGINE_CALLBACK(u->on_audio_subscribe_state_changed, &c->user, channel_id, e->user_id, e->arg1, e->arg2,
+                        e->reason);
+      break;
+    case EV_VIDEO_SUBSCRIBE_STATE:
+      if (u)
+        ENGINE_CALLBACK(u->on_video_subscribe_state_changed, &c->user, channel_id, e->user_id, e->arg1, e->arg2,
+                        e->reason);
+      break;
   }
 }
 

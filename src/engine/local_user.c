@@ -11,6 +11,21 @@ local_user* local_user_from(AGORA_HANDLE h) {
   return (u && u->magic == MAGIC_LOCAL_USER && !u->conn->destroyed) ? u : NULL;
 }
 
+/* on_{audio,video}_publish_state_changed follow the first track of a kind published and the last one
+ * unpublished: NO_PUBLISHED -> PUBLISHING -> PUBLISHED, and PUBLISHED -> NO_PUBLISHED. */
+void local_user_publish_state(local_user* u, int kind, int published) {
+  int64_t now = engine_now_ms(), *last = &u->publish_state_ms[kind];
+  int type = kind == TRACK_VIDEO ? EV_VIDEO_PUBLISH_STATE : EV_AUDIO_PUBLISH_STATE;
+  int elapsed = *last ? (int)(now - *last) : 0;
+  *last = now ? now : 1;
+  if (published) {
+    event_post_args(type, u->conn, NULL, elapsed, NULL, PUB_STATE_NO_PUBLISHED, PUB_STATE_PUBLISHING);
+    event_post_args(type, u->conn, NULL, 0, NULL, PUB_STATE_PUBLISHING, PUB_STATE_PUBLISHED);
+  } else {
+    event_post_args(type, u->conn, NULL, elapsed, NULL, PUB_STATE_PUBLISHED, PUB_STATE_NO_PUBLISHED);
+  }
+}
+
 AGORA_API_C_INT agora_local_user_publish_audio(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_local_audio_track) {
   local_user* u = local_user_from(agora_local_user);
   audio_track* t = agora_local_audio_track;
@@ -24,6 +39,7 @@ AGORA_API_C_INT agora_local_user_publish_audio(AGORA_HANDLE agora_local_user, AG
   if (rc == ERR_OK) {
     audio_track_retain(t);
     u->published[u->published_count++] = t;
+    if (u->published_count == 1) local_user_publish_state(u, TRACK_AUDIO, 1);
     event_post(EV_AUDIO_PUBLISH_SUCCESS, u->conn, NULL, 0, t);
   }
   pthread_mutex_unlock(&g_engine.lock);
@@ -40,6 +56,7 @@ AGORA_API_C_INT agora_local_user_unpublish_audio(AGORA_HANDLE agora_local_user, 
       audio_track* t = u->published[i];
       u->published[i] = u->published[--u->published_count];
       event_post(EV_AUDIO_UNPUBLISHED, u->conn, NULL, 0, t);
+      if (u->published_count == 0) local_user_publish_state(u, TRACK_AUDIO, 0);
       audio_track_release(t);
       if (u->published_count == 0 && u->conn->channel) /* members stop hearing this user */
         for (connection* m = u->conn->channel->members; m; m = m->next_in_channel)
@@ -66,23 +83,22 @@ int local_user_is_subscribed(const local_user* u, const char* user_id) {
   return 0;
 }
 
+/* Adds an explicit subscription (not already there); 0 or -ERR_RESOURCE_LIMITED. */
+static int add_subscription(local_user* u, const char* user_id) {
+  if (local_user_is_subscribed(u, user_id)) return ERR_OK;
+  char** grown = realloc(u->subscribed, sizeof(char*) * (size_t)(u->subscribed_count + 1));
+  if (grown) u->subscribed = grown;
+  char* copy = grown ? strdup(user_id) : NULL;
+  if (!copy) return -ERR_RESOURCE_LIMITED;
+  u->subscribed[u->subscribed_count++] = copy;
+  return ERR_OK;
+}
+
 AGORA_API_C_INT agora_local_user_subscribe_audio(AGORA_HANDLE agora_local_user, user_id_t user_id) {
   local_user* u = local_user_from(agora_local_user);
   if (!u || !user_id || !user_id[0] || strlen(user_id) > MAX_ID_LEN) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
-  int rc = ERR_OK;
-  if (!local_user_is_subscribed(u, user_id)) {
-    char** grown = realloc(u->subscribed, sizeof(char*) * (size_t)(u->subscribed_count + 1));
-    char* copy = strdup(user_id);
-    if (!grown || !copy) {
-      free(copy);
-      if (grown) u->subscribed = grown;
-      rc = -ERR_RESOURCE_LIMITED;
-    } else {
-      u->subscribed = grown;
-      u->subscribed[u->subscribed_count++] = copy;
-    }
-  }
+  int rc = add_subscription(u, user_id);
   pthread_mutex_unlock(&g_engine.lock);
   return rc;
 }
@@ -105,13 +121,10 @@ AGORA_API_C_INT agora_local_user_unsubscribe_audio(AGORA_HANDLE agora_local_user
     /* From "all" to "all but this one": subscribe explicitly to the others. */
     u->subscribe_all = 0;
     channel* ch = u->conn->channel;
-    for (connection* m = ch ? ch->members : NULL; m; m = m->next_in_channel) {
-      if (m == u->conn || strcmp(m->user_id, user_id) == 0) continue;
-      char** grown = realloc(u->subscribed, sizeof(char*) * (size_t)(u->subscribed_count + 1));
-      if (!grown) break;
-      u->subscribed = grown;
-      u->subscribed[u->subscribed_count++] = strdup(m->user_id);
-    }
+    for (connection* m = ch ? ch->members : NULL; m; m = m->next_in_channel)
+      if (m != u->conn && strcmp(m->user_id, user_id) != 0) add_subscription(u, m->user_id);
+    for (remote_member* m = u->conn->remotes; m; m = m->next) /* members in other processes too */
+      if (strcmp(m->user_id, user_id) != 0) add_subscription(u, m->user_id);
   } else {
     for (int i = 0; i < u->subscribed_count; i++) {
       if (strcmp(u->subscribed[i], user_id) == 0) {
@@ -121,6 +134,7 @@ AGORA_API_C_INT agora_local_user_unsubscribe_audio(AGORA_HANDLE agora_local_user
       }
     }
   }
+  remote_track_stopped(u->conn, TRACK_AUDIO, user_id, REMOTE_AUDIO_REASON_LOCAL_MUTED);
   pthread_mutex_unlock(&g_engine.lock);
   return ERR_OK;
 }
@@ -131,6 +145,8 @@ AGORA_API_C_INT agora_local_user_unsubscribe_all_audio(AGORA_HANDLE agora_local_
   pthread_mutex_lock(&g_engine.lock);
   clear_subscriptions(u);
   u->subscribe_all = 0;
+  for (remote_track* a = u->remote_tracks; a; a = a->next)
+    if (a->magic == MAGIC_REMOTE_AUDIO) remote_track_stopped(u->conn, TRACK_AUDIO, a->user_id, REMOTE_AUDIO_REASON_LOCAL_MUTED);
   pthread_mutex_unlock(&g_engine.lock);
   return ERR_OK;
 }

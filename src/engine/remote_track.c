@@ -22,6 +22,16 @@ static remote_track* find(local_user* u, int kind, const char* user_id) {
   return NULL;
 }
 
+/* on_{audio,video}_subscribe_state_changed: SUBSCRIBED while the remote stream arrives (first frame),
+ * NO_SUBSCRIBED once it stops (unpublished, unsubscribed, left). */
+static void subscribe_state(connection* r, remote_track* a, int old_state, int new_state) {
+  int64_t now = engine_now_ms();
+  int type = a->magic == MAGIC_REMOTE_VIDEO ? EV_VIDEO_SUBSCRIBE_STATE : EV_AUDIO_SUBSCRIBE_STATE;
+  int elapsed = a->subscribe_state_ms ? (int)(now - a->subscribe_state_ms) : (int)(now - r->joined_ms);
+  a->subscribe_state_ms = now ? now : 1;
+  event_post_args(type, r, a->user_id, elapsed, NULL, old_state, new_state);
+}
+
 static void changed(connection* r, remote_track* a, int state, int reason) {
   a->state = state;
   event_post_args(EV_REMOTE_TRACK_STATE, r, a->user_id, (int)(engine_now_ms() - r->joined_ms), a, state, reason);
@@ -54,6 +64,8 @@ void remote_track_frame(connection* r, int kind, const char* user_id, int width,
   }
   if (a->state == REMOTE_AUDIO_STATE_STOPPED) {
     int elapsed = (int)(engine_now_ms() - r->joined_ms);
+    subscribe_state(r, a, SUB_STATE_NO_SUBSCRIBED, SUB_STATE_SUBSCRIBING);
+    subscribe_state(r, a, SUB_STATE_SUBSCRIBING, SUB_STATE_SUBSCRIBED);
     event_post(EV_REMOTE_TRACK_SUBSCRIBED, r, user_id, 0, a);
     changed(r, a, REMOTE_AUDIO_STATE_STARTING, REMOTE_AUDIO_REASON_REMOTE_UNMUTED);
     event_post_args(EV_FIRST_REMOTE_FRAME, r, user_id, elapsed, a, width, height);
@@ -76,7 +88,10 @@ void remote_track_tick(connection* r) {
 
 void remote_track_stopped(connection* r, int kind, const char* user_id, int reason) {
   remote_track* a = find(&r->user, kind, user_id);
-  if (a && a->state != REMOTE_AUDIO_STATE_STOPPED) changed(r, a, REMOTE_AUDIO_STATE_STOPPED, reason);
+  if (a && a->state != REMOTE_AUDIO_STATE_STOPPED) {
+    changed(r, a, REMOTE_AUDIO_STATE_STOPPED, reason);
+    subscribe_state(r, a, SUB_STATE_SUBSCRIBED, SUB_STATE_NO_SUBSCRIBED);
+  }
 }
 
 void remote_tracks_offline(connection* r, const char* user_id) {

@@ -178,6 +178,7 @@ AGORA_API_C_INT agora_local_user_publish_video(AGORA_HANDLE agora_local_user, AG
     t->published++;
     pthread_mutex_unlock(&t->lock);
     u->published_video[u->published_video_count++] = t;
+    if (u->published_video_count == 1) local_user_publish_state(u, TRACK_VIDEO, 1);
     event_post(EV_VIDEO_PUBLISH_SUCCESS, u->conn, NULL, 0, t);
   }
   pthread_mutex_unlock(&g_engine.lock);
@@ -197,6 +198,7 @@ AGORA_API_C_INT agora_local_user_unpublish_video(AGORA_HANDLE agora_local_user, 
       t->published--;
       pthread_mutex_unlock(&t->lock);
       event_post(EV_VIDEO_UNPUBLISHED, u->conn, NULL, 0, t);
+      if (u->published_video_count == 0) local_user_publish_state(u, TRACK_VIDEO, 0);
       video_track_release(t);
       if (u->published_video_count == 0) video_unpublished(u->conn);
       rc = ERR_OK;
