@@ -94,3 +94,15 @@ def test_official_sdk_encoded_audio_meta_data_and_encryption(official_root):
     # Its observer struct names on_encryption_error twice: ctypes binds the callback to a 31st slot that no
     # engine reads and leaves the real slot (29) NULL, so official users never hear it (ours do: test_encryption).
     assert result["encryption_errors"] == {"same": [], "other": []}
+
+
+def test_official_external_audio_processor_runs_on_the_engine(official_root):
+    """The official ExternalAudioProcessor (audio filter properties, an audio sink and its
+    audio_pcm_frame layout) on the loopback: its sink hears the pushed PCM unchanged, labelled."""
+    result = run_official(official_root, "external_audio_processor.py")
+    assert result["initialize"] == 0 and result["processor_initialize"] == 0 and result["push"] == 0
+    frames = result["frames"]
+    assert len(frames) == 100  # 1 s in 10 ms frames, no more, no less
+    assert {(f["rate"], f["channels"], f["samples"]) for f in frames} == {(16000, 1, 160)}
+    assert "".join(f["pcm"] for f in frames) == result["sent"]
+    assert all(f["rms"] > 0 for f in frames)

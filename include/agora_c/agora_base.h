@@ -271,9 +271,38 @@ typedef struct _encryption_config {
 /* Opaque here: layouts are declared where the engine fills them. */
 typedef struct _audio_encoder_config audio_encoder_config;
 typedef struct _local_audio_detailed_stats local_audio_detailed_stats;
-typedef struct _audio_sink_wants audio_sink_wants;
 typedef struct _capabilities_observer capabilities_observer;
-typedef struct _audio_sink audio_sink;
+
+/* ---- audio sinks: a local audio track's processed 10 ms frames (the external audio processor) ---- */
+typedef struct _audio_sink_wants {
+  int samples_per_sec;             /* the rate the sink wants its frames in */
+  uint32_t channels;
+} audio_sink_wants;
+
+typedef struct _audio_label {      /* the audio label generator's output for one frame */
+  int far_field_flag;
+  int rms;                         /* dB + 127, 0..127 */
+  int voice_prob;                  /* 0 or 1 */
+  int music_prob;
+  int pitch;                       /* Hz, 0 when unvoiced */
+} audio_label;
+
+#define AUDIO_PCM_FRAME_MAX_SAMPLES 3840 /* 10 ms of 192 kHz mono, or 48 kHz with 8 channels */
+typedef struct _audio_pcm_frame {
+  uint32_t capture_timestamp;
+  uint32_t samples_per_channel;
+  int sample_rate_hz;
+  uint32_t num_channels;
+  uint32_t bytes_per_sample;
+  int16_t data[AUDIO_PCM_FRAME_MAX_SAMPLES];
+  audio_label audio_label;
+} audio_pcm_frame;
+
+typedef struct _audio_sink {
+  /* One processed frame; the frame is valid during the call. Returns 0. */
+  int (*on_audio_sink_data)(AGORA_HANDLE agora_audio_sink, const audio_pcm_frame* frame);
+  void* user_data;
+} audio_sink;
 
 /* ---- video: enums and the structs senders, tracks and subscribers exchange ---- */
 typedef enum _VIDEO_PIXEL_FORMAT {

@@ -1,7 +1,7 @@
 # cython: language_level=3
 """C declarations of the Agora C API (from include/agora_c/) and the dispatch table."""
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int16_t, int64_t, uint8_t, uint32_t, uint64_t
 
 cdef extern from "agora_c/agora_base.h":
     ctypedef void* AGORA_HANDLE
@@ -71,6 +71,22 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         void (*on_encryption_error)(AGORA_HANDLE, int) noexcept nogil
         void (*on_transport_stats)(AGORA_HANDLE, const rtc_stats*) noexcept nogil
         # other slots stay NULL (memset) until their features land
+
+cdef extern from "agora_c/agora_base.h":
+    ctypedef struct audio_sink_wants:
+        int samples_per_sec
+        uint32_t channels
+    ctypedef struct audio_label:
+        int far_field_flag, rms, voice_prob, music_prob, pitch
+    ctypedef struct audio_pcm_frame:
+        uint32_t capture_timestamp, samples_per_channel
+        int sample_rate_hz
+        uint32_t num_channels, bytes_per_sample
+        int16_t data[3840]
+        audio_label audio_label
+    ctypedef struct audio_sink:
+        int (*on_audio_sink_data)(AGORA_HANDLE, const audio_pcm_frame*) noexcept nogil
+        void* user_data
 
 cdef extern from "agora_c/agora_media_base.h":
     ctypedef struct audio_frame:
@@ -384,3 +400,9 @@ ctypedef struct AgoraApi:
     void (*remote_video_track_destroy_statistics)(AGORA_HANDLE, remote_video_track_stats*) noexcept nogil
     local_video_track_stats* (*local_video_track_get_statistics)(AGORA_HANDLE) noexcept nogil
     void (*local_video_track_destroy_statistics)(AGORA_HANDLE, local_video_track_stats*) noexcept nogil
+    # audio sinks and the APM filter (the external audio processor)
+    AGORA_HANDLE (*audio_sink_create)(audio_sink*) noexcept nogil
+    void (*audio_sink_destroy)(AGORA_HANDLE) noexcept nogil
+    int (*audio_track_add_audio_sink)(AGORA_HANDLE, AGORA_HANDLE, const audio_sink_wants*) noexcept nogil
+    int (*audio_track_enable_audio_filter)(AGORA_HANDLE, const char*, int, int) noexcept nogil
+    int (*audio_track_set_filter_property)(AGORA_HANDLE, const char*, const char*, const char*, int) noexcept nogil

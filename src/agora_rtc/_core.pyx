@@ -130,6 +130,9 @@ _SYMBOLS = (
     "remote_audio_track_get_statistics", "remote_audio_track_destroy_statistics",
     "remote_video_track_get_statistics", "remote_video_track_destroy_statistics",
     "local_video_track_get_statistics", "local_video_track_destroy_statistics",
+    # audio sinks and the APM filter (the external audio processor)
+    "audio_sink_create", "audio_sink_destroy", "audio_track_add_audio_sink", "audio_track_enable_audio_filter",
+    "audio_track_set_filter_property",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -1691,6 +1694,7 @@ include "_video_dispatch.pxi"
 include "_audio_encoded.pxi"
 include "_stats.pxi"
 include "_stream_states.pxi"
+include "_audio_sink.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):

@@ -130,7 +130,7 @@ static void* engine_main(void* arg) {
     events_deliver();
     video_deliver();
     if (g_engine.stop) break;
-    if (!any_connected()) {
+    if (!any_connected() && !audio_sinks_listening()) {
       ticking = 0;
       if (may_sleep()) {
         pthread_cond_wait(&g_engine.wake, &g_engine.lock);
@@ -422,4 +422,7 @@ void audio_clock_tick(void) {
   deliver_plan();
   for (int i = 0; i < g_engine.conn_count; i++)
     if (g_engine.conns[i]->remotes) transport_reap(g_engine.conns[i]);
+  /* Audio sinks get their tracks' frames (pulled in step 1 if published): last, as their callbacks
+   * release the lock and may destroy what the steps above hold. */
+  if (g_engine.sink_count) audio_sinks_tick();
 }

@@ -232,6 +232,11 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
   } else if (t->playing && t->gap_ticks <= UNDERRUN_MAX_GAP) {
     t->gap_ticks++;
   }
+  if (t->sink_count) { /* its sinks get this tick's frame too (audio_sink.c) */
+    t->sink_tick = g_engine.ticks;
+    t->sink_have = got;
+    if (got) memcpy(&t->sink_frame, out, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(out->sample_rate / 100 * out->channels));
+  }
   pthread_mutex_unlock(&t->lock);
   return got;
 }
@@ -256,6 +261,7 @@ AGORA_API_C_VOID agora_local_audio_track_destroy(AGORA_HANDLE agora_local_audio_
       }
     }
   }
+  audio_sinks_detach_track(t);
   pcm_sender* s = t->sender;
   if (s) {
     /* Drop the sender's link without the sender lock order violation: the

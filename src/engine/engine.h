@@ -43,6 +43,7 @@ enum object_magic {
   MAGIC_REMOTE_VIDEO = 0x52564944,
   MAGIC_VIDEO_OBSERVER = 0x564f4253,
   MAGIC_ENCODED_OBSERVER = 0x454f4253,
+  MAGIC_AUDIO_SINK = 0x41534e4b,
   MAGIC_DEAD = 0x44454144,
 };
 
@@ -88,6 +89,13 @@ typedef struct audio_track {
   uint64_t underruns, starved_ticks; /* gaps of <= UNDERRUN_MAX_GAP ticks that more audio followed */
   uint64_t encoded_sent, encoded_discarded; /* encoded frames delivered / sent while unpublished or disabled */
   struct pcm_sender* sender;
+  /* audio sinks (audio_sink.c); the engine thread only, except sink_count and the filter flags (lock) */
+  int sink_count;
+  int apm_enabled, agc_enabled;     /* filter audio_processing_pcm_source and its apm_config */
+  double agc_gain;
+  int64_t sink_tick, agc_tick;      /* the tick sink_frame was pulled / gain-controlled in */
+  int sink_have;                    /* sink_frame holds audio for sink_tick */
+  pcm_frame sink_frame;
 } audio_track;
 
 typedef struct pcm_sender {   /* also the encoded audio sender (MAGIC_AUDIO_ENCODED_SENDER) */
@@ -109,6 +117,13 @@ void audio_track_release(audio_track* t);  /* g_engine.lock held */
 void audio_apply_volume(int16_t* samples, size_t count, int volume);
 /* Pops the next 10 ms frame into out; returns 1 if there was one. */
 int audio_track_pull(audio_track* t, pcm_frame* out);
+
+/* ---- audio_sink.c: sinks on local audio tracks (the external audio processor) ---- */
+enum { AUDIO_FILTER_POSITION_REMOTE_PLAYBACK = 2, AUDIO_FILTER_POSITION_PCM_SOURCE = 3 };
+struct audio_sink_obj;
+void audio_sinks_tick(void);                 /* after the clock pulled the published tracks */
+void audio_sinks_detach_track(audio_track* t); /* the track is being destroyed */
+int audio_sinks_listening(void);             /* some sink is on a track: the clock must run */
 
 /* ---- audio_labels.c: rms / voice_prob / pitch per sender and tick ---- */
 #define VOICE_HISTORY 120        /* 30 ms at 4 kHz */
@@ -649,6 +664,8 @@ typedef struct engine {
   int live_video_tracks, live_video_senders, live_video_observers;
   int idle;                  /* engine thread waits with nothing queued (engine_kick) */
   int video_pending;         /* frames queued on some track (atomic) */
+  struct audio_sink_obj** sinks; /* audio sinks (audio_sink.c) */
+  int sink_count, sink_capacity;
   connection** conns;        /* every live connection, for the clock */
   int conn_count, conn_capacity;
 } engine;

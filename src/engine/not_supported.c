@@ -2,7 +2,8 @@
  * written against it (the official Python SDK binds all of it at import) loads
  * and runs its audio paths on the loopback engine. Each call here refuses with
  * -ERR_NOT_SUPPORTED (or returns NULL for a handle, does nothing for a destroy)
- * until its feature lands: detailed local audio statistics (issue 7), capabilities (issue 11). Arguments are never dereferenced here. */
+ * until its feature lands: detailed local audio statistics (issue 7), capabilities (issue 11). Audio sinks
+ * and the audio processing filter live in audio_sink.c. Arguments are never dereferenced here. */
 #include "engine.h"
 
 /* Nothing here reads its arguments. */
@@ -25,15 +26,6 @@ AGORA_API_C_INT agora_local_user_register_capabilities_observer(AGORA_HANDLE u, 
 AGORA_API_C_INT agora_local_user_unregister_capabilities_observer(AGORA_HANDLE u, AGORA_HANDLE o) { REFUSED; }
 
 /* ---- device-side features a server engine does not have ---- */
-AGORA_API_C_INT agora_audio_track_enable_audio_filter(AGORA_HANDLE t, const char* name, int enable, int position) {
-  REFUSED;
-}
-AGORA_API_C_INT agora_audio_track_set_filter_property(AGORA_HANDLE t, const char* name, const char* key, const char* value, int position) {
-  REFUSED;
-}
-AGORA_API_C_HDL agora_audio_sink_create(audio_sink* sink) { return NULL; }
-AGORA_API_C_VOID agora_audio_sink_destroy(AGORA_HANDLE s) {}
-AGORA_API_C_INT agora_audio_track_add_audio_sink(AGORA_HANDLE t, AGORA_HANDLE s, const audio_sink_wants* w) { REFUSED; }
 AGORA_API_C_HDL agora_local_user_get_media_control_packet_sender(AGORA_HANDLE u) { return NULL; }
 AGORA_API_C_INT agora_local_user_register_media_control_packet_receiver(AGORA_HANDLE u, AGORA_HANDLE r) { REFUSED; }
 AGORA_API_C_INT agora_local_user_unregister_media_control_packet_receiver(AGORA_HANDLE u, AGORA_HANDLE r) { REFUSED; }

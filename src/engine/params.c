@@ -92,6 +92,8 @@ int params_get_number(parameter* scope, const char* key, double* value) {
     *value = g_engine.live_video_senders;
   else if (strcmp(key, "loopback.objects.video_observers") == 0)
     *value = g_engine.live_video_observers;
+  else if (strcmp(key, "loopback.objects.audio_sinks") == 0)
+    *value = g_engine.sink_count;
   else if (strcmp(key, KEY_TIME_OFFSET) == 0)
     *value = g_engine.time_offset_s;
   else if (strcmp(key, KEY_LABELS) == 0)
