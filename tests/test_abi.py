@@ -111,6 +111,16 @@ REFERENCE = {
         "on_playback_audio_frame_before_mixing on_get_audio_frame_position on_get_playback_audio_frame_param "
         "on_get_record_audio_frame_param on_get_mixed_audio_frame_param "
         "on_get_ear_monitoring_audio_frame_param").split()],
+    # audio sinks (the official ExternalAudioProcessor's AudioSinkWantesInner, AudioPcmFrameInner, AudioLabelInner)
+    "audio_sink_wants": [("samples_per_sec", C.c_int), ("channels", C.c_uint32)],
+    "audio_label": [("far_field_flag", C.c_int), ("rms", C.c_int), ("voice_prob", C.c_int), ("music_prob", C.c_int),
+                    ("pitch", C.c_int)],
+    "audio_pcm_frame": [
+        ("capture_timestamp", C.c_uint32), ("samples_per_channel", C.c_uint32), ("sample_rate_hz", C.c_int),
+        ("num_channels", C.c_uint32), ("bytes_per_sample", C.c_uint32), ("data", C.c_int16 * 3840),
+        ("audio_label", type("audio_label", (C.Structure,), {"_fields_": [(n, C.c_int) for n in (
+            "far_field_flag", "rms", "voice_prob", "music_prob", "pitch")]}))],
+    "audio_sink": [("on_audio_sink_data", FN), ("user_data", P)],
 }
 
 HEADERS = ["agora_service.h", "agora_rtc_conn.h", "agora_local_user.h", "agora_media_base.h", "agora_video_track.h"]
