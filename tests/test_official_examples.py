@@ -362,6 +362,13 @@ def run_consumer(base):
 
 
 @scenario
+def run_external_audio_processor(base):
+    cwd = base.workdir("external_audio_processor")
+    return Example("example_external_audio_processor.py", ["appid", base.channel("eap"), base.data["pcm"], "16000",
+                                                           "1", "0"], cwd).finish()
+
+
+@scenario
 def run_parameters(base):
     cwd = base.workdir("parameters")
     return Example("example_agora_parameter.py", ["--channelId", base.channel("param")], cwd).finish()
@@ -639,6 +646,15 @@ def test_vad_example_finds_the_utterance(results):
         assert "1 utterance(s)" in out
     names = {os.path.basename(p) for p in dump}
     assert {"source.pcm", "label.txt", "vad_0.pcm"} <= names and "vad_1.pcm" not in names
+
+
+@uses("external_audio_processor")
+def test_external_audio_processor_example_processes_the_whole_file(results):
+    out = results("external_audio_processor")  # demo.pcm: 2 s of speech-like audio, then 1 s of silence
+    assert "processed 300 frames (3.00 s)" in out and "1 utterance(s)" in out, out
+    assert out.count("start speaking") == 1 and out.count("stop speaking") == 1, out
+    speech_ms = int(re.search(r"stop speaking \((\d+) ms of speech\)", out).group(1))
+    assert 1800 <= speech_ms <= 2800, speech_ms
 
 
 @uses("echo")
