@@ -104,6 +104,7 @@ int audio_track_push(audio_track* t, const int16_t* pcm, int samples, int channe
     tail = (t->head + t->count) % t->capacity;
     pcm_frame* f = t->ring[tail];
     int need = frame_len * channels;
+    if (!f && t->spare_count) f = t->ring[tail] = t->spare[--t->spare_count]; /* reuse a played slot */
     if (!t->staged && (!f || f->slot_samples < need)) { /* slots hold what the format needs, not FRAME_MAX_SAMPLES */
       pcm_frame* grown = realloc(f, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)need);
       if (!grown) return -ERR_RESOURCE_LIMITED;
@@ -200,6 +201,7 @@ void audio_track_release(audio_track* t) {
   if (--t->refs > 0) return;
   for (int i = 0; i < t->capacity; i++) free(t->ring[i]);
   free(t->ring);
+  for (int i = 0; i < t->spare_count; i++) free(t->spare[i]);
   pthread_mutex_destroy(&t->lock);
   t->magic = MAGIC_DEAD;
   g_engine.live_tracks--;
@@ -213,11 +215,22 @@ void audio_apply_volume(int16_t* samples, size_t count, int volume) {
   }
 }
 
+/* A played slot goes to the spare list for the next push, or is freed: memory follows the queue's depth,
+ * not its capacity (the tail moves on to fresh positions, so kept slots would all be allocated after one
+ * pass around a 60 000-frame ring). Track lock held. */
+static void slot_recycle(audio_track* t, pcm_frame* f) {
+  if (t->spare_count < TRACK_SPARE_SLOTS)
+    t->spare[t->spare_count++] = f;
+  else
+    free(f);
+}
+
 int audio_track_pull(audio_track* t, pcm_frame* out) {
   int got = 0;
   pthread_mutex_lock(&t->lock);
   if (t->count > 0) {
     pcm_frame* f = t->ring[t->head];
+    t->ring[t->head] = NULL;
     t->head = (t->head + 1) % t->capacity;
     t->count--;
     if (t->enabled) {
@@ -226,6 +239,7 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
       if (t->publish_volume != 100) audio_apply_volume(out->data, used, t->publish_volume);
       got = 1;
     }
+    slot_recycle(t, f);
     t->frames_played++;
     t->playing = 1;
     t->gap_ticks = 0;
@@ -334,6 +348,11 @@ AGORA_API_C_INT agora_local_audio_track_clear_sender_buffer(AGORA_HANDLE agora_l
   audio_track* t = track_from(agora_local_audio_track);
   if (!t) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
+  for (int i = 0; i < t->count + (t->staged ? 1 : 0); i++) { /* the dropped frames' slots */
+    int k = (t->head + i) % t->capacity;
+    slot_recycle(t, t->ring[k]);
+    t->ring[k] = NULL;
+  }
   t->head = 0;
   t->count = 0;
   t->staged = 0;

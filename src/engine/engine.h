@@ -89,6 +89,9 @@ typedef struct audio_track {
   uint64_t underruns, starved_ticks; /* gaps of <= UNDERRUN_MAX_GAP ticks that more audio followed */
   uint64_t encoded_sent, encoded_discarded; /* encoded frames delivered / sent while unpublished or disabled */
   struct pcm_sender* sender;
+#define TRACK_SPARE_SLOTS 16
+  pcm_frame* spare[TRACK_SPARE_SLOTS]; /* played slots kept for the next pushes */
+  int spare_count;
   /* audio sinks (audio_sink.c); the engine thread only, except sink_count and the filter flags (lock) */
   int sink_count;
   int apm_enabled, agc_enabled;     /* filter audio_processing_pcm_source and its apm_config */

@@ -6,11 +6,12 @@ long form."""
 import os
 import resource
 import sys
+import time
 
 import numpy as np
 import pytest
 
-from agora_rtc import RTCConnConfig
+from agora_rtc import AudioConsumer, RTCConnConfig
 from agora_rtc.pool import ConnectionPool
 
 CYCLES = int(os.environ.get("AGORA_RTC_STRESS_CYCLES", "1000"))
@@ -81,3 +82,32 @@ def test_pool_churn_returns_to_baseline(service):
     assert service.engine_objects() == objects and open_fds() == fds
     assert UNDER_ASAN or grown < 5.0
     pool.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_long_stream_holds_memory_for_its_queue_not_its_ring(service):
+    """Five minutes of 48 kHz stereo through AudioConsumer (a 10-minute ring): memory follows
+    what is queued, not every ring position the stream passed (that was 58 MB here)."""
+    service.set_parameters({"loopback.clock_speed": 50})
+    conn = service.create_rtc_connection(RTCConnConfig())
+    conn.connect("", "long-stream", "tts")  # the clock runs while someone is connected
+    sender = service.create_media_node_factory().create_audio_pcm_data_sender()
+    track = service.create_custom_audio_track_pcm(sender)
+    conn.get_local_user().publish_audio(track)
+    consumer = AudioConsumer(sender, 48000, 2)
+    second = np.full(48000 * 2, 1000, np.int16)
+
+    def stream(seconds):
+        for _ in range(seconds):
+            consumer.push_pcm_data(second)
+            while consumer.stats()["queued_frames"] > 50:
+                time.sleep(0.002)
+
+    stream(5)  # warm up
+    rss = rss_mb()
+    stream(300)
+    grown = rss_mb() - rss
+    print(f"long stream: 300 s of 48 kHz stereo, RSS {rss:.1f} -> {rss + grown:.1f} MB")
+    assert UNDER_ASAN or grown < 8.0
+    consumer.release()
+    conn.release()
