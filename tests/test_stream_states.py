@@ -180,3 +180,37 @@ def test_unsubscribing_one_user_keeps_members_in_other_processes():
         finally:
             far.proc.kill()
             far.proc.wait()
+
+
+class Published(IRTCLocalUserObserver):
+    def __init__(self):
+        self.events = []
+
+    def on_audio_track_publish_success(self, local_user, track):
+        self.events.append(("published", track))
+
+    def on_audio_track_unpublished(self, local_user, track):
+        self.events.append(("unpublished", track))
+
+
+@pytest.mark.parametrize("dispatched", [False, True])
+def test_audio_publish_callbacks_get_the_track(service, dispatched):
+    """Both deliveries hand over the LocalAudioTrack itself (dispatched ones gave 0)."""
+    conn, _ = join(service, f"pubtrack{dispatched}", "bot")
+    if dispatched:
+        conn.set_event_dispatcher(service.dispatcher)
+    seen = Published()
+    user = conn.get_local_user()
+    user.register_local_user_observer(seen)
+    factory = service.create_media_node_factory()
+    track = service.create_custom_audio_track_pcm(factory.create_audio_pcm_data_sender())
+    user.publish_audio(track)
+    user.unpublish_audio(track)
+    wait_for(lambda: len(seen.events) == 2, what="published, unpublished")
+    assert seen.events == [("published", track), ("unpublished", track)]
+
+
+def test_video_planes_are_made_by_the_sdk_only():
+    from agora_rtc._core import VideoPlane
+    with pytest.raises(TypeError, match="made by the SDK"):
+        VideoPlane()

@@ -1509,10 +1509,10 @@ cdef void _dtr_active_speaker(AGORA_HANDLE u, const char* user_id) noexcept nogi
     dq_route_push(FAMILY_USER, EV_ACTIVE_SPEAKER, <uintptr_t>u, 0, 0, user_id, NULL, NULL)
 
 cdef void _dtr_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
-    dq_route_push(FAMILY_USER, EV_PUBLISH_SUCCESS, <uintptr_t>u, 0, 0, NULL, NULL, NULL)
+    _dpush_video_event(u, EV_PUBLISH_SUCCESS, NULL, track, 0, 0, 0, NULL)  # a blob: the track handle is a pointer
 
 cdef void _dtr_unpublished(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
-    dq_route_push(FAMILY_USER, EV_UNPUBLISHED, <uintptr_t>u, 0, 0, NULL, NULL, NULL)
+    _dpush_video_event(u, EV_UNPUBLISHED, NULL, track, 0, 0, 0, NULL)
 
 cdef int _dtr_before_mixing(AGORA_HANDLE u, const char* ch, const char* uid, const audio_frame* f) noexcept nogil:
     return dq_route_push(FAMILY_AUDIO, EV_AUDIO + KIND_BEFORE_MIXING, <uintptr_t>u, 0, 0, uid, ch, f) == 0
@@ -1635,7 +1635,7 @@ cdef class Dispatcher:
             elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
                 _call_target(_user_targets, it.handle,
                              "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
-                             (0,))
+                             (_blob_track(&it),))
             else:
                 info = RTCConnInfo(0, _text(it.s2), it.i2, _text(it.s1), 0)
                 name = _CONN_EVENT_NAMES[kind]

@@ -396,6 +396,9 @@ cdef class VideoPlane:
     cdef Py_ssize_t _shape[2]
     cdef Py_ssize_t _strides[2]
 
+    def __init__(self):
+        raise TypeError("VideoPlane objects are made by the SDK (frame.y, frame.u, frame.v)")
+
     def __getbuffer__(self, Py_buffer* view, int flags):
         self._frame._checked()
         view.buf = self._data

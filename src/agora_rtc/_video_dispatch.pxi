@@ -248,6 +248,16 @@ cdef void _dtr_first_video_decoded(AGORA_HANDLE u, const char* user_id, int widt
     _dpush_video_event(u, EV_V_FIRST_DECODED, user_id, NULL, width, height, elapsed, NULL)
 
 
+cdef uintptr_t _blob_track(dq_item* it):
+    """The track handle of an event carried as a video_event blob (freed here)."""
+    cdef uintptr_t track = 0
+    if it.frame.buffer != NULL:
+        track = (<video_event*>it.frame.buffer).track
+        free(it.frame.buffer)
+        it.frame.buffer = NULL
+    return track
+
+
 cdef void _deliver_video_event(dq_item* it):
     cdef video_event e
     memcpy(&e, it.frame.buffer, sizeof(video_event))
