@@ -4,29 +4,34 @@
         --remoteUserId 1 --sampleRate 16000 --numOfChannels 1 --seconds 5 --output received.wav
 """
 
+from __future__ import annotations
+
+import argparse
 import threading
 import wave
 
 from common import example_parser, run_example
 
-from agora_rtc import IAudioFrameObserver, RTCConnConfig
+from agora_rtc import AgoraService, AudioFrame, IAudioFrameObserver, LocalUser, RTCConnConfig
 
 
 class Recorder(IAudioFrameObserver):
-    def __init__(self, remote_user_id, frames_wanted):
+    def __init__(self, remote_user_id: str, frames_wanted: int) -> None:
         self.remote_user_id = remote_user_id
         self.frames_wanted = frames_wanted
-        self.chunks = []
+        self.chunks: list[bytes] = []
         self.done = threading.Event()
 
-    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+    def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str,
+                                              frame: AudioFrame) -> None:
         if self.remote_user_id in ("", uid) and not self.done.is_set():
             self.chunks.append(frame.buffer)  # a copy: the frame is only valid during the callback
             if len(self.chunks) >= self.frames_wanted:
                 self.done.set()
 
 
-def run_receiver(args, service, ready=None):
+def run_receiver(args: argparse.Namespace, service: AgoraService,
+                 ready: threading.Event | None = None) -> Recorder:
     conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     user = conn.get_local_user()
     user.set_playback_audio_frame_before_mixing_parameters(args.numOfChannels, args.sampleRate)
@@ -46,7 +51,7 @@ def run_receiver(args, service, ready=None):
     return recorder
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = example_parser(__doc__, user_id="2")
     p.add_argument("--remoteUserId", default="", help="only this user (default: everyone)")
     p.add_argument("--sampleRate", type=int, default=16000)
@@ -57,7 +62,7 @@ def parser():
     return p
 
 
-def main():
+def main() -> None:
     run_example(parser(), run_receiver)
 
 

@@ -8,17 +8,21 @@ loopback engine (channels shared by every process on this host), or on Agora's
 library with AGORA_RTC_SDK=/path/to/libagora_rtc_sdk.so.
 """
 
+from __future__ import annotations
+
+import argparse
 import time
 import wave
 
 import numpy as np
+import numpy.typing as npt
 
 from common import example_parser, paced, run_example
 
-from agora_rtc import PcmAudioFrame, RTCConnConfig
+from agora_rtc import AgoraService, PcmAudioFrame, RTCConnConfig
 
 
-def load_pcm(path, sample_rate, channels, seconds):
+def load_pcm(path: str, sample_rate: int, channels: int, seconds: float) -> npt.NDArray[np.int16]:
     if not path:
         from agora_rtc._speechlike import speechlike
         x = speechlike(seconds, sample_rate)
@@ -31,7 +35,7 @@ def load_pcm(path, sample_rate, channels, seconds):
     return np.fromfile(path, np.int16)  # raw 16-bit PCM, as the official example reads
 
 
-def run_sender(args, service):
+def run_sender(args: argparse.Namespace, service: AgoraService) -> None:
     pcm = load_pcm(args.audioFile, args.sampleRate, args.numOfChannels, args.seconds)
     conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
@@ -51,7 +55,7 @@ def run_sender(args, service):
     print(f"sent {len(pcm) // step} frames to {args.channelId!r} as {args.userId!r}")
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = example_parser(__doc__, user_id="1")
     p.add_argument("--audioFile", default="")
     p.add_argument("--sampleRate", type=int, default=16000)
@@ -60,7 +64,7 @@ def parser():
     return p
 
 
-def main():
+def main() -> None:
     run_example(parser(), run_sender)
 
 

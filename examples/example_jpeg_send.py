@@ -10,21 +10,24 @@ picture from file bytes to sent. Without --dir or --mjpeg it sends generated
 pictures.
 """
 
+from __future__ import annotations
+
+import argparse
 import os
 import time
 
 from common import example_parser, paced, run_example
 
-from agora_rtc import RTCConnConfig
+from agora_rtc import AgoraService, RTCConnConfig
 from agora_rtc.jpeg import jpeg_frames
 
 
-def pictures(args):
+def pictures(args: argparse.Namespace) -> list[bytes]:
     if args.dir:
         names = sorted(n for n in os.listdir(args.dir) if n.lower().endswith((".jpg", ".jpeg")))
         if not names:
             raise SystemExit(f"{args.dir}: no .jpg or .jpeg files")
-        out = []
+        out: list[bytes] = []
         for n in names:
             with open(os.path.join(args.dir, n), "rb") as f:
                 out.append(f.read())
@@ -36,7 +39,7 @@ def pictures(args):
     return [simplejpeg.encode_jpeg(rgba_pattern(i, 640, 360), quality=90, colorspace="RGBA") for i in range(10)]
 
 
-def run_sender(args, service):
+def run_sender(args: argparse.Namespace, service: AgoraService) -> None:
     jpegs = pictures(args)
     conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
@@ -58,7 +61,7 @@ def run_sender(args, service):
           f"{spent / max(count, 1) * 1000:.2f} ms each (decode + send)")
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = example_parser(__doc__, user_id="1")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--dir", default="", help="a folder of .jpg/.jpeg files")
@@ -68,7 +71,7 @@ def parser():
     return p
 
 
-def main():
+def main() -> None:
     run_example(parser(), run_sender, enable_video=True)
 
 

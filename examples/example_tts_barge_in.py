@@ -8,6 +8,8 @@ interrupt_audio() and is silent from the next 10 ms frame. The reply is
 espeak-ng speech when espeak-ng is installed, else generated speech-like audio.
 """
 
+from __future__ import annotations
+
 import argparse
 import shutil
 import subprocess
@@ -15,28 +17,33 @@ import threading
 import time
 
 import numpy as np
+import numpy.typing as npt
 
-from agora_rtc import (AgoraService, AgoraServiceConfig, AudioVadConfigV2, AudioVadV2, IAudioFrameObserver,
-                       RTCConnConfig, RtcConnectionPublishConfig)
+from agora_rtc import (AgoraService, AgoraServiceConfig, AudioFrame, AudioVadConfigV2, AudioVadV2, IAudioFrameObserver,
+                       LocalUser, RTCConnConfig, RTCConnection, RtcConnectionPublishConfig)
 
 
-def reply_audio(text, seconds, rate=16000, synthetic=False):
+def reply_audio(text: str, seconds: float, rate: int = 16000, synthetic: bool = False) -> npt.NDArray[np.int16]:
     if not synthetic and shutil.which("espeak-ng"):
-        raw = subprocess.run(["espeak-ng", "--stdout", text], capture_output=True, check=True).stdout
+        raw: bytes = subprocess.run(["espeak-ng", "--stdout", text], capture_output=True, check=True).stdout
         source_rate = int.from_bytes(raw[24:28], "little")
         x = np.frombuffer(raw[44:], np.int16).astype(np.float64)
         t = np.arange(0, len(x) - 1, source_rate / rate)  # resample (linear is enough for a demo)
-        return np.interp(t, np.arange(len(x)), x).astype(np.int16)
+        resampled: npt.NDArray[np.float64] = np.interp(t, np.arange(len(x)), x)
+        return resampled.astype(np.int16)
     from agora_rtc._speechlike import speechlike
     return speechlike(seconds, rate)
 
 
 class BargeIn(IAudioFrameObserver):
-    def __init__(self, conn):
+    def __init__(self, conn: RTCConnection) -> None:
         self.conn = conn
         self.interrupted = threading.Event()
 
-    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame, vad_state, vad_bytes):
+    # The 2.4 six-argument form (register_audio_frame_observer with enable_vad=1); the VAD
+    # arguments' defaults, "no VAD result", keep it a valid IAudioFrameObserver override.
+    def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str, frame: AudioFrame,
+                                              vad_state: int = -1, vad_bytes: bytes | bytearray = b"") -> int:
         if vad_state == AudioVadV2.START_SPEAKING and not self.conn.is_push_to_rtc_completed():
             self.conn.interrupt_audio()  # safe in the callback: the engine drops the queue under its lock
             print(f"barge-in: {uid} started talking, bot silenced at {time.monotonic():.3f}", flush=True)
@@ -44,7 +51,7 @@ class BargeIn(IAudioFrameObserver):
         return 1
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--appId", default="loopback-app")
     p.add_argument("--token", default="")

@@ -8,23 +8,28 @@ state and bytes (START_SPEAKING brings the pre-roll, so the first syllable is
 in the file). --lowLatency starts after 100 ms of speech instead of 300 ms.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import threading
 import wave
 
-from agora_rtc import (AgoraService, AgoraServiceConfig, AudioVadConfigV2, AudioVadV2, IAudioFrameObserver,
-                       IRTCConnectionObserver, RTCConnConfig)
+from agora_rtc import (AgoraService, AgoraServiceConfig, AudioFrame, AudioVadConfigV2, AudioVadV2, IAudioFrameObserver,
+                       IRTCConnectionObserver, LocalUser, RTCConnConfig, RTCConnection)
 
 
 class Utterances(IAudioFrameObserver, IRTCConnectionObserver):
-    def __init__(self, folder, sample_rate, limit):
+    def __init__(self, folder: str, sample_rate: int, limit: int) -> None:
         self.folder, self.sample_rate, self.limit = folder, sample_rate, limit
-        self.current = {}   # uid -> bytearray being spoken
-        self.written = []
+        self.current: dict[str, bytearray] = {}   # uid -> bytearray being spoken
+        self.written: list[str] = []
         self.done = threading.Event()
 
-    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame, vad_state, vad_bytes):
+    # The 2.4 six-argument form (register_audio_frame_observer with enable_vad=1); the VAD
+    # arguments' defaults, "no VAD result", keep it a valid IAudioFrameObserver override.
+    def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str, frame: AudioFrame,
+                                              vad_state: int = -1, vad_bytes: bytes | bytearray = b"") -> int:
         if vad_state == AudioVadV2.START_SPEAKING:
             self.current[uid] = bytearray(vad_bytes)
             print(f"{uid}: start speaking", flush=True)
@@ -35,12 +40,12 @@ class Utterances(IAudioFrameObserver, IRTCConnectionObserver):
             self.finish(uid)
         return 1
 
-    def on_user_left(self, conn, uid, reason):
+    def on_user_left(self, conn: RTCConnection, uid: str, reason: int) -> None:
         # A user who leaves mid-sentence sends no more frames, so the VAD would never see the silence.
         if uid in self.current:
             self.finish(uid)
 
-    def finish(self, uid):
+    def finish(self, uid: str) -> None:
         pcm = self.current.pop(uid)
         path = os.path.join(self.folder, f"{uid}_{len(self.written)}.wav")
         with wave.open(path, "wb") as w:
@@ -54,7 +59,7 @@ class Utterances(IAudioFrameObserver, IRTCConnectionObserver):
             self.done.set()
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--appId", default="loopback-app")
     p.add_argument("--token", default="")

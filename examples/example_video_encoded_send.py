@@ -10,19 +10,22 @@ Without --videoFile it sends a generated stream (IDR every --gop frames) that
 any H.264 decoder plays. The stream loops until --seconds.
 """
 
+from __future__ import annotations
+
+import argparse
 import time
 
 from common import example_parser, paced, run_example
 
-from agora_rtc import (EncodedVideoFrameInfo, RTCConnConfig, SenderOptions,
+from agora_rtc import (AgoraService, EncodedVideoFrameInfo, RTCConnConfig, SenderOptions,
                        VideoCodecType, VideoFrameType)
 from agora_rtc._testsrc import h264_stream
-from agora_rtc.h264 import AccessUnitSplitter, access_units
+from agora_rtc.h264 import AccessUnit, AccessUnitSplitter, access_units
 
 
-def access_units_of(path):
+def access_units_of(path: str) -> list[AccessUnit]:
     splitter = AccessUnitSplitter()
-    out = []
+    out: list[AccessUnit] = []
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 16), b""):
             out += splitter.feed(chunk)
@@ -32,7 +35,7 @@ def access_units_of(path):
     return out
 
 
-def run_sender(args, service):
+def run_sender(args: argparse.Namespace, service: AgoraService) -> None:
     if args.videoFile:
         units = access_units_of(args.videoFile)
     else:
@@ -57,7 +60,7 @@ def run_sender(args, service):
     print(f"sent {count} access units ({keys} key) to {args.channelId!r} as {args.userId!r}")
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = example_parser(__doc__, user_id="1")
     p.add_argument("--videoFile", default="")
     p.add_argument("--width", type=int, default=320)
@@ -68,7 +71,7 @@ def parser():
     return p
 
 
-def main():
+def main() -> None:
     run_example(parser(), run_sender, enable_video=True)
 
 

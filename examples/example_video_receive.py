@@ -12,40 +12,45 @@ and appends each access unit to ``U.h264`` (Annex-B, plays with ffplay).
 Stops after --frames frames in all or --seconds, whichever comes first.
 """
 
+from __future__ import annotations
+
+import argparse
 import os
 import threading
 import time
 from collections import Counter
+from typing import BinaryIO
 
 import numpy as np
 
 from common import example_parser, run_example
 
-from agora_rtc import (IVideoEncodedFrameObserver, IVideoFrameObserver,
-                       RTCConnConfig, VideoSubscriptionOptions)
+from agora_rtc import (AgoraService, EncodedVideoFrameInfo, IVideoEncodedFrameObserver, IVideoFrameObserver,
+                       RTCConnConfig, VideoFrame, VideoSubscriptionOptions)
 
 
 class Saver(IVideoFrameObserver, IVideoEncodedFrameObserver):
-    def __init__(self, folder, frames_wanted, jpeg):
+    def __init__(self, folder: str, frames_wanted: int, jpeg: bool) -> None:
         self.folder, self.frames_wanted, self.jpeg = folder, frames_wanted, jpeg
-        self.files = {}
-        self.counts = Counter()
-        self.sizes = {}
-        self.keys = Counter()
+        self.files: dict[str, BinaryIO] = {}
+        # remote users by id: str for raw frames, int (the numeric uid) for encoded ones
+        self.counts: Counter[str | int] = Counter()
+        self.sizes: dict[str | int, tuple[int, int]] = {}
+        self.keys: Counter[str | int] = Counter()
         self.done = threading.Event()
         self.lock = threading.Lock()
 
-    def _file(self, name):
+    def _file(self, name: str) -> BinaryIO:
         if name not in self.files:
             self.files[name] = open(os.path.join(self.folder, name), "wb")
         return self.files[name]
 
-    def _count(self, uid):
+    def _count(self, uid: str | int) -> None:
         self.counts[uid] += 1
         if sum(self.counts.values()) >= self.frames_wanted:
             self.done.set()
 
-    def on_frame(self, channel_id, remote_uid, frame):
+    def on_frame(self, channel_id: str, remote_uid: str, frame: VideoFrame) -> None:
         with self.lock:
             if self.done.is_set():
                 return
@@ -64,7 +69,7 @@ class Saver(IVideoFrameObserver, IVideoEncodedFrameObserver):
             self.sizes[remote_uid] = (w, h)
             self._count(remote_uid)
 
-    def on_encoded_video_frame(self, uid, image_buffer, length, info):
+    def on_encoded_video_frame(self, uid: int, image_buffer: bytes, length: int, info: EncodedVideoFrameInfo) -> None:
         with self.lock:
             if self.done.is_set():
                 return
@@ -73,14 +78,14 @@ class Saver(IVideoFrameObserver, IVideoEncodedFrameObserver):
             self.sizes[uid] = (info.width, info.height)
             self._count(uid)
 
-    def close(self):
+    def close(self) -> None:
         with self.lock:
             self.done.set()
             for f in self.files.values():
                 f.close()
 
 
-def run_receiver(args, service):
+def run_receiver(args: argparse.Namespace, service: AgoraService) -> None:
     os.makedirs(args.output, exist_ok=True)
     saver = Saver(args.output, args.frames, args.jpeg)
     conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_video=0))
@@ -109,7 +114,7 @@ def run_receiver(args, service):
         print("received nothing")
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = example_parser(__doc__, user_id="2")
     p.add_argument("--remoteUserId", default="", help="only this user (default: everyone)")
     p.add_argument("--encoded", action="store_true", help="save the encoded stream (.h264) instead of frames")
@@ -120,7 +125,7 @@ def parser():
     return p
 
 
-def main():
+def main() -> None:
     run_example(parser(), run_receiver, enable_video=True)
 
 

@@ -11,20 +11,24 @@ number. Runs on the bundled loopback engine (channels shared by every process
 on this host), or on Agora's library with AGORA_RTC_SDK=/path/to/libagora_rtc_sdk.so.
 """
 
+from __future__ import annotations
+
+import argparse
 import time
 
 import numpy as np
+import numpy.typing as npt
 
 from common import example_parser, paced, run_example
 
-from agora_rtc import RTCConnConfig, VideoDimensions, VideoEncoderConfiguration
+from agora_rtc import AgoraService, RTCConnConfig, VideoDimensions, VideoEncoderConfiguration
 from agora_rtc import VideoPixelFormat
 from agora_rtc._testsrc import i420_pattern, rgba_pattern
 
 BYTES_PER_PIXEL = {"I420": 1.5, "NV12": 1.5, "RGBA": 4, "BGRA": 4}
 
 
-def frames_from_file(path, fmt, width, height):
+def frames_from_file(path: str, fmt: str, width: int, height: int) -> list[npt.NDArray[np.uint8]]:
     size = int(width * height * BYTES_PER_PIXEL[fmt])
     data = np.fromfile(path, np.uint8)
     if len(data) < size:
@@ -34,7 +38,7 @@ def frames_from_file(path, fmt, width, height):
     return [data[k:k + size] for k in range(0, len(data) - size + 1, size)]
 
 
-def generated_frame(i, fmt, width, height):
+def generated_frame(i: int, fmt: str, width: int, height: int) -> npt.NDArray[np.uint8]:
     if fmt == "I420":
         return np.frombuffer(i420_pattern(i, width, height), np.uint8)
     if fmt == "NV12":
@@ -43,10 +47,11 @@ def generated_frame(i, fmt, width, height):
         uv = np.stack([planes[luma:luma + chroma], planes[luma + chroma:]], axis=1).ravel()  # interleaved
         return np.concatenate([planes[:luma], uv])
     rgba = rgba_pattern(i, width, height)
-    return rgba[..., [2, 1, 0, 3]].copy() if fmt == "BGRA" else rgba
+    frame: npt.NDArray[np.uint8] = rgba[..., [2, 1, 0, 3]].copy() if fmt == "BGRA" else rgba
+    return frame
 
 
-def run_sender(args, service):
+def run_sender(args: argparse.Namespace, service: AgoraService) -> None:
     conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect(args.token, args.channelId, args.userId)
     sender = service.create_media_node_factory().create_video_frame_sender()
@@ -67,7 +72,7 @@ def run_sender(args, service):
     print(f"sent {count} {args.width}x{args.height} {args.format} frames to {args.channelId!r} as {args.userId!r}")
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = example_parser(__doc__, user_id="1")
     p.add_argument("--videoFile", default="")
     p.add_argument("--format", choices=sorted(BYTES_PER_PIXEL), default="I420")
@@ -78,7 +83,7 @@ def parser():
     return p
 
 
-def main():
+def main() -> None:
     run_example(parser(), run_sender, enable_video=True)
 
 

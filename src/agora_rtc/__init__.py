@@ -27,7 +27,7 @@ from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, IVideoEncodedFram
 __version__ = "0.1.0"
 
 
-def get_include():
+def get_include() -> str:
     """The folder holding ``agora_c/*.h``, the C API headers this package's
     engine and binding are built from (for C extensions and ABI checks)."""
     import os

@@ -2,13 +2,16 @@
 wandering pitch, shaped by vowel formants and a syllable-rate envelope, with
 pauses between phrases. Deterministic for a given seed."""
 
+from __future__ import annotations
+
 import numpy as np
+import numpy.typing as npt
 
 # Formant frequencies (Hz) of a few vowels: a, e, i, o, u.
 _VOWELS = ((730, 1090, 2440), (530, 1840, 2480), (270, 2290, 3010), (570, 840, 2410), (300, 870, 2240))
 
 
-def _resonator(x, freq, bandwidth, rate):
+def _resonator(x: npt.NDArray[np.float64], freq: float, bandwidth: float, rate: int) -> npt.NDArray[np.float64]:
     """Second-order IIR resonance (a formant)."""
     r = np.exp(-np.pi * bandwidth / rate)
     a1, a2 = -2 * r * np.cos(2 * np.pi * freq / rate), r * r
@@ -22,7 +25,7 @@ def _resonator(x, freq, bandwidth, rate):
     return y
 
 
-def speechlike(seconds, rate=16000, seed=1):
+def speechlike(seconds: float, rate: int = 16000, seed: int = 1) -> npt.NDArray[np.int16]:
     """int16 mono samples: ~4 syllables/s, phrases of ~1.5 s, pauses ~0.4 s."""
     rng = np.random.default_rng(seed)
     n = int(seconds * rate)

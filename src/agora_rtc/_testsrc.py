@@ -14,7 +14,10 @@ stream of the right structure -- SPS, PPS, IDR and non-IDR slices, emulation
 prevention -- not to compress.
 """
 
+from __future__ import annotations
+
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["i420_pattern", "rgba_pattern", "frame_number", "h264_stream"]
 
@@ -22,20 +25,20 @@ _STAMP_BITS = 16
 _STAMP_CELL = 4  # pixels per bit: survives scaling by 2 and chroma averaging
 
 
-def _stamp(y, index):
+def _stamp(y: npt.NDArray[np.uint8], index: int) -> None:
     """Writes index into the first rows of the luma plane, one bit per cell: 235 for 1, 16 for 0."""
     for bit in range(_STAMP_BITS):
         y[:_STAMP_CELL, bit * _STAMP_CELL:(bit + 1) * _STAMP_CELL] = 235 if index >> bit & 1 else 16
 
 
-def frame_number(y):
+def frame_number(y: npt.ArrayLike) -> int:
     """The index stamped by i420_pattern/rgba_pattern, read back from a received luma plane."""
     y = np.asarray(y)
     cells = [int(y[:_STAMP_CELL, b * _STAMP_CELL:(b + 1) * _STAMP_CELL].mean() > 125) for b in range(_STAMP_BITS)]
     return sum(bit << k for k, bit in enumerate(cells))
 
 
-def i420_pattern(index, width, height):
+def i420_pattern(index: int, width: int, height: int) -> bytes:
     """One contiguous I420 frame (bytes of width*height*3/2) that moves with index."""
     if width % 2 or height % 2 or width < _STAMP_BITS * _STAMP_CELL or height < 2 * _STAMP_CELL:
         raise ValueError(f"need an even size of at least {_STAMP_BITS * _STAMP_CELL}x{2 * _STAMP_CELL}, "
@@ -49,7 +52,7 @@ def i420_pattern(index, width, height):
     return np.concatenate([y.ravel(), u.ravel(), v.ravel()]).tobytes()
 
 
-def rgba_pattern(index, width, height):
+def rgba_pattern(index: int, width: int, height: int) -> npt.NDArray[np.uint8]:
     """An RGBA frame (height x width x 4 uint8) that moves with index; alpha varies across rows."""
     cols = np.arange(width, dtype=np.int32)
     rows = np.arange(height, dtype=np.int32)[:, None]
@@ -64,35 +67,35 @@ def rgba_pattern(index, width, height):
 
 
 class _Bits:
-    def __init__(self):
-        self.bits = []
+    def __init__(self) -> None:
+        self.bits: list[int] = []
 
-    def u(self, n, value):
+    def u(self, n: int, value: int) -> None:
         self.bits += [(value >> (n - 1 - k)) & 1 for k in range(n)]
 
-    def ue(self, value):  # Exp-Golomb
+    def ue(self, value: int) -> None:  # Exp-Golomb
         code = value + 1
         self.u(2 * code.bit_length() - 1, code)
 
-    def se(self, value):
+    def se(self, value: int) -> None:
         self.ue(2 * value - 1 if value > 0 else -2 * value)
 
-    def align_zero(self):
+    def align_zero(self) -> None:
         self.bits += [0] * (-len(self.bits) % 8)
 
-    def trailing(self):  # rbsp_trailing_bits
+    def trailing(self) -> None:  # rbsp_trailing_bits
         self.bits.append(1)
         self.align_zero()
 
-    def raw(self, data):  # byte-aligned payload
+    def raw(self, data: bytes) -> None:  # byte-aligned payload
         assert len(self.bits) % 8 == 0
         self.bits += np.unpackbits(np.frombuffer(data, np.uint8)).tolist()
 
-    def rbsp(self):
+    def rbsp(self) -> bytes:
         return np.packbits(np.array(self.bits, np.uint8)).tobytes()
 
 
-def _nal(ref_idc, kind, rbsp):
+def _nal(ref_idc: int, kind: int, rbsp: bytes) -> bytes:
     """Start code, header and the RBSP with emulation prevention (00 00 0x -> 00 00 03 0x for x <= 3)."""
     out = bytearray(b"\x00\x00\x00\x01")
     out.append(ref_idc << 5 | kind)
@@ -106,7 +109,7 @@ def _nal(ref_idc, kind, rbsp):
     return bytes(out)
 
 
-def _sps(width, height):
+def _sps(width: int, height: int) -> bytes:
     mbw, mbh = (width + 15) // 16, (height + 15) // 16
     b = _Bits()
     b.u(8, 66)      # profile_idc: Baseline
@@ -131,7 +134,7 @@ def _sps(width, height):
     return _nal(3, 7, b.rbsp())
 
 
-def _pps():
+def _pps() -> bytes:
     b = _Bits()
     b.ue(0)         # pic_parameter_set_id
     b.ue(0)         # seq_parameter_set_id
@@ -152,7 +155,7 @@ def _pps():
     return _nal(3, 8, b.rbsp())
 
 
-def _macroblocks(frame, width, height):
+def _macroblocks(frame: bytes, width: int, height: int) -> npt.NDArray[np.uint8]:
     """The I420 frame as 16x16 macroblocks in raster order: 256 luma, 64 Cb, 64 Cr bytes each (edges padded)."""
     mbw, mbh = (width + 15) // 16, (height + 15) // 16
     planes = np.frombuffer(frame, np.uint8)
@@ -160,14 +163,15 @@ def _macroblocks(frame, width, height):
     u = planes[width * height:width * height * 5 // 4].reshape(height // 2, width // 2)
     v = planes[width * height * 5 // 4:].reshape(height // 2, width // 2)
 
-    def blocks(p, size):
+    def blocks(p: npt.NDArray[np.uint8], size: int) -> npt.NDArray[np.uint8]:
         p = np.pad(p, ((0, mbh * size - p.shape[0]), (0, mbw * size - p.shape[1])), mode="edge")
-        return p.reshape(mbh, size, mbw, size).transpose(0, 2, 1, 3).reshape(mbh * mbw, size * size)
+        tiles: npt.NDArray[np.uint8] = p.reshape(mbh, size, mbw, size).transpose(0, 2, 1, 3)
+        return tiles.reshape(mbh * mbw, size * size)
 
     return np.concatenate([blocks(y, 16), blocks(u, 8), blocks(v, 8)], axis=1)
 
 
-def _idr(frame, width, height, idr_id):
+def _idr(frame: bytes, width: int, height: int, idr_id: int) -> bytes:
     b = _Bits()
     b.ue(0)         # first_mb_in_slice
     b.ue(7)         # slice_type: I (all slices)
@@ -186,7 +190,7 @@ def _idr(frame, width, height, idr_id):
     return _nal(3, 5, b.rbsp())
 
 
-def _p_skip(width, height, frame_num):
+def _p_skip(width: int, height: int, frame_num: int) -> bytes:
     b = _Bits()
     b.ue(0)         # first_mb_in_slice
     b.ue(5)         # slice_type: P (all slices)
@@ -202,11 +206,11 @@ def _p_skip(width, height, frame_num):
     return _nal(2, 1, b.rbsp())
 
 
-def h264_stream(frames, width, height, gop=10):
+def h264_stream(frames: int, width: int, height: int, gop: int = 10) -> bytes:
     """An Annex-B stream of `frames` pictures: IDR (SPS, PPS, i420_pattern(i)) every `gop`, P-skip between."""
     if not 1 <= gop <= 16:
         raise ValueError("gop must be 1..16 (frame_num has 4 bits)")
-    out = []
+    out: list[bytes] = []
     for i in range(frames):
         if i % gop == 0:
             out += [_sps(width, height), _pps(), _idr(i420_pattern(i, width, height), width, height, (i // gop) % 65536)]

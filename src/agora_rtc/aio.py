@@ -12,9 +12,14 @@ Works with any asyncio loop that supports ``add_reader`` (the default loop
 on Linux and macOS, and uvloop).
 """
 
+from __future__ import annotations
+
 import asyncio
 import collections
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from . import _core
 from .audio import PcmAudioFrame
@@ -25,6 +30,16 @@ from .service import AgoraService as _SyncService
 from .service import AgoraServiceConfig
 from .video import IVideoFrameObserver
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ._core import AudioFrame, RTCConnInfo, VideoFrame, _Buffer
+    from .audio import LocalAudioTrack
+    from .connection import RTCConnection
+    from .local_user import LocalUser as _SyncLocalUser
+    from .pool import PooledConnection
+    from .video import LocalVideoTrack, VideoSubscriptionOptions
+
 __all__ = ["AgoraService", "AgoraServiceConfig", "AudioConsumer", "Connection", "ConnectionFailed", "ConnectionPool",
            "Event",
            "LoopDispatcher", "RTCConnConfig", "Stream"]
@@ -33,7 +48,7 @@ __all__ = ["AgoraService", "AgoraServiceConfig", "AudioConsumer", "Connection", 
 class ConnectionFailed(ConnectionError):
     """``connect()`` ended without joining; ``reason`` is Agora's CONNECTION_CHANGED_REASON_TYPE."""
 
-    def __init__(self, reason, state):
+    def __init__(self, reason: int, state: int) -> None:
         self.reason = reason
         self.state = state
         super().__init__(f"connection failed: reason {reason}, state {state}")
@@ -47,42 +62,45 @@ class Event:
     name: str
     user_id: str = ""
     reason: int = 0
-    info: object = None
+    info: RTCConnInfo | None = None
     token: str = field(default="", repr=False)  # for "token_privilege_will_expire"; never printed
 
 
 class LoopDispatcher:
     """A _core.Dispatcher drained by *loop* whenever its pipe is readable."""
 
-    def __init__(self, loop, capacity=4096):
+    def __init__(self, loop: asyncio.AbstractEventLoop, capacity: int = 4096) -> None:
         self.loop = loop
         self.queue = _core.Dispatcher(capacity)
         loop.add_reader(self.queue.fileno(), self.queue.dispatch)
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
         return self.queue.stats()
 
-    def close(self):
+    def close(self) -> None:
         if self.queue is not None and not self.loop.is_closed():
             self.loop.remove_reader(self.queue.fileno())
             self.queue.dispatch()
 
 
-class Stream:
+_Item = TypeVar("_Item")
+
+
+class Stream(Generic[_Item]):
     """An async iterator over a ring that drops the oldest item when full
     (``dropped`` counts them): owned AudioFrames, or Events. Ends when closed
     or when its connection is released."""
 
-    def __init__(self, registry, user_id, maxsize):
+    def __init__(self, registry: set[Stream[_Item]], user_id: str | None, maxsize: int) -> None:
         self._registry = registry  # the set of live streams this one belongs to
         registry.add(self)
         self.user_id = user_id
-        self._frames = collections.deque(maxlen=maxsize)
-        self._waiter = None
+        self._frames: collections.deque[_Item] = collections.deque(maxlen=maxsize)
+        self._waiter: asyncio.Future[None] | None = None
         self._closed = False
         self.dropped = 0
 
-    def _put(self, frame):
+    def _put(self, frame: _Item) -> None:
         if len(self._frames) == self._frames.maxlen:
             self.dropped += 1
         self._frames.append(frame)
@@ -90,10 +108,10 @@ class Stream:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    def __aiter__(self):
+    def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self):
+    async def __anext__(self) -> _Item:
         while not self._frames:
             if self._closed:
                 raise StopAsyncIteration
@@ -104,7 +122,7 @@ class Stream:
                 self._waiter = None
         return self._frames.popleft()
 
-    def close(self):
+    def close(self) -> None:
         if self._closed:
             return
         self._closed = True
@@ -113,35 +131,36 @@ class Stream:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def aclose(self):
+    async def aclose(self) -> None:
         self.close()
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         self.close()
 
 
 class _Router(IAudioFrameObserver):
-    def __init__(self, user):
+    def __init__(self, user: LocalUser) -> None:
         self.user = user
 
-    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+    def on_playback_audio_frame_before_mixing(self, local_user: _SyncLocalUser, channel_id: str, uid: str,
+                                              frame: AudioFrame) -> None:
         for stream in tuple(self.user._streams):
             if stream.user_id is None or stream.user_id == uid:
                 stream._put(frame)
 
-    def on_playback_audio_frame(self, local_user, channel_id, frame):
+    def on_playback_audio_frame(self, local_user: _SyncLocalUser, channel_id: str, frame: AudioFrame) -> None:
         for stream in tuple(self.user._mixed_streams):
             stream._put(frame)
 
 
 class _VideoRouter(IVideoFrameObserver):
-    def __init__(self, user):
+    def __init__(self, user: LocalUser) -> None:
         self.user = user
 
-    def on_frame(self, channel_id, uid, frame):
+    def on_frame(self, channel_id: str, uid: str, frame: VideoFrame) -> None:
         for stream in tuple(self.user._video_streams):
             if stream.user_id is None or stream.user_id == uid:
                 stream._put(frame)
@@ -150,34 +169,37 @@ class _VideoRouter(IVideoFrameObserver):
 class LocalUser:
     """The asyncio view of a connection's local user."""
 
-    def __init__(self, connection):
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
         self.sync = connection.sync.get_local_user()
-        self._streams = set()
-        self._mixed_streams = set()
-        self._video_streams = set()
+        self._streams: set[Stream[AudioFrame]] = set()
+        self._mixed_streams: set[Stream[AudioFrame]] = set()
+        self._video_streams: set[Stream[VideoFrame]] = set()
         self._observing = False
         self._observing_video = False
 
-    def _observe(self):
+    def _observe(self) -> None:
         if not self._observing:
             self.sync.register_audio_frame_observer(_Router(self), dispatcher=self._conn._dispatcher)
             self._observing = True
 
-    def audio_frames(self, user_id=None, *, sample_rate=16000, channels=1, maxsize=500):
+    def audio_frames(self, user_id: str | int | None = None, *, sample_rate: int = 16000, channels: int = 1,
+                     maxsize: int = 500) -> Stream[AudioFrame]:
         """Frames from one remote user (``user_id``) or from all (each frame's
         ``user_id`` tells whose), in the given format."""
         self.sync.set_playback_audio_frame_before_mixing_parameters(channels, sample_rate)
         self._observe()
         return Stream(self._streams, None if user_id is None else str(user_id), maxsize)
 
-    def mixed_audio_frames(self, *, sample_rate=16000, channels=1, maxsize=500):
+    def mixed_audio_frames(self, *, sample_rate: int = 16000, channels: int = 1,
+                           maxsize: int = 500) -> Stream[AudioFrame]:
         """The mix of every subscribed remote user, one frame per 10 ms."""
         self.sync.set_playback_audio_frame_parameters(channels, sample_rate)
         self._observe()
         return Stream(self._mixed_streams, None, maxsize)
 
-    def video_frames(self, user_id=None, *, options=None, maxsize=30):
+    def video_frames(self, user_id: str | int | None = None, *, options: VideoSubscriptionOptions | None = None,
+                     maxsize: int = 30) -> Stream[VideoFrame]:
         """Raw video frames (I420 ``VideoFrame``, owned: keep them as long as
         needed) from one remote user or from all, as they arrive. Subscribes to
         that user's video (or everyone's) with ``options``
@@ -192,70 +214,70 @@ class LocalUser:
             self._observing_video = True
         return Stream(self._video_streams, None if user_id is None else str(user_id), maxsize)
 
-    def publish_audio(self, track):
+    def publish_audio(self, track: LocalAudioTrack) -> int:
         return self.sync.publish_audio(track)
 
-    def publish_video(self, track):
+    def publish_video(self, track: LocalVideoTrack) -> int:
         return self.sync.publish_video(track)
 
-    def unpublish_video(self, track):
+    def unpublish_video(self, track: LocalVideoTrack) -> int:
         return self.sync.unpublish_video(track)
 
-    def unpublish_audio(self, track):
+    def unpublish_audio(self, track: LocalAudioTrack) -> int:
         return self.sync.unpublish_audio(track)
 
-    def _close_streams(self):
+    def _close_streams(self) -> None:
         for stream in tuple(self._streams) + tuple(self._mixed_streams) + tuple(self._video_streams):
             stream.close()
 
 
 class _EventRouter(IRTCConnectionObserver):
-    def __init__(self, conn):
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def _emit(self, event):
+    def _emit(self, event: Event) -> None:
         for stream in tuple(self.conn._event_streams):
             stream._put(event)
 
-    def on_connected(self, conn, info, reason):
+    def on_connected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
         self.conn._settle_connect(None, info)
         self._emit(Event("connected", info.local_user_id, reason, info))
 
-    def on_connection_failure(self, conn, info, reason):
+    def on_connection_failure(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
         self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
         self._emit(Event("connection_failure", info.local_user_id, reason, info))
 
-    def on_disconnected(self, conn, info, reason):
+    def on_disconnected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
         self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
         self._emit(Event("disconnected", info.local_user_id, reason, info))
 
-    def on_user_joined(self, conn, user_id):
+    def on_user_joined(self, conn: RTCConnection, user_id: str) -> None:
         self._emit(Event("user_joined", user_id))
 
-    def on_user_left(self, conn, user_id, reason):
+    def on_user_left(self, conn: RTCConnection, user_id: str, reason: int) -> None:
         self._emit(Event("user_left", user_id, reason))
 
-    def on_token_privilege_will_expire(self, conn, token):
+    def on_token_privilege_will_expire(self, conn: RTCConnection, token: str) -> None:
         self._emit(Event("token_privilege_will_expire", token=token))
 
-    def on_token_privilege_did_expire(self, conn):
+    def on_token_privilege_did_expire(self, conn: RTCConnection) -> None:
         self._emit(Event("token_privilege_did_expire"))
 
 
 class Connection:
     """An RTCConnection driven from asyncio (``self.sync`` is the RTCConnection)."""
 
-    def __init__(self, service, config):
+    def __init__(self, service: AgoraService, config: RTCConnConfig) -> None:
         self._service = service
         self._dispatcher = service._dispatcher
         self.sync = service.sync.create_rtc_connection(config)
         self.sync.set_event_dispatcher(self._dispatcher)
-        self._connect_future = None
-        self._event_streams = set()
+        self._connect_future: asyncio.Future[RTCConnInfo] | None = None
+        self._event_streams: set[Stream[Event]] = set()
         self.sync.register_observer(_EventRouter(self))
         self.local_user = LocalUser(self)
 
-    def _settle_connect(self, error, info):
+    def _settle_connect(self, error: ConnectionFailed | None, info: RTCConnInfo) -> None:
         fut, self._connect_future = self._connect_future, None
         if fut is None or fut.done():
             return
@@ -264,11 +286,12 @@ class Connection:
         else:
             fut.set_exception(error)
 
-    async def connect(self, token, channel_id, user_id, timeout=10.0):
+    async def connect(self, token: str | None, channel_id: str, user_id: str | int,
+                      timeout: float | None = 10.0) -> RTCConnInfo:
         """Join; returns the RTCConnInfo once connected, or raises
         ConnectionFailed with Agora's reason (or TimeoutError)."""
         loop = asyncio.get_running_loop()
-        self._connect_future = fut = loop.create_future()
+        self._connect_future = fut = loop.create_future()  # RTCConnInfo when joined
         self.sync.connect(token, channel_id, user_id)
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout)
@@ -276,37 +299,38 @@ class Connection:
             if self._connect_future is fut:
                 self._connect_future = None
 
-    def events(self, maxsize=1000):
+    def events(self, maxsize: int = 1000) -> Stream[Event]:
         """Every connection event from this call on, in order, as an async
         iterator (subscribed at once, so nothing between the call and the
         first ``await`` is missed); it ends when the connection is released."""
         return Stream(self._event_streams, None, maxsize)
 
-    async def disconnect(self):
+    async def disconnect(self) -> int:
         return self.sync.disconnect()
 
-    async def renew_token(self, token):
+    async def renew_token(self, token: str) -> int:
         """Replace the token (see RTCConnection.renew_token)."""
         return self.sync.renew_token(token)
 
-    async def release(self):
+    async def release(self) -> None:
         """Disconnect and free; open frame streams end."""
         self.local_user._close_streams()
         self.sync.release()
         for stream in tuple(self._event_streams):
             stream.close()
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         await self.release()
 
 
 class AudioConsumer(_SyncConsumer):
     """AudioConsumer whose wait_for_playout() is awaited."""
 
-    async def wait_for_playout(self, timeout=None):
+    # Deliberately not substitutable: the asyncio form of the same method is a coroutine.
+    async def wait_for_playout(self, timeout: float | None = None) -> bool:  # type: ignore[override]
         return await self.wait_for_playout_async(timeout)
 
 
@@ -314,23 +338,25 @@ class PcmSender:
     """A PCM sender and its custom track; ``await send(...)`` never blocks the
     loop (the engine queues the audio and plays it out in real time)."""
 
-    def __init__(self, service):
+    def __init__(self, service: AgoraService) -> None:
         sync = service.sync
         self.factory = sync.create_media_node_factory()
         self.sender = self.factory.create_audio_pcm_data_sender()
         self.track = sync.create_custom_audio_track_pcm(self.sender)
 
-    async def send(self, data, samples_per_channel, sample_rate, channels=1, **kw):
+    # **kw: PcmSender.send's bytes_per_sample, capture_timestamp, presentation_ms
+    async def send(self, data: _Buffer, samples_per_channel: int, sample_rate: int, channels: int = 1,
+                   **kw: int) -> int:
         return self.sender.send(data, samples_per_channel, sample_rate, channels, **kw)
 
-    async def send_audio_pcm_data(self, frame: PcmAudioFrame):
+    async def send_audio_pcm_data(self, frame: PcmAudioFrame) -> int:
         return self.sender.send_audio_pcm_data(frame)
 
-    def clear(self):
+    def clear(self) -> int:
         """Drop queued audio at once (barge-in)."""
         return self.track.clear_sender_buffer()
 
-    def release(self):
+    def release(self) -> None:
         for obj in (self.track, self.sender, self.factory):
             obj.release()
 
@@ -339,24 +365,25 @@ class ConnectionPool:
     """The asyncio form of agora_rtc.pool.ConnectionPool: ``await acquire()``
     joins without blocking the loop; ``async with`` closes the pool."""
 
-    def __init__(self, service, size, config=None):
+    def __init__(self, service: AgoraService, size: int, config: RTCConnConfig | None = None) -> None:
         from .pool import ConnectionPool as _Pool
         self.sync = _Pool(service.sync, size, config)
 
-    async def acquire(self, token, channel_id, user_id, timeout=10.0):
+    async def acquire(self, token: str | None, channel_id: str, user_id: str | int,
+                      timeout: float = 10.0) -> PooledConnection:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.sync.acquire, token, channel_id, user_id, timeout)
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
         return self.sync.stats()
 
-    async def close(self):
+    async def close(self) -> None:
         self.sync.close()
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
 
@@ -364,34 +391,35 @@ class AgoraService:
     """``async with AgoraService(config) as service`` initializes on entry and
     releases everything on exit. ``self.sync`` is the underlying service."""
 
-    def __init__(self, config: AgoraServiceConfig, sdk_path=None, queue_capacity=4096):
+    def __init__(self, config: AgoraServiceConfig, sdk_path: str | os.PathLike[str] | None = None,
+                 queue_capacity: int = 4096) -> None:
         self.config = config
         self.sync = _SyncService(sdk_path)
         self._capacity = queue_capacity
-        self._dispatcher = None
+        self._dispatcher: LoopDispatcher | None = None  # made on entry, on the running loop
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         self.sync.initialize(self.config)
         self._dispatcher = LoopDispatcher(asyncio.get_running_loop(), self._capacity)
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         await self.release()
 
-    def set_parameters(self, params):
+    def set_parameters(self, params: str | Mapping[str, object]) -> int:
         return self.sync.set_parameters(params)
 
-    def create_connection(self, config=None):
+    def create_connection(self, config: RTCConnConfig | None = None) -> Connection:
         return Connection(self, config if config is not None else RTCConnConfig(auto_subscribe_audio=1))
 
-    def create_pcm_sender(self):
+    def create_pcm_sender(self) -> PcmSender:
         return PcmSender(self)
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
         """The loop dispatcher's queue counters (``dropped`` must stay 0)."""
         return self._dispatcher.stats() if self._dispatcher else {}
 
-    async def release(self):
+    async def release(self) -> None:
         self.sync.release()
         if self._dispatcher is not None:
             self._dispatcher.close()

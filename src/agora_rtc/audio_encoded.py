@@ -7,10 +7,18 @@ PCM); instead every subscriber can get each payload byte for byte, with its
 frame info, through ``register_audio_encoded_frame_observer``.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from . import _core
 from .audio import AudioCodecType, _Child
+
+if TYPE_CHECKING:
+    from ._core import _Buffer
+
+    from .local_user import LocalUser
 
 __all__ = ["AudioEncodedFrameSender", "EncodedAudioFrameInfo", "IAudioEncodedFrameObserver", "MAX_ENCODED_BYTES"]
 
@@ -22,7 +30,7 @@ class EncodedAudioFrameInfo:
     """One encoded audio frame's description (official names and defaults)."""
 
     speech: int = 1
-    codec: AudioCodecType = AudioCodecType.AUDIO_CODEC_AACLC
+    codec: AudioCodecType | int = AudioCodecType.AUDIO_CODEC_AACLC  # an int for a codec AudioCodecType lacks
     sample_rate: int = 16000
     samples_per_channel: int = 1024
     send_even_if_empty: int = 1
@@ -37,7 +45,7 @@ class AudioEncodedFrameSender(_Child):
     _kind = "AudioEncodedFrameSender"
     _destroy = staticmethod(_core.audio_encoded_sender_destroy)
 
-    def send_encoded_audio_frame(self, data, frame_info):
+    def send_encoded_audio_frame(self, data: _Buffer, frame_info: EncodedAudioFrameInfo) -> int:
         """Send one frame: *data* is any bytes-like buffer (1 to MAX_ENCODED_BYTES
         bytes), *frame_info* an EncodedAudioFrameInfo. The official method takes a
         raw address and a size instead; here the buffer carries both."""
@@ -54,18 +62,29 @@ class AudioEncodedFrameSender(_Child):
 class IAudioEncodedFrameObserver:
     """Remote users' encoded audio (loopback engine): subclass and override."""
 
-    def on_encoded_audio_frame(self, agora_local_user, user_id, frame_buffer, info):
-        """*frame_buffer*: the payload as sent (``bytes``); *info*: its EncodedAudioFrameInfo."""
+    def on_encoded_audio_frame(self, agora_local_user: LocalUser, user_id: str, frame_buffer: bytes,
+                               info: EncodedAudioFrameInfo) -> object:
+        """*frame_buffer*: the payload as sent (``bytes``); *info*: its EncodedAudioFrameInfo.
+        The return value is ignored."""
+
+
+# What register_audio_encoded_frame_observer takes: an IAudioEncodedFrameObserver,
+# or any object with the method.
+class _EncodedAudioReceiver(Protocol):
+    def on_encoded_audio_frame(self, agora_local_user: LocalUser, user_id: str, frame_buffer: bytes,
+                               info: EncodedAudioFrameInfo, /) -> object: ...
 
 
 class _EncodedAudioTarget:
     """What _core calls: turns the info tuple into an EncodedAudioFrameInfo."""
 
-    def __init__(self, local_user, observer):
+    def __init__(self, local_user: LocalUser, observer: _EncodedAudioReceiver) -> None:
         self._local_user = local_user
         self._observer = observer
 
-    def _on_encoded_audio_frame(self, user_id, data, info):
+    # info: EncodedAudioFrameInfo's fields as the engine reports them, in _core's order
+    def _on_encoded_audio_frame(self, user_id: str, data: bytes,
+                                info: tuple[int, int, int, int, int, int, int]) -> None:
         speech, codec, rate, samples, send_empty, channels, capture_ms = info
         try:
             codec = AudioCodecType(codec)

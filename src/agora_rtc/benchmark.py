@@ -14,6 +14,8 @@ Wall-clock figures take the minimum over repetitions of a median, the least
 noisy estimate on a shared 2-core machine.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import shutil
@@ -24,17 +26,19 @@ import time
 
 import numpy as np
 
-from . import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
+from . import (AgoraService, AgoraServiceConfig, AudioFrame, AudioPcmDataSender, IAudioFrameObserver, LocalAudioTrack,
+               LocalUser, RTCConnConfig, RTCConnection)
 
 
-def make_service(speed=1):
+def make_service(speed: float = 1) -> AgoraService:
     svc = AgoraService()
     svc.initialize(AgoraServiceConfig(appid="bench", use_string_uid=1))
     svc.set_parameters({"loopback.clock_speed": speed})
     return svc
 
 
-def publisher(svc, channel, uid):
+def publisher(svc: AgoraService, channel: str,
+              uid: str) -> tuple[RTCConnection, AudioPcmDataSender, LocalAudioTrack]:
     conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
     conn.connect("", channel, uid)
     factory = svc.create_media_node_factory()
@@ -44,9 +48,9 @@ def publisher(svc, channel, uid):
     return conn, sender, track
 
 
-def bench_send(svc, reps=7, calls=20000):
+def bench_send(svc: AgoraService, reps: int = 7, calls: int = 20000) -> dict[str, float]:
     """Seconds per send() of one 10 ms frame, 16 kHz mono and 48 kHz stereo."""
-    results = {}
+    results: dict[str, float] = {}
     for rate, channels in ((16000, 1), (48000, 2)):
         _, sender, track = publisher(svc, f"send{rate}", f"s{rate}")
         track.set_max_buffer_audio_frame_number(calls + 10)
@@ -65,21 +69,22 @@ def bench_send(svc, reps=7, calls=20000):
 
 
 class Counter(IAudioFrameObserver):
-    def __init__(self):
+    def __init__(self) -> None:
         self.n = 0
 
-    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+    def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str,
+                                              frame: AudioFrame) -> None:
         self.n += 1
 
 
-def bench_callback(frames=20000, receivers=8):
+def bench_callback(frames: int = 20000, receivers: int = 8) -> tuple[float, int]:
     """CPU seconds per delivered frame: with a Python observer minus without."""
 
-    def run(observe):
+    def run(observe: bool) -> tuple[float, int, int]:
         svc = make_service(speed=1000)
         try:
-            conns = []
-            counters = []
+            conns: list[RTCConnection] = []
+            counters: list[Counter] = []
             for i in range(receivers):
                 c = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
                 c.connect("", "cb", f"r{i}")
@@ -108,17 +113,18 @@ def bench_callback(frames=20000, receivers=8):
     return (cpu - base_cpu) / max(delivered, 1), delivered
 
 
-def bench_latency(seconds=3.0):
+def bench_latency(seconds: float = 3.0) -> tuple[list[float], int]:
     """Send one 10 ms frame per real 10 ms; measure when each arrives."""
     svc = make_service(speed=1)
     try:
         rx = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
         rx.connect("", "lat", "rx")
-        sent_at = {}
-        arrived = {}
+        sent_at: dict[int, float] = {}
+        arrived: dict[int, float] = {}
 
         class Stamp(IAudioFrameObserver):
-            def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str,
+                                                      frame: AudioFrame) -> None:
                 arrived[frame.presentation_ms] = time.perf_counter()
 
         rx.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
@@ -153,7 +159,7 @@ svc.release()
 """
 
 
-def callgrind_send():
+def callgrind_send() -> tuple[float, float] | None:
     """Instructions per send() call, split into Python+_core and the engine."""
     if not shutil.which("valgrind"):
         return None
@@ -166,7 +172,8 @@ def callgrind_send():
                         "--toggle-collect=__pyx_pw_9agora_rtc_5_core_9PcmSender_5send", sys.executable, script],
                        check=True, capture_output=True)
         ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
-        total = engine = None
+        total: int | None = None
+        engine: int | None = None
         for line in ann.splitlines():
             parts = line.split()
             if not parts or not parts[0].replace(",", "").isdigit():
@@ -181,11 +188,11 @@ def callgrind_send():
         return total / 20000, (engine or 0) / 20000
 
 
-def bench_video(reps=5):
+def bench_video(reps: int = 5) -> dict[str, float]:
     """Video: seconds per raw send (track unpublished: the binding's own cost; published: + the
     engine's copy), per encoded send, and process CPU per delivered 720p frame, direct vs dispatched."""
-    from .video import EncodedVideoFrameInfo, IVideoFrameObserver, VideoPixelFormat
-    out = {}
+    from .video import EncodedVideoFrameInfo, IVideoFrameObserver, VideoFrame, VideoPixelFormat
+    out: dict[str, float] = {}
     svc = make_service()
     try:
         conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
@@ -198,7 +205,7 @@ def bench_video(reps=5):
             for published, calls in ((False, 5000), (True, 200)):
                 if published:
                     conn.get_local_user().publish_video(track)
-                samples = []
+                samples: list[float] = []
                 for _ in range(reps):
                     t0 = time.perf_counter()
                     for _ in range(calls):
@@ -225,7 +232,7 @@ def bench_video(reps=5):
         class Count(IVideoFrameObserver):
             n = 0
 
-            def on_frame(self, channel_id, uid, frame):
+            def on_frame(self, channel_id: str, uid: str, frame: VideoFrame) -> None:
                 Count.n += 1
 
         for mode in ("direct", "dispatched"):
@@ -257,7 +264,7 @@ def bench_video(reps=5):
     return out
 
 
-def write_report(folder, lines, latencies):
+def write_report(folder: str, lines: list[tuple[str, str]], latencies: list[float]) -> None:
     """report.md with the figures and the machine; latency.png when matplotlib is installed."""
     import platform
     os.makedirs(folder, exist_ok=True)
@@ -269,9 +276,10 @@ def write_report(folder, lines, latencies):
         for name, value in lines:
             f.write(f"| {name} | {value} |\n")
     try:
-        import matplotlib
+        # matplotlib is optional (the plots extra)
+        import matplotlib  # type: ignore[import-not-found, unused-ignore]
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         print("(no plot: pip install 'agora-rtc[plots]' for latency.png)")
         return
@@ -284,19 +292,19 @@ def write_report(folder, lines, latencies):
     plt.close(fig)
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--callgrind", action="store_true", help="also count instructions with valgrind")
     parser.add_argument("--out", help="write report.md (and latency.png with matplotlib) into this folder")
 
 
-def main(args=None):
+def main(args: argparse.Namespace | None = None) -> int:
     if args is None:
         parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(parser)
         args = parser.parse_args()
-    report = []
+    report: list[tuple[str, str]] = []
 
-    def say(name, value):
+    def say(name: str, value: str) -> None:
         print(f"{name}: {value}")
         report.append((name, value))
 

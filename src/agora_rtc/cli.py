@@ -1,6 +1,8 @@
 """The ``agora-rtc`` command: ``demo`` (two bots on the embedded engine) and
 ``doctor`` (what is installed and which engine loads)."""
 
+from __future__ import annotations
+
 import argparse
 import logging
 import platform
@@ -8,8 +10,16 @@ import sys
 import threading
 import time
 import wave
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    # rich is optional (the progress extra): without it, Progress and TaskID are Any
+    from rich.progress import Progress, TaskID  # type: ignore[import-not-found, unused-ignore]
+
+    from . import AudioFrame, LocalUser
 
 log = logging.getLogger("agora_rtc.cli")
 
@@ -17,8 +27,10 @@ log = logging.getLogger("agora_rtc.cli")
 class _Progress:
     """rich's progress bar when rich is installed, else a one-line text bar."""
 
-    def __init__(self, total, label):
+    def __init__(self, total: int, label: str) -> None:
         self.total, self.label = total, label
+        self._rich: Progress | None
+        self._task: TaskID
         try:
             from rich.progress import Progress
             self._rich = Progress()
@@ -27,7 +39,7 @@ class _Progress:
         except ImportError:
             self._rich = None
 
-    def update(self, done):
+    def update(self, done: int) -> None:
         if self._rich is not None:
             self._rich.update(self._task, completed=done)
         else:
@@ -36,14 +48,14 @@ class _Progress:
             sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
             sys.stderr.flush()
 
-    def close(self):
+    def close(self) -> None:
         if self._rich is not None:
             self._rich.stop()
         else:
             sys.stderr.write("\n")
 
 
-def _demo(args):
+def _demo(args: argparse.Namespace) -> int:
     from . import AgoraService, AgoraServiceConfig, IAudioFrameObserver, RTCConnConfig
     from ._speechlike import speechlike
 
@@ -51,14 +63,18 @@ def _demo(args):
     speech = speechlike(args.seconds, send_rate)
     frames = len(speech) // frame_len
     sent_at = np.zeros(frames + 1)
-    received = {}  # frame number -> (arrival time, samples)
+    received: dict[int, tuple[float, npt.NDArray[np.int16]]] = {}  # frame number -> (arrival time, samples)
     lock = threading.Lock()
 
     class Listener(IAudioFrameObserver):
-        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+        def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str,
+                                                  frame: AudioFrame) -> None:
             if uid == "bot-a" and frame.presentation_ms > 0:
                 with lock:
-                    received[frame.presentation_ms] = (time.perf_counter(), np.frombuffer(frame, np.int16).copy())
+                    # numpy's stubs take any buffer (an AudioFrame is one) only for Python >= 3.12
+                    received[frame.presentation_ms] = (
+                        time.perf_counter(),
+                        np.frombuffer(frame, np.int16).copy())  # type: ignore[call-overload, unused-ignore]
 
     with AgoraService() as service:
         service.initialize(AgoraServiceConfig(appid="agora-rtc-demo", use_string_uid=1))
@@ -113,7 +129,7 @@ def _demo(args):
     return 0 if ok else 1
 
 
-def _aligned_correlation(got, ref, max_lag=64):
+def _aligned_correlation(got: npt.NDArray[np.float64], ref: npt.NDArray[np.float64], max_lag: int = 64) -> float:
     """Correlation after the best small shift (a resampler delays by a few samples)."""
     n = min(len(got), len(ref))
     if n < 2 * max_lag + 2:
@@ -126,7 +142,7 @@ def _aligned_correlation(got, ref, max_lag=64):
     return best
 
 
-def _doctor(args):
+def _doctor(args: argparse.Namespace) -> int:
     from . import __version__
     from .engine import ENV_VAR, resolve_engine_path
     print(f"agora_rtc {__version__}")
@@ -160,17 +176,17 @@ def _doctor(args):
     return 0
 
 
-def _bench(args):
+def _bench(args: argparse.Namespace) -> int:
     from .benchmark import main as bench_main
     return bench_main(args)
 
 
-def _install_sdk(args):
+def _install_sdk(args: argparse.Namespace) -> int:
     from .install_sdk import main as install_main
     return install_main(args)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="agora-rtc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,7 +211,8 @@ def main(argv=None):
     install.add_argument("--cafile", help="CA bundle to verify the server with (default: the system's)")
     install.set_defaults(run=_install_sdk)
     args = parser.parse_args(argv)
-    return args.run(args)
+    code: int = args.run(args)
+    return code
 
 
 if __name__ == "__main__":

@@ -12,10 +12,19 @@ No Python timer, so nothing drifts when the bot's event loop is busy;
     consumer.wait_for_playout()            # blocks until everything was played
 """
 
+from __future__ import annotations
+
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ._core import _Buffer
+    from .audio import AudioPcmDataSender
 
 __all__ = ["AudioConsumer"]
 
@@ -23,7 +32,7 @@ _POLL_S = 0.002  # wait_for_playout's polling period
 
 
 class AudioConsumer:
-    def __init__(self, pcm_sender, sample_rate, channels=1):
+    def __init__(self, pcm_sender: AudioPcmDataSender, sample_rate: int, channels: int = 1) -> None:
         from .audio import AudioPcmDataSender
 
         if not isinstance(pcm_sender, AudioPcmDataSender):
@@ -51,11 +60,17 @@ class AudioConsumer:
         # The queue holds what a TTS engine may produce ahead of playout: 10 minutes.
         self._track.set_max_buffer_audio_frame_number(60000)
 
-    def _need_live(self, what):
+    def _need_live(self, what: str) -> None:
         if self._released:
             raise ValueError(f"AudioConsumer.{what}(): the consumer was released")
 
-    def push_pcm_data(self, data):
+    def _queue_stats(self) -> dict[str, int]:
+        st = self._track.queue_stats()
+        if st is None:  # __init__ refused such an engine; it cannot change in a process
+            raise RuntimeError("this engine does not report the track queue AudioConsumer paces through")
+        return st
+
+    def push_pcm_data(self, data: _Buffer) -> int:
         """Queue 16-bit PCM (interleaved when stereo) of any length; played from
         the next free 10 ms tick. Raises ValueError on released consumers and
         non-int16 arrays, AgoraError if the queue is full."""
@@ -64,7 +79,8 @@ class AudioConsumer:
             if data.dtype != np.int16:
                 raise ValueError(f"numpy audio must be int16, not {data.dtype}")
             data = np.ascontiguousarray(data).view(np.uint8).reshape(-1)
-        view = memoryview(data).cast("B")
+        # numpy's stubs give arrays __buffer__ only from Python 3.12 on; they are buffers on every version.
+        view = memoryview(data).cast("B")  # type: ignore[arg-type,unused-ignore]
         with self._lock:
             if self._remainder:
                 view = memoryview(self._remainder + view.tobytes())
@@ -79,35 +95,35 @@ class AudioConsumer:
                 self._pushed_bytes += len(chunk)
         return 0
 
-    def consume(self):
+    def consume(self) -> int:
         """Kept for code written for the official class, whose consume() had to
         be called from a 40-80 ms timer; here the engine paces. Returns the
         number of whole frames still queued."""
         self._need_live("consume")
         return self.stats()["queued_frames"]
 
-    def len(self):
+    def len(self) -> int:
         """Bytes pushed and not yet played (official: bytes in its buffer)."""
         if self._released:
             return 0
-        st = self._track.queue_stats()
+        st = self._queue_stats()
         return (st["queued_frames"] * self._frame_bytes + st["staged_samples"] * self._sample_bytes +
                 len(self._remainder))
 
     __len__ = len
 
-    def is_push_to_rtc_completed(self):
+    def is_push_to_rtc_completed(self) -> int:
         """1 when everything pushed has been played (a trailing partial frame
         counts as pending until flush()), else 0; -1 after release."""
         if self._released:
             return -1
         return int(self.len() == 0)
 
-    def flush(self):
+    def flush(self) -> None:
         """Pad a trailing partial frame with silence so it is played too."""
         self._need_live("flush")
         with self._lock:
-            st = self._track.queue_stats()
+            st = self._queue_stats()
             staged = st["staged_samples"]
             pad_samples = (self.sample_rate // 100 - staged) % (self.sample_rate // 100) if staged else 0
             if self._remainder:
@@ -116,18 +132,18 @@ class AudioConsumer:
                 self._sender.send(bytes(pad_samples * self._sample_bytes), pad_samples, self.sample_rate,
                                   self.channels)
 
-    def clear(self):
+    def clear(self) -> int:
         """Barge-in: drop everything queued; the next 10 ms frame is silent.
         Returns how many whole frames were dropped."""
         self._need_live("clear")
         with self._lock:
-            before = self._track.queue_stats()["queued_frames"]
+            before = self._queue_stats()["queued_frames"]
             self._track.clear_sender_buffer()
             self._remainder = b""
             self._cleared_frames += before
         return before
 
-    def wait_for_playout(self, timeout=None):
+    def wait_for_playout(self, timeout: float | None = None) -> bool:
         """Flush, then block until everything pushed has been played. Returns
         True, or False when *timeout* seconds passed first."""
         self._need_live("wait_for_playout")
@@ -139,7 +155,7 @@ class AudioConsumer:
             time.sleep(_POLL_S)
         return True
 
-    async def wait_for_playout_async(self, timeout=None):
+    async def wait_for_playout_async(self, timeout: float | None = None) -> bool:
         """``await``-able wait_for_playout (cancellation-safe: nothing to undo)."""
         import asyncio
 
@@ -153,16 +169,16 @@ class AudioConsumer:
             await asyncio.sleep(_POLL_S)
         return True
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
         """Counters: pushed_bytes, queued_frames, played_frames, underruns (the
         queue ran dry mid-stream), starved_ticks, cleared_frames, dropped_frames."""
-        st = self._track.queue_stats() if not self._released else {}
+        st = self._queue_stats() if not self._released else {}
         return {"pushed_bytes": self._pushed_bytes, "queued_frames": st.get("queued_frames", 0),
                 "played_frames": st.get("played_frames", 0), "underruns": st.get("underruns", 0),
                 "starved_ticks": st.get("starved_ticks", 0), "cleared_frames": self._cleared_frames,
                 "dropped_frames": st.get("dropped_frames", 0)}
 
-    def release(self):
+    def release(self) -> None:
         """Drop queued audio and detach from the sender. Idempotent."""
         if self._released:
             return
@@ -171,8 +187,8 @@ class AudioConsumer:
         self._released = True
         self._remainder = b""
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.release()

@@ -1,5 +1,7 @@
 """Built-in media encryption (``RTCConnection.enable_encryption``)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -31,10 +33,10 @@ class EncryptionConfig:
 
     encryption_mode: int = EncryptionMode.AES_128_GCM2
     encryption_key: str = ""
-    encryption_kdf_salt: bytes = None  # up to 32 bytes
+    encryption_kdf_salt: bytes | None = None  # up to 32 bytes
     datastream_encryption_enabled: bool = False
 
-    def __repr__(self):  # the key stays out of logs and tracebacks
+    def __repr__(self) -> str:  # the key stays out of logs and tracebacks
         return (f"EncryptionConfig(encryption_mode={self.encryption_mode!r}, encryption_key=<hidden>, "
                 f"encryption_kdf_salt=<{len(self.encryption_kdf_salt or b'')} bytes>, "
                 f"datastream_encryption_enabled={self.datastream_encryption_enabled!r})")

@@ -7,6 +7,8 @@ codec and noise-suppression extensions) that are not on the loader's search
 path; they are loaded first, by full path, from the library's folder, so no
 LD_LIBRARY_PATH is needed."""
 
+from __future__ import annotations
+
 import ctypes
 import importlib.util
 import os
@@ -19,14 +21,14 @@ ENV_VAR = "AGORA_RTC_SDK"
 BUNDLED_NAME = "libagora_rtc_loopback" + (".dylib" if sys.platform == "darwin" else ".so")
 # Loaded before Agora's library when present next to it (as Agora's own package does).
 SIBLINGS_BEFORE = ("libaosl.so", "libagora-fdkaac.so", "libagora-ffmpeg.so", "libagora-soundtouch.so")
-_siblings = []  # kept loaded for the process's lifetime
+_siblings: list[ctypes.CDLL] = []  # kept loaded for the process's lifetime
 
 
-def bundled_engine_path():
+def bundled_engine_path() -> Path:
     return Path(__file__).with_name(BUNDLED_NAME)
 
 
-def find_official_library():
+def find_official_library() -> Path | None:
     """The native library inside an installed official package
     (``agora-python-server-sdk``: agora/agora_sdk/), or None."""
     try:
@@ -41,7 +43,7 @@ def find_official_library():
     return None
 
 
-def resolve_engine_path(sdk_path=None):
+def resolve_engine_path(sdk_path: str | os.PathLike[str] | None = None) -> Path:
     if sdk_path:
         return Path(sdk_path)
     env = os.environ.get(ENV_VAR)
@@ -50,7 +52,7 @@ def resolve_engine_path(sdk_path=None):
     return bundled_engine_path()
 
 
-def _load_siblings(path):
+def _load_siblings(path: Path) -> None:
     for name in SIBLINGS_BEFORE:
         sibling = path.parent / name
         if sibling.exists() and sibling.resolve() != path.resolve():
@@ -60,7 +62,7 @@ def _load_siblings(path):
                 raise ImportError(f"cannot load {str(sibling)!r}, which {path.name} needs: {e}") from None
 
 
-def load_engine(sdk_path=None):
+def load_engine(sdk_path: str | os.PathLike[str] | None = None) -> str:
     """Load (once per process) and return the engine library's path."""
     path = resolve_engine_path(sdk_path)
     if not path.exists():

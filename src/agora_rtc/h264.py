@@ -41,13 +41,13 @@ _START_CODE = re.compile(b"\x00\x00\x01")
 class AccessUnit:
     data: bytes          # the NAL units of one picture, each with its start code (Annex-B)
     key: bool            # holds an IDR slice: decodable on its own
-    nal_types: tuple     # the NAL unit types, in order
+    nal_types: tuple[int, ...]  # the NAL unit types, in order
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data)
 
 
-def nal_units(stream: bytes) -> list[tuple[int, int]]:
+def nal_units(stream: bytes | bytearray | memoryview) -> list[tuple[int, int]]:
     """(start, end) of each NAL unit in an Annex-B stream, start codes included.
 
     Raises ValueError when the stream does not begin with a start code (it is
@@ -84,7 +84,7 @@ class AccessUnitSplitter:
     >>> for au in splitter.flush(): send(au)
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._buffer = bytearray()
         self._nals: list[bytes] = []
         self._has_picture = False

@@ -8,6 +8,9 @@ to the destination, then renamed) -- a failure leaves nothing behind. It
 prints the ``AGORA_RTC_SDK`` to use; it never changes ``LD_LIBRARY_PATH``.
 """
 
+from __future__ import annotations
+
+import argparse
 import hashlib
 import http.client
 import os
@@ -24,7 +27,7 @@ __all__ = ["InstallError", "KNOWN_ARCHIVES", "install_sdk"]
 
 # version -> (url, sha256). Empty until hashes can be taken from archives
 # verified out of band; until then --url and --sha256 are required.
-KNOWN_ARCHIVES = {}
+KNOWN_ARCHIVES: dict[str, tuple[str, str]] = {}
 
 LIBRARY_NAMES = ("libagora_rtc_sdk.so", "libAgoraRtcKit.dylib")
 _CHUNK = 1 << 16
@@ -34,7 +37,8 @@ class InstallError(RuntimeError):
     """The archive could not be installed; nothing was left behind."""
 
 
-def _download(url, target, expected_sha256, cafile=None, timeout=120):
+def _download(url: str, target: str | os.PathLike[str], expected_sha256: str, cafile: str | None = None,
+              timeout: float = 120) -> None:
     if not url.startswith("https://"):
         raise InstallError(f"refusing {url!r}: only https:// URLs (TLS verified) are fetched")
     context = ssl.create_default_context(cafile=cafile)  # verifies certificate and host name
@@ -55,7 +59,7 @@ def _download(url, target, expected_sha256, cafile=None, timeout=120):
         raise InstallError(f"sha256 of {url} is {digest.hexdigest()}, expected {expected_sha256.lower()}: refused")
 
 
-def _safe_members(archive):
+def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The archive's entries, refusing any that would escape the destination."""
     members = []
     for info in archive.infolist():
@@ -69,12 +73,13 @@ def _safe_members(archive):
     return members
 
 
-def install_sdk(version=None, url=None, sha256=None, dest=None, cafile=None):
+def install_sdk(version: str | None = None, url: str | None = None, sha256: str | None = None,
+                dest: str | os.PathLike[str] | None = None, cafile: str | None = None) -> Path:
     """Download, verify and unpack; returns the path of Agora's library (the
     value for ``AGORA_RTC_SDK``). Raises InstallError; leaves nothing behind
     on failure."""
     if url is None or sha256 is None:
-        known = KNOWN_ARCHIVES.get(version)
+        known = KNOWN_ARCHIVES.get(version) if version is not None else None
         if known is None:
             raise InstallError(f"no known archive and hash for version {version!r}: give --url and --sha256 "
                                f"(the hash of an archive you obtained and checked from Agora)")
@@ -105,7 +110,7 @@ def install_sdk(version=None, url=None, sha256=None, dest=None, cafile=None):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def main(args):
+def main(args: argparse.Namespace) -> int:
     try:
         library = install_sdk(args.version, args.url, args.sha256, args.dest, args.cafile)
     except InstallError as e:

@@ -16,23 +16,30 @@ stays small.
 from __future__ import annotations
 
 import os
+from types import ModuleType
+from typing import Union
 
 import numpy as np
+import numpy.typing as npt
 
-from .video import VideoPixelFormat
+from .video import VideoFrameSender, VideoPixelFormat
 
 __all__ = ["decode_jpeg", "send_jpeg", "jpeg_frames"]
 
+# A path to a JPEG file, or its bytes.
+JpegSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
 
-def _simplejpeg():
+
+def _simplejpeg() -> ModuleType:
     try:
         import simplejpeg
     except ImportError:
         raise ImportError("JPEG support needs simplejpeg: pip install 'agora-rtc[jpeg]'") from None
-    return simplejpeg
+    module: ModuleType = simplejpeg  # untyped (no py.typed): its functions return Any
+    return module
 
 
-def _read(source) -> bytes:
+def _read(source: JpegSource) -> bytes:
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as f:
             return f.read()
@@ -41,19 +48,21 @@ def _read(source) -> bytes:
     raise TypeError(f"a JPEG is a path or bytes, not {type(source).__name__}")
 
 
-def decode_jpeg(source) -> np.ndarray:
+def decode_jpeg(source: JpegSource) -> npt.NDArray[np.uint8]:
     """The picture in `source` (path or bytes) as an RGBA array, height x width x 4."""
     data = _read(source)
     jpeg = _simplejpeg()
     if data[:2] != b"\xff\xd8":
         raise ValueError(f"not a JPEG: starts with {data[:4].hex(' ') or 'nothing'} (a JPEG starts with ff d8)")
     try:
-        return jpeg.decode_jpeg(data, colorspace="RGBA")
+        rgba: npt.NDArray[np.uint8] = jpeg.decode_jpeg(data, colorspace="RGBA")
+        return rgba
     except ValueError as e:
         raise ValueError(f"cannot decode this JPEG: {e}") from None
 
 
-def send_jpeg(sender, source, *, timestamp_ms: int = 0, rotation: int = 0) -> np.ndarray:
+def send_jpeg(sender: VideoFrameSender, source: JpegSource, *, timestamp_ms: int = 0,
+              rotation: int = 0) -> npt.NDArray[np.uint8]:
     """Decodes `source` and sends it on `sender` (a VideoFrameSender). Returns the RGBA picture sent."""
     rgba = decode_jpeg(source)
     height, width = rgba.shape[:2]
@@ -85,10 +94,11 @@ def _segment_end(data: bytes, start: int) -> int:
     raise ValueError("truncated JPEG: no end-of-image marker")
 
 
-def jpeg_frames(stream) -> list[bytes]:
+def jpeg_frames(stream: JpegSource) -> list[bytes]:
     """The JPEG pictures of a stream of concatenated JPEGs (an MJPEG byte stream), in order."""
     data = _read(stream)
-    out, i = [], 0
+    out: list[bytes] = []
+    i = 0
     while i < len(data):
         if data[i:i + 2] != b"\xff\xd8":
             if not data[i:].strip(b"\x00\r\n"):

@@ -1,13 +1,32 @@
 """LocalUser: what one connection publishes and receives."""
 
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Union, cast
+
 from . import _core
+
+if TYPE_CHECKING:
+    from ._core import _Buffer
+    from .audio import LocalAudioTrack, RemoteAudioTrack
+    from .audio_encoded import _EncodedAudioReceiver
+    from .connection import RTCConnection
+    from .dispatch import DispatcherLike
+    from .observers import AudioVolumeInfo, IAudioFrameObserver, IRTCLocalUserObserver
+    from .vad import AudioVadConfigV2
+    from .video import (LocalVideoTrack, RemoteVideoTrack, VideoSubscriptionOptions, _EncodedVideoReceiver,
+                        _VideoFrameReceiver)
+
+    _VideoReceiver = Union[_VideoFrameReceiver, _EncodedVideoReceiver]
+    _TrackInfoFields = tuple[int, int, int, str, int, int, int, int, int]  # VideoTrackInfo's, in order
 
 __all__ = ["LocalUser"]
 
 _RATES = (8000, 16000, 24000, 32000, 44100, 48000)
 
 
-def _check_format(what, channels, sample_rate):
+def _check_format(what: str, channels: int, sample_rate: int) -> None:
     if channels not in (1, 2):
         raise ValueError(f"{what}: channels must be 1 or 2, not {channels!r}")
     if sample_rate not in _RATES:
@@ -18,73 +37,77 @@ class LocalUser:
     """The local user of an RTCConnection (official name); get it with
     ``connection.get_local_user()``. It lives as long as its connection."""
 
-    def __init__(self, connection, handle):
+    def __init__(self, connection: RTCConnection, handle: int) -> None:
         self._connection = connection
         self._h = handle
-        self._observers = []
-        self._audio_observer = None
-        self._audio_target = None
-        self._tracks = {}
-        self._remote_tracks = {}  # engine handle -> RemoteAudioTrack / RemoteVideoTrack
-        self._video_observers = {}  # (observer, encoded) -> engine observer handle
-        self._encoded_audio_observer = None
+        self._observers: list[IRTCLocalUserObserver] = []
+        self._audio_observer: IAudioFrameObserver | None = None
+        self._audio_target: _core.AudioTarget | None = None
+        # engine handle -> every track this user published: events about a track can arrive after
+        # unpublish_audio() returned (on_audio_track_unpublished does), so entries stay while the track lives
+        self._tracks: weakref.WeakValueDictionary[int, LocalAudioTrack | LocalVideoTrack] = \
+            weakref.WeakValueDictionary()
+        # engine handle -> RemoteAudioTrack / RemoteVideoTrack
+        self._remote_tracks: dict[int, RemoteAudioTrack | RemoteVideoTrack] = {}
+        # (observer, encoded) -> engine observer handle
+        self._video_observers: dict[tuple[_VideoReceiver, bool], int] = {}
+        self._encoded_audio_observer: _EncodedAudioReceiver | None = None
         _core.user_register_observer(handle, self)
 
-    def _handle(self, what):
+    def _handle(self, what: str) -> int:
         if self._h == 0 or self._connection.released:
             raise ValueError(f"LocalUser.{what}(): the connection was released")
         return self._h
 
-    def get_rtc_connection(self):
+    def get_rtc_connection(self) -> RTCConnection:
         return self._connection
 
     # -- publishing ------------------------------------------------------------
-    def publish_audio(self, agora_local_audio_track):
+    def publish_audio(self, agora_local_audio_track: LocalAudioTrack) -> int:
         from .audio import LocalAudioTrack
         if not isinstance(agora_local_audio_track, LocalAudioTrack):
             raise TypeError("publish_audio() takes a LocalAudioTrack")
-        rc = _core.user_publish_audio(self._handle("publish_audio"), agora_local_audio_track._handle())
-        self._tracks[agora_local_audio_track._h] = agora_local_audio_track
-        return rc
+        handle = agora_local_audio_track._handle()
+        self._tracks[handle] = agora_local_audio_track  # first: its publish event may run before the call returns
+        return _core.user_publish_audio(self._handle("publish_audio"), handle)
 
-    def unpublish_audio(self, agora_local_audio_track):
+    def unpublish_audio(self, agora_local_audio_track: LocalAudioTrack) -> int:
         rc = _core.user_unpublish_audio(self._handle("unpublish_audio"), agora_local_audio_track._handle())
-        self._tracks.pop(agora_local_audio_track._h, None)
         return rc
 
-    def publish_video(self, agora_local_video_track):
+    def publish_video(self, agora_local_video_track: LocalVideoTrack) -> int:
         from .video import LocalVideoTrack
         if not isinstance(agora_local_video_track, LocalVideoTrack):
             raise TypeError("publish_video() takes a LocalVideoTrack")
-        rc = _core.user_publish_video(self._handle("publish_video"), agora_local_video_track._handle(), True)
-        self._tracks[agora_local_video_track._h] = agora_local_video_track
-        return rc
+        handle = agora_local_video_track._handle()
+        self._tracks[handle] = agora_local_video_track  # first: its publish event may run before the call returns
+        return _core.user_publish_video(self._handle("publish_video"), handle, True)
 
-    def unpublish_video(self, agora_local_video_track):
+    def unpublish_video(self, agora_local_video_track: LocalVideoTrack) -> int:
         rc = _core.user_publish_video(self._handle("unpublish_video"), agora_local_video_track._handle(), False)
-        self._tracks.pop(agora_local_video_track._h, None)
         return rc
 
     _publish_video = publish_video        # the 2.4 SDK's names
     _unpublish_video = unpublish_video
 
     # -- subscribing -------------------------------------------------------------
-    def subscribe_video(self, user_id, options=None):
+    def subscribe_video(self, user_id: str | int, options: VideoSubscriptionOptions | None = None) -> int:
         """Subscribe to *user_id*'s video; *options*: VideoSubscriptionOptions (high/low stream, encoded only)."""
         stream, encoded = _video_options(options)
         return _core.user_subscribe_video(self._handle("subscribe_video"), str(user_id), True, stream, encoded)
 
-    def subscribe_all_video(self, options=None):
+    def subscribe_all_video(self, options: VideoSubscriptionOptions | None = None) -> int:
         stream, encoded = _video_options(options)
         return _core.user_subscribe_video(self._handle("subscribe_all_video"), None, True, stream, encoded)
 
-    def unsubscribe_video(self, user_id):
+    def unsubscribe_video(self, user_id: str | int) -> int:
         return _core.user_subscribe_video(self._handle("unsubscribe_video"), str(user_id), False)
 
-    def unsubscribe_all_video(self):
+    def unsubscribe_all_video(self) -> int:
         return _core.user_subscribe_video(self._handle("unsubscribe_all_video"), None, False)
 
-    def register_video_frame_observer(self, observer, dispatcher=None):
+    def register_video_frame_observer(self, observer: _VideoFrameReceiver,
+                                      dispatcher: DispatcherLike | None = None) -> int:
         """Raw frames of remote users: ``observer.on_frame(channel_id, remote_uid, frame)``.
 
         With ``dispatcher=None`` the callback runs on the engine thread and the
@@ -94,15 +117,16 @@ class LocalUser:
         dispatcher's thread, owning its frame, free to call any SDK API."""
         return self._register_video(observer, False, "on_frame", dispatcher)
 
-    def unregister_video_frame_observer(self, observer=None):
+    def unregister_video_frame_observer(self, observer: _VideoFrameReceiver | None = None) -> int:
         return self._unregister_video(observer, False)
 
-    def register_video_encoded_frame_observer(self, observer, dispatcher=None):
+    def register_video_encoded_frame_observer(self, observer: _EncodedVideoReceiver,
+                                              dispatcher: DispatcherLike | None = None) -> int:
         """Encoded frames: ``observer.on_encoded_video_frame(uid, image_buffer, length, info)``
         (``dispatcher`` as for register_video_frame_observer)."""
         return self._register_video(observer, True, "on_encoded_video_frame", dispatcher)
 
-    def unregister_video_encoded_frame_observer(self, observer=None):
+    def unregister_video_encoded_frame_observer(self, observer: _EncodedVideoReceiver | None = None) -> int:
         return self._unregister_video(observer, True)
 
     _register_video_frame_observer = register_video_frame_observer
@@ -110,7 +134,8 @@ class LocalUser:
     _register_video_encoded_frame_observer = register_video_encoded_frame_observer
     _unregister_video_encoded_frame_observer = unregister_video_encoded_frame_observer
 
-    def _register_video(self, observer, encoded, method, dispatcher=None):
+    def _register_video(self, observer: _VideoReceiver, encoded: bool, method: str,
+                        dispatcher: DispatcherLike | None = None) -> int:
         from .connection import _queue_of
         from .video import _VideoTarget
         if not callable(getattr(observer, method, None)):
@@ -123,7 +148,7 @@ class LocalUser:
             h, _VideoTarget(observer), encoded, _queue_of(dispatcher))
         return 0
 
-    def _unregister_video(self, observer, encoded):
+    def _unregister_video(self, observer: _VideoReceiver | None, encoded: bool) -> int:
         keys = [k for k in self._video_observers if k[1] == encoded and (observer is None or k[0] is observer)]
         if not keys:
             return 0
@@ -132,7 +157,8 @@ class LocalUser:
             _core.user_unregister_video_observer(h, self._video_observers.pop(key), encoded)
         return 0
 
-    def register_audio_encoded_frame_observer(self, observer, dispatcher=None):
+    def register_audio_encoded_frame_observer(self, observer: _EncodedAudioReceiver,
+                                              dispatcher: DispatcherLike | None = None) -> int:
         """Remote users' encoded audio, byte for byte (loopback engine; Agora's
         library decodes received audio): ``observer.on_encoded_audio_frame(local_user,
         user_id, frame_buffer, info)``. One observer; a new one replaces the old.
@@ -146,57 +172,58 @@ class LocalUser:
         self._encoded_audio_observer = observer
         return 0
 
-    def unregister_audio_encoded_frame_observer(self, observer=None):
+    def unregister_audio_encoded_frame_observer(self, observer: _EncodedAudioReceiver | None = None) -> int:
         if self._encoded_audio_observer is None or (observer is not None and observer is not self._encoded_audio_observer):
             return 0
         _core.user_unregister_audio_encoded_observer(self._handle("unregister_audio_encoded_frame_observer"))
         self._encoded_audio_observer = None
         return 0
 
-    def set_user_role(self, role):
+    def set_user_role(self, role: int) -> int:
         """ClientRoleType: BROADCASTER (1) publishes; AUDIENCE (2) only listens (its
         published tracks stop reaching the channel until it is a broadcaster again)."""
         return _core.user_set_role(self._handle("set_user_role"), int(role))
 
-    def get_user_role(self):
+    def get_user_role(self) -> int:
         return _core.user_get_role(self._handle("get_user_role"))
 
-    def send_audio_meta_data(self, data):
+    def send_audio_meta_data(self, data: _Buffer) -> int:
         """Send up to 1024 bytes to every member subscribed to this user's audio
         (they get ``on_audio_meta_data_received``). The user must be connected."""
         return _core.user_send_audio_meta_data(self._handle("send_audio_meta_data"), data)
 
     _send_audio_meta_data = send_audio_meta_data
 
-    def send_intra_request(self, user_id):
+    def send_intra_request(self, user_id: str | int) -> int:
         """Ask *user_id*, who publishes video, for a key frame (it hears on_intra_request_received)."""
         return _core.user_send_intra_request(self._handle("send_intra_request"), str(user_id))
 
     _send_intra_request = send_intra_request
 
-    def subscribe_audio(self, user_id):
+    def subscribe_audio(self, user_id: str | int) -> int:
         return _core.user_subscribe_audio(self._handle("subscribe_audio"), str(user_id), True)
 
-    def unsubscribe_audio(self, user_id):
+    def unsubscribe_audio(self, user_id: str | int) -> int:
         return _core.user_subscribe_audio(self._handle("unsubscribe_audio"), str(user_id), False)
 
-    def subscribe_all_audio(self):
+    def subscribe_all_audio(self) -> int:
         return _core.user_subscribe_all_audio(self._handle("subscribe_all_audio"), True)
 
-    def unsubscribe_all_audio(self):
+    def unsubscribe_all_audio(self) -> int:
         return _core.user_subscribe_all_audio(self._handle("unsubscribe_all_audio"), False)
 
     # -- frame formats -----------------------------------------------------------
-    def adjust_playback_signal_volume(self, volume):
+    def adjust_playback_signal_volume(self, volume: int) -> int:
         """Scale the mixed playback signal (on_playback_audio_frame): 0 to 400, 100 = as received."""
         if not 0 <= volume <= 400:
             raise ValueError(f"volume must be in [0, 400], not {volume}")
         return _core.user_adjust_playback_signal_volume(self._handle("adjust_playback_signal_volume"), volume)
 
-    def get_playback_signal_volume(self):
+    def get_playback_signal_volume(self) -> int:
         return _core.user_get_playback_signal_volume(self._handle("get_playback_signal_volume"))
 
-    def set_audio_volume_indication_parameters(self, interval_in_ms, smooth=3, report_vad=False):
+    def set_audio_volume_indication_parameters(self, interval_in_ms: int, smooth: int = 3,
+                                               report_vad: bool | int = False) -> int:
         """Report speakers' volumes every *interval_in_ms* (>= 10; <= 0 turns
         it off) to on_audio_volume_indication; *smooth* 0-10 (Agora's
         recommended 3); *report_vad* fills each speaker's vad flag."""
@@ -207,28 +234,31 @@ class LocalUser:
         return _core.user_set_volume_indication(self._handle("set_audio_volume_indication_parameters"),
                                                 int(interval_in_ms), int(smooth), bool(report_vad))
 
-    def set_playback_audio_frame_before_mixing_parameters(self, channels, sample_rate_hz):
+    def set_playback_audio_frame_before_mixing_parameters(self, channels: int, sample_rate_hz: int) -> int:
         _check_format("set_playback_audio_frame_before_mixing_parameters", channels, sample_rate_hz)
         return _core.user_set_frame_parameters(self._handle("set_playback_audio_frame_before_mixing_parameters"),
                                                _core.BEFORE_MIXING, channels, sample_rate_hz)
 
-    def set_playback_audio_frame_parameters(self, channels, sample_rate_hz, mode=0, samples_per_call=0):
+    def set_playback_audio_frame_parameters(self, channels: int, sample_rate_hz: int, mode: int = 0,
+                                            samples_per_call: int = 0) -> int:
         _check_format("set_playback_audio_frame_parameters", channels, sample_rate_hz)
         return _core.user_set_frame_parameters(self._handle("set_playback_audio_frame_parameters"),
                                                _core.PLAYBACK, channels, sample_rate_hz, samples_per_call)
 
-    def set_recording_audio_frame_parameters(self, channels, sample_rate_hz, mode=0, samples_per_call=0):
+    def set_recording_audio_frame_parameters(self, channels: int, sample_rate_hz: int, mode: int = 0,
+                                             samples_per_call: int = 0) -> int:
         _check_format("set_recording_audio_frame_parameters", channels, sample_rate_hz)
         return _core.user_set_frame_parameters(self._handle("set_recording_audio_frame_parameters"),
                                                _core.RECORD, channels, sample_rate_hz, samples_per_call)
 
-    def set_mixed_audio_frame_parameters(self, channels, sample_rate_hz, samples_per_call=0):
+    def set_mixed_audio_frame_parameters(self, channels: int, sample_rate_hz: int, samples_per_call: int = 0) -> int:
         _check_format("set_mixed_audio_frame_parameters", channels, sample_rate_hz)
         return _core.user_set_frame_parameters(self._handle("set_mixed_audio_frame_parameters"),
                                                _core.MIXED, channels, sample_rate_hz, samples_per_call)
 
     # -- observers ---------------------------------------------------------------
-    def register_audio_frame_observer(self, observer, dispatcher=None, *, vad=None, six_args=False):
+    def register_audio_frame_observer(self, observer: IAudioFrameObserver, dispatcher: DispatcherLike | None = None, *,
+                                      vad: AudioVadConfigV2 | None = None, six_args: bool = False) -> int:
         """Receive audio frames (an IAudioFrameObserver); replaces any earlier one.
 
         With ``dispatcher=None`` callbacks run on the engine thread and frames
@@ -247,23 +277,23 @@ class LocalUser:
         self._audio_observer = observer
         return 0
 
-    def unregister_audio_frame_observer(self):
+    def unregister_audio_frame_observer(self) -> int:
         """Stop audio frames; no frame callback runs after this returns."""
         _core.user_unregister_audio_frame_observer(self._handle("unregister_audio_frame_observer"))
         self._audio_observer = None
         return 0
 
-    def register_local_user_observer(self, observer):
+    def register_local_user_observer(self, observer: IRTCLocalUserObserver) -> int:
         self._handle("register_local_user_observer")
         if observer not in self._observers:
             self._observers = self._observers + [observer]
         return 0
 
-    def unregister_local_user_observer(self, observer=None):
+    def unregister_local_user_observer(self, observer: IRTCLocalUserObserver | None = None) -> int:
         self._observers = [o for o in self._observers if observer is not None and o is not observer]
         return 0
 
-    def _detach(self):
+    def _detach(self) -> None:
         """Called by the connection's release: stop every callback first."""
         h = self._h
         if not h:
@@ -284,115 +314,128 @@ class LocalUser:
         self._tracks.clear()
 
     # -- engine events -------------------------------------------------------------
-    def _track(self, handle):
+    def _track(self, handle: int) -> LocalAudioTrack | LocalVideoTrack | int:
         return self._tracks.get(handle, handle)
 
-    def _on_audio_track_publish_success(self, track_handle):
-        for o in self._observers:
-            o.on_audio_track_publish_success(self, self._track(track_handle))
+    # An audio event's handle names an audio track, a video event's a video track.
+    def _audio_track(self, handle: int) -> LocalAudioTrack | int:
+        return cast("LocalAudioTrack | int", self._track(handle))
 
-    def _on_audio_track_unpublished(self, track_handle):
-        for o in self._observers:
-            o.on_audio_track_unpublished(self, self._track(track_handle))
+    def _video_track(self, handle: int) -> LocalVideoTrack | int:
+        return cast("LocalVideoTrack | int", self._track(handle))
 
-    def _on_audio_volume_indication(self, speakers, speaker_number, total_volume):
+    def _on_audio_track_publish_success(self, track_handle: int) -> None:
+        for o in self._observers:
+            o.on_audio_track_publish_success(self, self._audio_track(track_handle))
+
+    def _on_audio_track_unpublished(self, track_handle: int) -> None:
+        for o in self._observers:
+            o.on_audio_track_unpublished(self, self._audio_track(track_handle))
+
+    def _on_audio_volume_indication(self, speakers: list[AudioVolumeInfo], speaker_number: int,
+                                    total_volume: int) -> None:
         for o in self._observers:
             o.on_audio_volume_indication(self, speakers, speaker_number, total_volume)
 
-    def _remote_track(self, user_id, handle):
+    # A handle names one kind of remote track, so each getter finds its own kind.
+    def _remote_track(self, user_id: str, handle: int) -> RemoteAudioTrack:
         track = self._remote_tracks.get(handle)
         if track is None:
             from .audio import RemoteAudioTrack
             track = self._remote_tracks[handle] = RemoteAudioTrack(self._connection, handle, user_id)
-        return track
+        return cast("RemoteAudioTrack", track)
 
-    def _on_user_audio_track_subscribed(self, user_id, handle):
+    def _on_user_audio_track_subscribed(self, user_id: str, handle: int) -> None:
         track = self._remote_track(user_id, handle)
         for o in self._observers:
             o.on_user_audio_track_subscribed(self, user_id, track)
 
-    def _on_user_audio_track_state_changed(self, user_id, handle, state, reason, elapsed):
+    def _on_user_audio_track_state_changed(self, user_id: str, handle: int, state: int, reason: int,
+                                           elapsed: int) -> None:
         track = self._remote_track(user_id, handle)
         for o in self._observers:
             o.on_user_audio_track_state_changed(self, user_id, track, state, reason, elapsed)
 
-    def _on_first_remote_audio_frame(self, user_id, elapsed):
+    def _on_first_remote_audio_frame(self, user_id: str, elapsed: int) -> None:
         for o in self._observers:
             o.on_first_remote_audio_frame(self, user_id, elapsed)
 
-    def _on_first_remote_audio_decoded(self, user_id, elapsed):
+    def _on_first_remote_audio_decoded(self, user_id: str, elapsed: int) -> None:
         for o in self._observers:
             o.on_first_remote_audio_decoded(self, user_id, elapsed)
 
-    def _remote_video(self, user_id, handle):
+    def _remote_video(self, user_id: str, handle: int) -> RemoteVideoTrack:
         track = self._remote_tracks.get(handle)
         if track is None:
             from .video import RemoteVideoTrack
             track = self._remote_tracks[handle] = RemoteVideoTrack(self._connection, handle, user_id)
-        return track
+        return cast("RemoteVideoTrack", track)
 
-    def _on_video_track_publish_success(self, track_handle):
+    def _on_video_track_publish_success(self, track_handle: int) -> None:
         for o in self._observers:
-            o.on_video_track_publish_success(self, self._track(track_handle))
+            o.on_video_track_publish_success(self, self._video_track(track_handle))
 
-    def _on_intra_request_received(self):
+    def _on_intra_request_received(self) -> None:
         for o in self._observers:
             o.on_intra_request_received(self)
 
-    def _on_video_track_unpublished(self, track_handle):
+    def _on_video_track_unpublished(self, track_handle: int) -> None:
         for o in self._observers:
-            o.on_video_track_unpublished(self, self._track(track_handle))
+            o.on_video_track_unpublished(self, self._video_track(track_handle))
 
-    def _on_user_video_track_subscribed(self, user_id, handle, fields):
+    def _on_user_video_track_subscribed(self, user_id: str, handle: int, fields: _TrackInfoFields | None) -> None:
         track = self._remote_video(user_id, handle)
         from .video import VideoTrackInfo
         info = VideoTrackInfo(*fields) if fields is not None else None
         for o in self._observers:
             o.on_user_video_track_subscribed(self, user_id, info, track)
 
-    def _on_user_video_track_state_changed(self, user_id, handle, state, reason, elapsed):
+    def _on_user_video_track_state_changed(self, user_id: str, handle: int, state: int, reason: int,
+                                           elapsed: int) -> None:
         track = self._remote_video(user_id, handle)
         for o in self._observers:
             o.on_user_video_track_state_changed(self, user_id, track, state, reason, elapsed)
 
-    def _on_first_remote_video_frame(self, user_id, width, height, elapsed):
+    def _on_first_remote_video_frame(self, user_id: str, width: int, height: int, elapsed: int) -> None:
         for o in self._observers:
             o.on_first_remote_video_frame(self, user_id, width, height, elapsed)
 
-    def _on_first_remote_video_decoded(self, user_id, width, height, elapsed):
+    def _on_first_remote_video_decoded(self, user_id: str, width: int, height: int, elapsed: int) -> None:
         for o in self._observers:
             o.on_first_remote_video_decoded(self, user_id, width, height, elapsed)
 
-    def _on_audio_publish_state_changed(self, channel, old_state, new_state, elapsed):
+    def _on_audio_publish_state_changed(self, channel: str, old_state: int, new_state: int, elapsed: int) -> None:
         for o in self._observers:
             o.on_audio_publish_state_changed(self, channel, old_state, new_state, elapsed)
 
-    def _on_video_publish_state_changed(self, channel, old_state, new_state, elapsed):
+    def _on_video_publish_state_changed(self, channel: str, old_state: int, new_state: int, elapsed: int) -> None:
         for o in self._observers:
             o.on_video_publish_state_changed(self, channel, old_state, new_state, elapsed)
 
-    def _on_audio_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed):
+    def _on_audio_subscribe_state_changed(self, channel: str, user_id: str, old_state: int, new_state: int,
+                                          elapsed: int) -> None:
         for o in self._observers:
             o.on_audio_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed)
 
-    def _on_video_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed):
+    def _on_video_subscribe_state_changed(self, channel: str, user_id: str, old_state: int, new_state: int,
+                                          elapsed: int) -> None:
         for o in self._observers:
             o.on_video_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed)
 
-    def _on_stream_message(self, user_id, stream_id, data, length):
+    def _on_stream_message(self, user_id: str, stream_id: int, data: bytes, length: int) -> None:
         for o in self._observers:
             o.on_stream_message(self, user_id, stream_id, data, length)
 
-    def _on_active_speaker(self, user_id):
+    def _on_active_speaker(self, user_id: str) -> None:
         for o in self._observers:
             o.on_active_speaker(self, user_id)
 
-    def _on_audio_meta_data_received(self, user_id, data):
+    def _on_audio_meta_data_received(self, user_id: str, data: bytes) -> None:
         for o in self._observers:
             o.on_audio_meta_data_received(self, user_id, data)
 
 
-def _video_options(options):
+def _video_options(options: VideoSubscriptionOptions | None) -> tuple[int, bool]:
     """(stream type, encoded only) from VideoSubscriptionOptions or None."""
     if options is None:
         return 0, False

@@ -20,6 +20,8 @@ Import the prepared package in a separate process: one engine, one initialized
 service per process (ours or the official one).
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import os
@@ -41,12 +43,12 @@ _LIBRARIES = {"darwin": ("libAgoraRtcKit.dylib", "libAgoraAiNoiseSuppressionExte
               "linux": ("libagora_rtc_sdk.so", "libaosl.so")}
 
 
-def _cache_dir():
+def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "agora_rtc" / "official"
 
 
-def _fetch_sdist(version, cache):
+def _fetch_sdist(version: str, cache: Path) -> Path:
     """The sdist's path: $AGORA_RTC_OFFICIAL_SDIST, the cache, or PyPI."""
     given = os.environ.get("AGORA_RTC_OFFICIAL_SDIST")
     if given:
@@ -74,7 +76,7 @@ def _fetch_sdist(version, cache):
     return target
 
 
-def _unpack(sdist, cache):
+def _unpack(sdist: Path, cache: Path) -> Path:
     with tarfile.open(sdist) as tar:
         top = tar.getnames()[0].split("/")[0]
         root = cache / top
@@ -100,7 +102,8 @@ except Wanted as w:
 """
 
 
-def prepare(version=VERSION, cache=None, engine=None):
+def prepare(version: str = VERSION, cache: str | os.PathLike[str] | None = None,
+            engine: str | os.PathLike[str] | None = None) -> Path:
     """Make the official SDK importable on the loopback engine; returns the
     folder to put on ``sys.path`` (it holds the ``agora`` package)."""
     cache = Path(cache) if cache else _cache_dir()

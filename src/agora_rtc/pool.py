@@ -3,24 +3,36 @@ servers that join and leave channels all day. Acquiring connects; releasing
 disconnects and frees what was bound to that use (published tracks, senders,
 observers) but keeps the connection for the next acquire."""
 
+from __future__ import annotations
+
 import threading
+from typing import TYPE_CHECKING
 
 from .connection import RTCConnConfig
 from .observers import IRTCConnectionObserver
+from .video import LocalVideoTrack
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ._core import RTCConnInfo
+    from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory, _Owned
+    from .connection import RTCConnection
+    from .service import AgoraService
 
 __all__ = ["ConnectionPool", "PooledConnection"]
 
 
 class _Joined(IRTCConnectionObserver):
-    def __init__(self):
+    def __init__(self) -> None:
         self.event = threading.Event()
-        self.reason = None
+        self.reason: int | None = None
 
-    def on_connected(self, conn, info, reason):
+    def on_connected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
         self.reason = reason
         self.event.set()
 
-    def on_connection_failure(self, conn, info, reason):
+    def on_connection_failure(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
         self.reason = reason
         self.event.set()
 
@@ -29,53 +41,55 @@ class PooledConnection:
     """One use of a pooled RTCConnection (``.connection``). Make senders with
     ``create_pcm_sender()`` so they are freed when the use ends."""
 
-    def __init__(self, pool, connection):
+    def __init__(self, pool: ConnectionPool, connection: RTCConnection) -> None:
         self.pool = pool
         self.connection = connection
         self.local_user = connection.get_local_user()
-        self._bound = []  # engine objects to free on release, in creation order
+        self._bound: list[_Owned] = []  # engine objects to free on release, in creation order
 
-    def create_pcm_sender(self):
+    def create_pcm_sender(self) -> tuple[AudioPcmDataSender, LocalAudioTrack]:
         """A PCM sender and its track, published; freed with this use."""
         service = self.pool.service
-        factory = service.create_media_node_factory()
+        factory: MediaNodeFactory = service.create_media_node_factory()
         sender = factory.create_audio_pcm_data_sender()
         track = service.create_custom_audio_track_pcm(sender)
         self._bound += [factory, sender, track]
         self.local_user.publish_audio(track)
         return sender, track
 
-    def release(self):
+    def release(self) -> None:
         self.pool.release(self)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         self.release()
 
 
 class ConnectionPool:
     """``size`` connections created at once, none connected. Thread-safe."""
 
-    def __init__(self, service, size, config=None):
+    def __init__(self, service: AgoraService, size: int, config: RTCConnConfig | None = None) -> None:
         if size < 1:
             raise ValueError(f"pool size must be >= 1, not {size}")
         self.service = service
         self._lock = threading.Lock()
-        self._idle = [service.create_rtc_connection(config or RTCConnConfig(auto_subscribe_audio=1)) for _ in range(size)]
+        self._idle: list[RTCConnection] = [
+            service.create_rtc_connection(config or RTCConnConfig(auto_subscribe_audio=1)) for _ in range(size)]
         self._all = list(self._idle)
-        self._in_use = set()
+        self._in_use: set[PooledConnection] = set()
         self._closed = False
         self.acquired_total = 0
 
-    def acquire(self, token, channel_id, user_id, timeout=10.0):
+    def acquire(self, token: str | None, channel_id: str, user_id: str | int,
+                timeout: float = 10.0) -> PooledConnection:
         """Connect an idle connection and wait until it has joined."""
         with self._lock:
             if self._closed:
@@ -104,10 +118,13 @@ class ConnectionPool:
             self.acquired_total += 1
         return use
 
-    def _reset(self, conn):
+    def _reset(self, conn: RTCConnection) -> None:
         user = conn.get_local_user()
         for track in list(user._tracks.values()):
-            user.unpublish_audio(track)
+            if isinstance(track, LocalVideoTrack):  # published tracks are audio and video ones
+                user.unpublish_video(track)
+            else:
+                user.unpublish_audio(track)
         if user._audio_observer is not None:
             user.unregister_audio_frame_observer()
         user.unregister_local_user_observer()
@@ -116,7 +133,7 @@ class ConnectionPool:
         if conn.get_conn_info().state != 1:  # not DISCONNECTED
             conn.disconnect()
 
-    def release(self, use):
+    def release(self, use: PooledConnection) -> None:
         """End a use: disconnect, unpublish, free its senders/tracks, drop
         observers; the connection goes back to the pool. Idempotent."""
         with self._lock:
@@ -133,12 +150,12 @@ class ConnectionPool:
             else:
                 self._idle.append(use.connection)
 
-    def stats(self):
+    def stats(self) -> dict[str, int]:
         with self._lock:
             return {"size": len(self._all), "in_use": len(self._in_use), "idle": len(self._idle),
                     "acquired_total": self.acquired_total}
 
-    def close(self):
+    def close(self) -> None:
         """Release every connection (uses in progress end too). Idempotent."""
         with self._lock:
             self._closed = True
@@ -148,8 +165,8 @@ class ConnectionPool:
         for conn in self._all:
             conn.release()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

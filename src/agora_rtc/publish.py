@@ -3,10 +3,23 @@ RtcConnectionPublishConfig, a connection owns its sender and track, and
 ``publish_audio()`` / ``push_audio_pcm_data()`` / ``interrupt_audio()`` replace
 the 2.1 object plumbing. Audio is paced natively (an AudioConsumer)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from .video import SenderOptions
+
+if TYPE_CHECKING:
+    from ._core import _Buffer
+    from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory
+    from .audio_encoded import AudioEncodedFrameSender, EncodedAudioFrameInfo
+    from .connection import RTCConnection
+    from .consumer import AudioConsumer
+    from .service import AgoraService
+    from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, LocalVideoTrack, SimulcastStreamConfig,
+                        VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrameSender)
 
 __all__ = ["AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig",
            "VideoPublishType"]
@@ -61,7 +74,16 @@ class RtcConnectionPublishConfig:
 class ConnectionPublisher:
     """The sender, track and consumer a 2.4-style connection owns."""
 
-    def __init__(self, service, connection, config):
+    factory: MediaNodeFactory | None
+    sender: AudioPcmDataSender | None
+    track: LocalAudioTrack | None
+    consumer: AudioConsumer | None
+    video_sender: VideoFrameSender | None
+    video_encoded_sender: VideoEncodedImageSender | None
+    video_track: LocalVideoTrack | None
+    audio_encoded_sender: AudioEncodedFrameSender | None
+
+    def __init__(self, service: AgoraService, connection: RTCConnection, config: RtcConnectionPublishConfig) -> None:
         if not isinstance(config, RtcConnectionPublishConfig):
             raise TypeError(f"publish_config must be an RtcConnectionPublishConfig, not {type(config).__name__}")
         self.config = config
@@ -69,7 +91,7 @@ class ConnectionPublisher:
         self.factory = self.sender = self.track = self.consumer = None
         self.video_sender = self.video_encoded_sender = self.video_track = None
         self.audio_encoded_sender = None
-        self._consumer_format = None
+        self._consumer_format: tuple[int, int] | None = None
         if config.is_publish_audio and config.audio_publish_type == AudioPublishType.AUDIO_PUBLISH_TYPE_PCM:
             self.factory = service.create_media_node_factory()
             self.sender = self.factory.create_audio_pcm_data_sender()
@@ -92,27 +114,31 @@ class ConnectionPublisher:
         _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
                                       int(config.audio_scenario))
 
-    def _need_audio(self, what, encoded=False):
+    def _need_audio(self, what: str, encoded: bool = False) -> None:
         if self.track is None or encoded != (self.audio_encoded_sender is not None):
             kind = "ENCODED_PCM" if encoded else "PCM"
             raise ValueError(f"RTCConnection.{what}(): this connection's publish config does not publish audio "
                              f"(is_publish_audio with audio_publish_type {kind})")
 
-    def publish_audio(self):
+    def publish_audio(self) -> int:
         self._need_audio("publish_audio", self.audio_encoded_sender is not None)
+        assert self.track is not None  # _need_audio checked
         return self._connection.get_local_user().publish_audio(self.track)
 
-    def unpublish_audio(self):
+    def unpublish_audio(self) -> int:
         self._need_audio("unpublish_audio", self.audio_encoded_sender is not None)
+        assert self.track is not None  # _need_audio checked
         return self._connection.get_local_user().unpublish_audio(self.track)
 
-    def push_audio_encoded_data(self, data, info):
+    def push_audio_encoded_data(self, data: _Buffer, info: EncodedAudioFrameInfo) -> int:
         self._need_audio("push_audio_encoded_data", encoded=True)
+        assert self.audio_encoded_sender is not None  # _need_audio checked
         return self.audio_encoded_sender.send_encoded_audio_frame(data, info)
 
-    def push_audio_pcm_data(self, data, sample_rate, channels, start_pts=0):
+    def push_audio_pcm_data(self, data: _Buffer, sample_rate: int, channels: int, start_pts: int = 0) -> int:
         """Queue PCM of any length; played at real-time pace by the engine."""
         self._need_audio("push_audio_pcm_data")
+        assert self.sender is not None  # _need_audio checked: PCM publishing has a sender
         from .consumer import AudioConsumer
         if self._consumer_format != (sample_rate, channels):
             if self.consumer is not None:
@@ -120,48 +146,53 @@ class ConnectionPublisher:
                 self.consumer.release()
             self.consumer = AudioConsumer(self.sender, sample_rate, channels)
             self._consumer_format = (sample_rate, channels)
+        assert self.consumer is not None  # made with _consumer_format
         return self.consumer.push_pcm_data(data)
 
-    def interrupt_audio(self):
+    def interrupt_audio(self) -> int:
         """Barge-in: drop queued audio; silent from the next 10 ms frame."""
         self._need_audio("interrupt_audio")
+        assert self.track is not None  # _need_audio checked
         if self.consumer is not None:
             self.consumer.clear()
         else:
             self.track.clear_sender_buffer()
         return 0
 
-    def _need_video(self, what, sender=None):
+    def _need_video(self, what: str, sender: str | None = None) -> LocalVideoTrack:
         if self.video_track is None or (sender is not None and getattr(self, sender) is None):
-            kind = {"video_sender": "YUV", "video_encoded_sender": "ENCODED_IMAGE"}.get(sender, "any")
+            kinds: dict[str | None, str] = {"video_sender": "YUV", "video_encoded_sender": "ENCODED_IMAGE"}
+            kind = kinds.get(sender, "any")
             raise ValueError(f"RTCConnection.{what}(): this connection's publish config does not publish video "
                              f"(is_publish_video with video_publish_type {kind})")
         return self.video_track
 
-    def publish_video(self):
+    def publish_video(self) -> int:
         return self._connection.get_local_user().publish_video(self._need_video("publish_video"))
 
-    def unpublish_video(self):
+    def unpublish_video(self) -> int:
         return self._connection.get_local_user().unpublish_video(self._need_video("unpublish_video"))
 
-    def push_video_frame(self, frame):
+    def push_video_frame(self, frame: ExternalVideoFrame) -> int:
         self._need_video("push_video_frame", "video_sender")
+        assert self.video_sender is not None  # _need_video checked
         return self.video_sender.send_video_frame(frame)
 
-    def push_video_encoded_data(self, data, info):
+    def push_video_encoded_data(self, data: _Buffer, info: EncodedVideoFrameInfo) -> int:
         self._need_video("push_video_encoded_data", "video_encoded_sender")
+        assert self.video_encoded_sender is not None  # _need_video checked
         return self.video_encoded_sender.send_encoded_video_image(data, info)
 
-    def set_video_encoder_configuration(self, config):
+    def set_video_encoder_configuration(self, config: VideoEncoderConfiguration) -> int:
         return self._need_video("set_video_encoder_configuration").set_video_encoder_configuration(config)
 
-    def set_simulcast_stream(self, enabled, config):
+    def set_simulcast_stream(self, enabled: bool | int, config: SimulcastStreamConfig | None) -> int:
         return self._need_video("set_simulcast_stream").enable_simulcast_stream(enabled, config)
 
-    def is_push_to_rtc_completed(self):
+    def is_push_to_rtc_completed(self) -> bool:
         return self.consumer is None or self.consumer.is_push_to_rtc_completed() == 1
 
-    def release(self):
+    def release(self) -> None:
         if self.consumer is not None:
             self.consumer.release()
         for obj in (self.track, self.sender, self.audio_encoded_sender, self.video_track, self.video_sender, self.video_encoded_sender,

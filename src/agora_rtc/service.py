@@ -1,13 +1,29 @@
 """AgoraService: the one-per-process entry point that owns every SDK object."""
 
+from __future__ import annotations
+
 import atexit
 import json
+import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING, ClassVar
 
 from . import _core
 from .engine import load_engine
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory, _Owned
+    from .audio_encoded import AudioEncodedFrameSender
+    from .connection import RTCConnConfig, RTCConnection
+    from .dispatch import DispatchThread
+    from .parameter import AgoraParameter
+    from .publish import RtcConnectionPublishConfig
+    from .video import LocalVideoTrack, SenderOptions, VideoEncodedImageSender, VideoFrameSender
 
 __all__ = ["AgoraService", "AgoraServiceConfig"]
 
@@ -62,19 +78,20 @@ class AgoraService:
     Usable as a context manager.
     """
 
-    _initialized_instance = None
+    _initialized_instance: ClassVar[AgoraService | None] = None
     _class_lock = threading.Lock()
+    config: AgoraServiceConfig  # set by initialize()
 
-    def __init__(self, sdk_path=None):
+    def __init__(self, sdk_path: str | os.PathLike[str] | None = None) -> None:
         self.engine_path = load_engine(sdk_path)
         self._h = _core.service_create()
         self._initialized = False
-        self._children = {}  # id -> object, in creation order
+        self._children: dict[int, _Owned] = {}  # id -> object, in creation order
         self._lock = threading.RLock()
-        self._dispatch_thread = None
+        self._dispatch_thread: DispatchThread | None = None
 
     # -- lifecycle ---------------------------------------------------------
-    def initialize(self, config: AgoraServiceConfig):
+    def initialize(self, config: AgoraServiceConfig) -> int:
         if not isinstance(config, AgoraServiceConfig):
             raise TypeError(f"initialize() takes an AgoraServiceConfig, not {type(config).__name__}")
         if int(config.audio_scenario) not in range(0, 11):
@@ -106,38 +123,38 @@ class AgoraService:
         atexit.register(self._release_at_exit)
         return rc
 
-    def _need_initialized(self, what):
+    def _need_initialized(self, what: str) -> int:
         if self._h == 0:
             raise ValueError(f"AgoraService.{what}(): the service was released")
         if not self._initialized:
             raise RuntimeError(f"AgoraService.{what}(): call initialize() first")
         return self._h
 
-    def set_parameters(self, params):
+    def set_parameters(self, params: str | Mapping[str, object]) -> int:
         """Set engine parameters from a JSON string or a dict, e.g.
         ``{"loopback.clock_speed": 10}`` (the test clock: 10x real time)."""
         text = params if isinstance(params, str) else json.dumps(params)
         return _core.service_set_parameters(self._need_initialized("set_parameters"), text)
 
-    def get_agora_parameter(self):
+    def get_agora_parameter(self) -> AgoraParameter:
         """The engine-wide AgoraParameter (official name)."""
         from .parameter import AgoraParameter
         self._need_initialized("get_agora_parameter")
         return AgoraParameter(self, lambda: self._need_initialized("get_agora_parameter"), False)
 
-    def get_parameter_number(self, key):
+    def get_parameter_number(self, key: str) -> float:
         """Read a numeric engine parameter, e.g. ``"loopback.objects.tracks"``
         (live engine objects: connections, tracks, senders, factories)."""
         return _core.service_get_number(self._need_initialized("get_parameter_number"), key)
 
-    def engine_objects(self):
+    def engine_objects(self) -> dict[str, int]:
         """Counts of live engine objects: a leak check for pools and churn."""
         return {kind: int(self.get_parameter_number(f"loopback.objects.{kind}"))
                 for kind in ("connections", "tracks", "senders", "factories", "video_tracks", "video_senders",
-                             "video_observers")}
+                             "video_observers", "audio_sinks")}
 
     @property
-    def dispatcher(self):
+    def dispatcher(self) -> DispatchThread:
         """The service's dispatch thread (created on first use): pass it as
         ``dispatcher=`` to run callbacks off the engine thread."""
         with self._lock:
@@ -147,7 +164,7 @@ class AgoraService:
                 self._dispatch_thread = DispatchThread()
             return self._dispatch_thread
 
-    def release(self):
+    def release(self) -> int:
         """Release every object still open, then the service. Idempotent."""
         with self._lock:
             if self._h == 0:
@@ -166,7 +183,7 @@ class AgoraService:
         atexit.unregister(self._release_at_exit)
         return 0
 
-    def _release_at_exit(self):
+    def _release_at_exit(self) -> None:
         # Runs before interpreter finalization: stop callbacks entering Python,
         # then free everything (the engine thread is joined inside).
         try:
@@ -174,27 +191,28 @@ class AgoraService:
         finally:
             _core.shutdown_callbacks()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
     # -- ownership of children -------------------------------------------------
-    def _adopt(self, child):
+    def _adopt(self, child: _Owned) -> None:
         with self._lock:
             self._children[id(child)] = child
 
-    def _disown(self, child):
+    def _disown(self, child: _Owned) -> None:
         with self._lock:
             self._children.pop(id(child), None)
 
     # -- factories ---------------------------------------------------------------
-    def create_media_node_factory(self):
+    def create_media_node_factory(self) -> MediaNodeFactory:
         from .audio import MediaNodeFactory
         return MediaNodeFactory(self, _core.factory_create(self._need_initialized("create_media_node_factory")))
 
-    def create_rtc_connection(self, con_config=None, publish_config=None):
+    def create_rtc_connection(self, con_config: RTCConnConfig | None = None,
+                              publish_config: RtcConnectionPublishConfig | None = None) -> RTCConnection:
         """A connection (2.1 style), or with an RtcConnectionPublishConfig one
         that owns its sender and track (2.4 style: publish_audio(),
         push_audio_pcm_data(), interrupt_audio())."""
@@ -205,7 +223,7 @@ class AgoraService:
                                           int(self.config.audio_scenario))
         return conn
 
-    def create_custom_audio_track_pcm(self, audio_pcm_data_sender):
+    def create_custom_audio_track_pcm(self, audio_pcm_data_sender: AudioPcmDataSender) -> LocalAudioTrack:
         from .audio import AudioPcmDataSender, LocalAudioTrack
         if not isinstance(audio_pcm_data_sender, AudioPcmDataSender):
             raise TypeError("create_custom_audio_track_pcm() takes an AudioPcmDataSender")
@@ -219,7 +237,8 @@ class AgoraService:
             track.set_send_delay_ms(CHORUS_SEND_DELAY_MS)  # official 2.1.5: set up for chorus automatically
         return track
 
-    def create_custom_audio_track_encoded(self, audio_encoded_frame_sender, mix_mode=1):
+    def create_custom_audio_track_encoded(self, audio_encoded_frame_sender: AudioEncodedFrameSender,
+                                          mix_mode: int = 1) -> LocalAudioTrack:
         """A track fed by an AudioEncodedFrameSender; *mix_mode* 0 (MIX_ENABLED) or 1 (MIX_DISABLED)."""
         from .audio import LocalAudioTrack
         from .audio_encoded import AudioEncodedFrameSender
@@ -231,7 +250,7 @@ class AgoraService:
                                                      audio_encoded_frame_sender._handle(), mix_mode)
         return LocalAudioTrack(self, h)
 
-    def create_custom_video_track_frame(self, video_frame_sender):
+    def create_custom_video_track_frame(self, video_frame_sender: VideoFrameSender) -> LocalVideoTrack:
         from .video import LocalVideoTrack, VideoFrameSender
         if not isinstance(video_frame_sender, VideoFrameSender):
             raise TypeError("create_custom_video_track_frame() takes a VideoFrameSender")
@@ -241,7 +260,8 @@ class AgoraService:
                                              video_frame_sender.handle, False)
         return LocalVideoTrack(self, h)
 
-    def create_custom_video_track_encoded(self, video_encoded_frame_sender, options=None):
+    def create_custom_video_track_encoded(self, video_encoded_frame_sender: VideoEncodedImageSender,
+                                          options: SenderOptions | None = None) -> LocalVideoTrack:
         from .video import LocalVideoTrack, SenderOptions, VideoEncodedImageSender
         if not isinstance(video_encoded_frame_sender, VideoEncodedImageSender):
             raise TypeError("create_custom_video_track_encoded() takes a VideoEncodedImageSender")

@@ -8,14 +8,23 @@ buffer depth and transit time between processes (one process has no network).
 Fields the loopback cannot measure (CPU of the whole system, gateway RTT,
 encoder internals) are 0."""
 
-from dataclasses import dataclass, fields
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import Field, dataclass, fields
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats", "RemoteVideoTrackStats"]
 
 
 class _FromEngine:
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # every subclass is a dataclass
+
     @classmethod
-    def _from(cls, values):
+    def _from(cls, values: Mapping[str, float]) -> Self:
         """From the engine struct (a dict): the official fields, in their order."""
         return cls(**{f.name: values[f.name] for f in fields(cls)})
 

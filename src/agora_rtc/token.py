@@ -8,6 +8,8 @@ loopback engine when it is given an app certificate
                                                  Role.PUBLISHER, token_expire=3600)
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
@@ -16,21 +18,22 @@ import struct
 import time
 import zlib
 from enum import IntEnum
+from typing import TypedDict
 
 __all__ = ["AccessToken2", "Role", "RtcTokenBuilder", "ServiceRtc", "parse_token"]
 
 VERSION = "007"
 
 
-def _u16(v):
+def _u16(v: int) -> bytes:
     return struct.pack("<H", v)
 
 
-def _u32(v):
+def _u32(v: int) -> bytes:
     return struct.pack("<I", v)
 
 
-def _string(b):
+def _string(b: bytes) -> bytes:
     return _u16(len(b)) + b
 
 
@@ -40,16 +43,16 @@ class ServiceRtc:
     TYPE = 1
     JOIN_CHANNEL, PUBLISH_AUDIO_STREAM, PUBLISH_VIDEO_STREAM, PUBLISH_DATA_STREAM = 1, 2, 3, 4
 
-    def __init__(self, channel_name="", uid=0):
+    def __init__(self, channel_name: str = "", uid: int | str = 0) -> None:
         self.channel_name = channel_name
         # uid 0 means "any uid": the token carries an empty string then
         self.uid = "" if uid in (0, "0", "") else str(uid)
-        self.privileges = {}
+        self.privileges: dict[int, int] = {}
 
-    def add_privilege(self, privilege, expire):
+    def add_privilege(self, privilege: int, expire: int) -> None:
         self.privileges[privilege] = expire
 
-    def pack(self):
+    def pack(self) -> bytes:
         privileges = sorted(self.privileges.items())
         packed = _u16(len(privileges)) + b"".join(_u16(k) + _u32(v) for k, v in privileges)
         return _u16(self.TYPE) + packed + _string(self.channel_name.encode()) + _string(self.uid.encode())
@@ -58,7 +61,8 @@ class ServiceRtc:
 class AccessToken2:
     """A token under construction; ``issue_ts`` and ``salt`` may be fixed for tests."""
 
-    def __init__(self, app_id, app_certificate, issue_ts=0, expire=900, salt=None):
+    def __init__(self, app_id: str, app_certificate: str, issue_ts: int = 0, expire: int = 900,
+                 salt: int | None = None) -> None:
         for name, value in (("app_id", app_id), ("app_certificate", app_certificate)):
             if len(value) != 32 or any(c not in "0123456789abcdefABCDEF" for c in value):
                 raise ValueError(f"{name} must be 32 hex digits (as shown in Agora's console)")
@@ -69,12 +73,12 @@ class AccessToken2:
         self.issue_ts = issue_ts or int(time.time())
         self.expire = expire
         self.salt = salt if salt is not None else secrets.randbelow(99999999) + 1
-        self.services = {}
+        self.services: dict[int, ServiceRtc] = {}
 
-    def add_service(self, service):
+    def add_service(self, service: ServiceRtc) -> None:
         self.services[service.TYPE] = service
 
-    def build(self):
+    def build(self) -> str:
         if not self.services:
             raise ValueError("a token needs at least one service")
         key = hmac.new(_u32(self.issue_ts), self.app_certificate.encode(), hashlib.sha256).digest()
@@ -83,6 +87,24 @@ class AccessToken2:
                 _u16(len(self.services)) + b"".join(s.pack() for s in self.services.values()))
         signature = hmac.new(key, info, hashlib.sha256).digest()
         return VERSION + base64.b64encode(zlib.compress(_string(signature) + info)).decode()
+
+
+class RtcServiceFields(TypedDict):
+    """parse_token's view of the RTC service."""
+
+    channel: str
+    uid: str
+    privileges: dict[int, int]  # privilege -> expire
+
+
+class TokenFields(TypedDict):
+    """What parse_token returns."""
+
+    app_id: str
+    issue_ts: int
+    expire: int
+    salt: int
+    services: dict[int, RtcServiceFields]  # service type -> fields
 
 
 class Role(IntEnum):
@@ -94,13 +116,14 @@ class RtcTokenBuilder:
     """Agora's RtcTokenBuilder2 entry points (names and arguments kept)."""
 
     @staticmethod
-    def build_token_with_uid(app_id, app_certificate, channel_name, uid, role, token_expire, privilege_expire=0):
+    def build_token_with_uid(app_id: str, app_certificate: str, channel_name: str, uid: int | str, role: int,
+                             token_expire: int, privilege_expire: int = 0) -> str:
         return RtcTokenBuilder.build_token_with_user_account(app_id, app_certificate, channel_name, uid, role,
                                                              token_expire, privilege_expire)
 
     @staticmethod
-    def build_token_with_user_account(app_id, app_certificate, channel_name, account, role, token_expire,
-                                      privilege_expire=0):
+    def build_token_with_user_account(app_id: str, app_certificate: str, channel_name: str, account: int | str,
+                                      role: int, token_expire: int, privilege_expire: int = 0) -> str:
         token = AccessToken2(app_id, app_certificate, expire=token_expire)
         service = ServiceRtc(channel_name, account)
         service.add_privilege(ServiceRtc.JOIN_CHANNEL, privilege_expire)
@@ -112,7 +135,7 @@ class RtcTokenBuilder:
         return token.build()
 
 
-def parse_token(token):
+def parse_token(token: str) -> TokenFields:
     """The fields of an AccessToken2 (without checking its signature):
     app_id, issue_ts, expire, salt and, for the RTC service, channel, uid and
     privileges. Raises ValueError on anything malformed."""
@@ -121,22 +144,22 @@ def parse_token(token):
     try:
         buf = zlib.decompress(base64.b64decode(token[3:], validate=True))
 
-        def take(n):
+        def take(n: int) -> bytes:
             nonlocal buf
             if len(buf) < n:
                 raise ValueError("token is truncated")
             head, buf = buf[:n], buf[n:]
             return head
 
-        def string():
+        def string() -> bytes:
             return take(struct.unpack("<H", take(2))[0])
 
         string()  # signature
-        out = {"app_id": string().decode(), "issue_ts": struct.unpack("<I", take(4))[0],
+        out: TokenFields = {"app_id": string().decode(), "issue_ts": struct.unpack("<I", take(4))[0],
                "expire": struct.unpack("<I", take(4))[0], "salt": struct.unpack("<I", take(4))[0], "services": {}}
         for _ in range(struct.unpack("<H", take(2))[0]):
             kind = struct.unpack("<H", take(2))[0]
-            privileges = {}
+            privileges: dict[int, int] = {}
             for _ in range(struct.unpack("<H", take(2))[0]):
                 k, v = struct.unpack("<HI", take(6))
                 privileges[k] = v

@@ -11,11 +11,36 @@ one config object may serve many streams (the official one rewrites it).
     if state == AudioVadV2.START_SPEAKING: ...      # pcm: pre-roll + first words
 """
 
+from __future__ import annotations
+
+import os
 import struct
 from datetime import datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from ._vad import NativeVad
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from typing_extensions import Buffer, Self, Unpack
+
+    from ._core import AudioFrame
+    from ._vad import _LabelledFrame
+
+    class _VadSettings(TypedDict, total=False):
+        """AudioVadConfigV2's arguments, for low_latency(**overrides)."""
+
+        preStartRecognizeCount: int
+        startRecognizeCount: int
+        stopRecognizeCount: int
+        activePercent: float
+        inactivePercent: float
+        start_voiceprob: int
+        stop_voiceporb: int
+        rmsThreshold: int
+
 
 __all__ = ["AudioVadConfigV2", "AudioVadV2", "VadDump", "VadState"]
 
@@ -24,7 +49,7 @@ class VadState:
     NONE, START_SPEAKING, SPEAKING, STOP_SPEAKING = 0, 1, 2, 3
 
 
-def _count(name, value):
+def _count(name: str, value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
         raise ValueError(f"{name} must be an int in [1, 1000] (10 ms frames), not {value!r}")
     return value
@@ -54,8 +79,9 @@ class AudioVadConfigV2:
     ``enable_adaptive_rms_threshold`` off or the VAD may never stop.
     """
 
-    def __init__(self, preStartRecognizeCount=16, startRecognizeCount=30, stopRecognizeCount=50, activePercent=0.7,
-                 inactivePercent=0.5, start_voiceprob=70, stop_voiceporb=50, rmsThreshold=-50):
+    def __init__(self, preStartRecognizeCount: int = 16, startRecognizeCount: int = 30, stopRecognizeCount: int = 50,
+                 activePercent: float = 0.7, inactivePercent: float = 0.5, start_voiceprob: int = 70,
+                 stop_voiceporb: int = 50, rmsThreshold: int = -50) -> None:
         self.pre_start_recognize_count = _count("preStartRecognizeCount", preStartRecognizeCount)
         self.start_recognize_count = _count("startRecognizeCount", startRecognizeCount)
         self.stop_recognize_count = _count("stopRecognizeCount", stopRecognizeCount)
@@ -77,7 +103,7 @@ class AudioVadConfigV2:
         self.adaptive_rms_threshold_factor = 0.67
         self.preroll_from_onset = True
 
-    def _native_args(self):
+    def _native_args(self) -> tuple[int, int, int, int, int, float, int]:
         """The settings as the native VAD takes them (validated)."""
         factor = float(self.adaptive_rms_threshold_factor)
         if not 0.0 < factor <= 1.0:
@@ -87,14 +113,14 @@ class AudioVadConfigV2:
                 int(bool(self.preroll_from_onset)))
 
     @classmethod
-    def low_latency(cls, **overrides):
+    def low_latency(cls, **overrides: Unpack[_VadSettings]) -> Self:
         """Starts after 100 ms of speech (not 300) and ends after 300 ms of
         silence (not 500): faster turn-taking, more false starts on noise."""
-        settings = dict(preStartRecognizeCount=16, startRecognizeCount=10, stopRecognizeCount=30)
+        settings: _VadSettings = dict(preStartRecognizeCount=16, startRecognizeCount=10, stopRecognizeCount=30)
         settings.update(overrides)
         return cls(**settings)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"AudioVadConfigV2(pre={self.pre_start_recognize_count}, start={self.start_recognize_count}, "
                 f"stop={self.stop_recognize_count}, rms={self.start_rms} dBFS, "
                 f"adaptive={self.enable_adaptive_rms_threshold}:{self.adaptive_rms_threshold_factor})")
@@ -109,15 +135,17 @@ class AudioVadV2:
     _vad_state_stopspeaking = VadState.STOP_SPEAKING
     NONE, START_SPEAKING, SPEAKING, STOP_SPEAKING = 0, 1, 2, 3
 
-    def __init__(self, config=None):
+    def __init__(self, config: AudioVadConfigV2 | None = None) -> None:
         config = config if config is not None else AudioVadConfigV2()
         if not isinstance(config, AudioVadConfigV2):
             raise TypeError(f"config must be an AudioVadConfigV2, not {type(config).__name__}")
         self.config = config
         self._native = NativeVad(*config._native_args())
-        self.process = self._native.process  # no Python frame between the caller and C
+        # No Python frame between the caller and C: the instance's process is the native one
+        # (same arguments and result as the method below, which mypy cannot know).
+        self.process = self._native.process  # type: ignore[method-assign]
 
-    def process(self, frame):
+    def process(self, frame: _LabelledFrame) -> tuple[int, bytearray]:
         """One labelled frame in; ``(state, bytearray)`` out: NONE with nothing,
         START_SPEAKING with the pre-roll and the first words, SPEAKING and
         STOP_SPEAKING with this frame's bytes. Raises ValueError when the frame
@@ -125,21 +153,21 @@ class AudioVadV2:
         return self._native.process(frame)  # replaced per instance in __init__
 
     @property
-    def speaking(self):
+    def speaking(self) -> bool:
         return self._native.speaking
 
     @property
-    def frames_processed(self):
+    def frames_processed(self) -> int:
         return self._native.frames
 
     @property
-    def last_start_ms(self):
+    def last_start_ms(self) -> int | None:
         """Where the current/last utterance's speech began, in ms of audio processed (None before the first)."""
         f = self._native.start_frame
         return None if f is None else f * 10
 
     @property
-    def last_stop_ms(self):
+    def last_stop_ms(self) -> int | None:
         """Where the last utterance's speech ended (ms of audio processed); None while speaking."""
         f = self._native.stop_frame
         return None if f is None else f * 10
@@ -152,7 +180,7 @@ class VadDump:
     ``rms.pcm`` / ``pitch.pcm`` / ``voice_prob.pcm`` (labels as PCM, to view
     next to the audio). Not for production: it writes every frame."""
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         stamp = datetime.now().strftime("%Y%m%d%H%M%S")
         self.folder = Path(path) / stamp
         suffix = 1
@@ -160,12 +188,12 @@ class VadDump:
             self.folder = Path(path) / f"{stamp}-{suffix}"
             suffix += 1
         self.folder.mkdir(parents=True)
-        self._files = {}
-        self._vad_file = None
+        self._files: dict[str, IO[Any]] = {}  # binary PCM files and the text label file
+        self._vad_file: IO[bytes] | None = None
         self._count = 0
         self._frame_count = 0
 
-    def open(self):
+    def open(self) -> int:
         if self._files:
             return 1
         for name, mode in (("source.pcm", "wb"), ("label.txt", "w"), ("rms.pcm", "wb"), ("pitch.pcm", "wb"),
@@ -173,7 +201,7 @@ class VadDump:
             self._files[name] = open(self.folder / name, mode)
         return 0
 
-    def write(self, frame, vad_result_bytes, vad_result_state):
+    def write(self, frame: AudioFrame, vad_result_bytes: Buffer, vad_result_state: int) -> None:
         if not self._files:
             raise ValueError("VadDump.write() before open() (or after close())")
         data = bytes(frame) if not hasattr(frame, "buffer") else bytes(frame.buffer)
@@ -195,20 +223,20 @@ class VadDump:
             self._close_vad_file()
         self._frame_count += 1
 
-    def _close_vad_file(self):
+    def _close_vad_file(self) -> None:
         if self._vad_file:
             self._vad_file.close()
             self._vad_file = None
 
-    def close(self):
+    def close(self) -> None:
         self._close_vad_file()
         for f in self._files.values():
             f.close()
         self._files = {}
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self.open()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

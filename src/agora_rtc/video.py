@@ -6,12 +6,25 @@ the buffer protocol (``numpy.asarray(frame.y)`` is a ``(height, width)`` view,
 no copy). Encoded frames travel byte-exact with their ``EncodedVideoFrameInfo``.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING, Protocol, cast
 
 from . import _core
 from ._core import VideoFrame, VideoPlane
 from .audio import _Child, _RemoteTrack
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from typing_extensions import Self
+
+    from ._core import _Buffer
+    from .jpeg import JpegSource
+    from .service import AgoraService
+    from .stats import LocalVideoTrackStats, RemoteVideoTrackStats
 
 __all__ = ["ColorSpaceType", "EncodedVideoFrameInfo", "ExternalVideoFrame", "IVideoEncodedFrameObserver",
            "IVideoFrameObserver", "LocalVideoTrack", "RemoteVideoState", "RemoteVideoStateReason", "RemoteVideoTrack",
@@ -161,7 +174,7 @@ class ExternalVideoFrame:
 
     type: int = VideoBufferType.RAW_DATA
     format: int = 0
-    buffer: object = None
+    buffer: _Buffer | None = None
     stride: int = 0
     height: int = 0
     crop_left: int = 0
@@ -173,9 +186,9 @@ class ExternalVideoFrame:
     egl_context: object = None
     egl_type: int = 0
     texture_id: int = 0
-    matrix: list = field(default_factory=list)
-    metadata: object = None
-    alpha_buffer: object = None
+    matrix: list[float] = field(default_factory=list)
+    metadata: _Buffer | None = None
+    alpha_buffer: _Buffer | None = None
     fill_alpha_buffer: int = 0
     alpha_mode: int = 0
     color_space: ColorSpaceType = field(default_factory=ColorSpaceType)
@@ -198,17 +211,31 @@ class EncodedVideoFrameInfo:
 
 
 class IVideoFrameObserver:
-    """Raw frames of remote users (I420 VideoFrame, valid during the call)."""
+    """Raw frames of remote users (I420 VideoFrame, valid during the call).
+    The return value is ignored (the official SDK's observers return 1)."""
 
-    def on_frame(self, channel_id, remote_uid, frame):
+    def on_frame(self, channel_id: str, remote_uid: str, frame: VideoFrame) -> object:
         pass
 
 
 class IVideoEncodedFrameObserver:
-    """Encoded frames of remote users: ``image_buffer`` is ``bytes``."""
+    """Encoded frames of remote users: ``image_buffer`` is ``bytes``, ``uid``
+    the sender's numeric uid. The return value is ignored."""
 
-    def on_encoded_video_frame(self, uid, image_buffer, length, video_encoded_frame_info):
+    def on_encoded_video_frame(self, uid: int, image_buffer: bytes, length: int,
+                               video_encoded_frame_info: EncodedVideoFrameInfo) -> object:
         pass
+
+
+# What register_video_frame_observer / register_video_encoded_frame_observer take:
+# an IVideoFrameObserver / IVideoEncodedFrameObserver, or any object with the method.
+class _VideoFrameReceiver(Protocol):
+    def on_frame(self, channel_id: str, remote_uid: str, frame: VideoFrame, /) -> object: ...
+
+
+class _EncodedVideoReceiver(Protocol):
+    def on_encoded_video_frame(self, uid: int, image_buffer: bytes, length: int,
+                               video_encoded_frame_info: EncodedVideoFrameInfo, /) -> object: ...
 
 
 class VideoFrameSender(_core.VideoSender):
@@ -219,16 +246,16 @@ class VideoFrameSender(_core.VideoSender):
     is the official one. Frames go out at the pace they are sent.
     """
 
-    def __init__(self, service, handle):
+    def __init__(self, service: AgoraService, handle: int) -> None:
         self._service = service
         self._set_handle(handle)
         service._adopt(self)
 
     @property
-    def released(self):
+    def released(self) -> bool:
         return self.handle == 0
 
-    def send_video_frame(self, frame: ExternalVideoFrame):
+    def send_video_frame(self, frame: ExternalVideoFrame) -> int:
         if not isinstance(frame, ExternalVideoFrame):
             raise TypeError(f"send_video_frame() takes an ExternalVideoFrame, not {type(frame).__name__}")
         if frame.buffer is None:
@@ -244,24 +271,25 @@ class VideoFrameSender(_core.VideoSender):
                          rotation=frame.rotation, timestamp_ms=frame.timestamp, metadata=frame.metadata or None,
                          alpha=alpha, fill_alpha=fill, buffer_type=frame.type)
 
-    def send_jpeg(self, source, *, timestamp_ms=0, rotation=0):
+    def send_jpeg(self, source: JpegSource, *, timestamp_ms: int = 0,
+                  rotation: int = 0) -> npt.NDArray[np.uint8]:
         """Decodes a JPEG (path or bytes; needs the ``jpeg`` extra) and sends it. Returns the RGBA picture."""
         if self.released:
             raise ValueError("VideoFrameSender was released")  # before decoding, not after
         from .jpeg import send_jpeg
         return send_jpeg(self, source, timestamp_ms=timestamp_ms, rotation=rotation)
 
-    def release(self):
+    def release(self) -> None:
         h = self.handle
         if h:
             self._set_handle(0)
             _core.video_sender_destroy(h, False)
             self._service._disown(self)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
 
@@ -271,10 +299,11 @@ class VideoEncodedImageSender(_Child):
     _kind = "VideoEncodedImageSender"
 
     @staticmethod
-    def _destroy(h):
+    def _destroy(h: int) -> None:
         _core.video_sender_destroy(h, True)
 
-    def send_encoded_video_image(self, data, frame_info: EncodedVideoFrameInfo, _size=None):
+    def send_encoded_video_image(self, data: _Buffer, frame_info: EncodedVideoFrameInfo | int,
+                                 _size: EncodedVideoFrameInfo | int | None = None) -> int:
         """Send one access unit (bytes-like) with its info. Returns 1 (Agora's C API returns a bool).
 
         The official signature ``(buffer_ptr, buffer_size, frame_info)`` takes a raw
@@ -293,7 +322,7 @@ class VideoEncodedImageSender(_Child):
                                         track_id=i.track_id, capture_time_ms=i.capture_time_ms,
                                         decode_time_ms=i.decode_time_ms, uid=i.uid, stream_type=int(i.stream_type))
 
-    def send_encoded_video_image_withbytes(self, data, frame_info: EncodedVideoFrameInfo):
+    def send_encoded_video_image_withbytes(self, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int:
         return self.send_encoded_video_image(data, frame_info)
 
 
@@ -303,14 +332,14 @@ class LocalVideoTrack(_Child):
     _kind = "LocalVideoTrack"
     _destroy = staticmethod(_core.video_track_destroy)
 
-    def set_enabled(self, enable):
+    def set_enabled(self, enable: bool | int) -> int:
         return _core.video_track_set_enabled(self._handle(), bool(enable))
 
-    def get_state(self):
+    def get_state(self) -> int:
         """LOCAL_VIDEO_STREAM_STATE: 0 stopped (disabled), 1 capturing, 2 encoding (published)."""
         return _core.video_track_get_state(self._handle())
 
-    def set_video_encoder_configuration(self, config: VideoEncoderConfiguration):
+    def set_video_encoder_configuration(self, config: VideoEncoderConfiguration) -> int:
         if not isinstance(config, VideoEncoderConfiguration):
             raise TypeError(f"set_video_encoder_configuration() takes a VideoEncoderConfiguration, "
                             f"not {type(config).__name__}")
@@ -320,7 +349,7 @@ class LocalVideoTrack(_Child):
                                                     config.orientation_mode, config.degradation_preference,
                                                     config.mirror_mode, config.encode_alpha)
 
-    def enable_simulcast_stream(self, enabled, config: SimulcastStreamConfig = None):
+    def enable_simulcast_stream(self, enabled: bool | int, config: SimulcastStreamConfig | None = None) -> int:
         if enabled and config is None:
             raise ValueError("enable_simulcast_stream(True, config): the low stream's SimulcastStreamConfig is needed")
         if config is not None and not isinstance(config, SimulcastStreamConfig):
@@ -329,19 +358,19 @@ class LocalVideoTrack(_Child):
         return _core.video_track_enable_simulcast(self._handle(), bool(enabled), d.width, d.height,
                                                   config.bitrate if config else 0, config.framerate if config else 0)
 
-    def stats(self):
+    def stats(self) -> dict[str, int] | None:
         """Loopback counters: sent_frames, dropped_frames (engine behind),
         discarded_frames (unpublished/disabled), sent_bytes, queued_frames,
         last_width, last_height. None with Agora's library."""
         return _core.video_track_stats(self._handle())
 
-    def get_statistics(self):
+    def get_statistics(self) -> LocalVideoTrackStats:
         """A LocalVideoTrackStats (official name): frames and bytes sent, frame rate and
         bitrate over the frames sent so far, the last frame's size."""
         from .stats import LocalVideoTrackStats
         return LocalVideoTrackStats._from(_core.local_video_stats(self._handle()))
 
-    def destroy_statistics(self, stats):
+    def destroy_statistics(self, stats: LocalVideoTrackStats) -> None:
         """Official pairing of get_statistics: our stats are Python objects whose
         engine struct was freed inside get_statistics, so there is nothing left to free."""
         from .stats import LocalVideoTrackStats
@@ -354,13 +383,13 @@ class RemoteVideoTrack(_RemoteTrack):
 
     _get_state = staticmethod(_core.remote_video_get_state)
 
-    def get_statistics(self):
+    def get_statistics(self) -> RemoteVideoTrackStats:
         """A RemoteVideoTrackStats: size, frame rate, bitrate, decoded frames, frozen time."""
         from .stats import RemoteVideoTrackStats
         self._need_live("get_statistics")
         return RemoteVideoTrackStats._from(_core.remote_video_stats(self._h))
 
-    def destroy_statistics(self, stats):
+    def destroy_statistics(self, stats: RemoteVideoTrackStats) -> None:
         """Official pairing of get_statistics; nothing to free (see LocalVideoTrack.destroy_statistics)."""
         from .stats import RemoteVideoTrackStats
         if not isinstance(stats, RemoteVideoTrackStats):
@@ -372,14 +401,16 @@ class _VideoTarget:
 
     __slots__ = ("observer",)
 
-    def __init__(self, observer):
+    def __init__(self, observer: _VideoFrameReceiver | _EncodedVideoReceiver) -> None:
         self.observer = observer
 
-    def _on_frame(self, channel_id, user_id, frame):
-        self.observer.on_frame(channel_id, user_id, frame)
+    # The engine calls the method of the kind registered, which the observer was checked to have.
+    def _on_frame(self, channel_id: str, user_id: str, frame: VideoFrame) -> None:
+        cast("_VideoFrameReceiver", self.observer).on_frame(channel_id, user_id, frame)
 
-    def _on_encoded_video_frame(self, uid, data, length, info):
-        self.observer.on_encoded_video_frame(uid, data, length, EncodedVideoFrameInfo(**dict(zip(_INFO_FIELDS, info))))
+    def _on_encoded_video_frame(self, uid: int, data: bytes, length: int, info: tuple[int, ...]) -> None:
+        cast("_EncodedVideoReceiver", self.observer).on_encoded_video_frame(
+            uid, data, length, EncodedVideoFrameInfo(**dict(zip(_INFO_FIELDS, info))))
 
 
 _INFO_FIELDS = ("codec_type", "width", "height", "frames_per_second", "frame_type", "rotation", "track_id",

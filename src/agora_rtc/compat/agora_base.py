@@ -2,6 +2,7 @@
 
 from ..audio import AudioCodecType, AudioFrame, AudioFramePosition, PcmAudioFrame, RawAudioFrameOpModeType
 from ..audio_encoded import EncodedAudioFrameInfo
+from ..audio_processor import AgcConfig, AiAecConfig, AiNsConfig, APMConfig, BghvsCConfig
 from ..encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
 from ..stats import LocalVideoTrackStats, RTCStats, RemoteAudioTrackStats, RemoteVideoTrackStats
 from ..connection import AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, RTCConnConfig, RTCConnInfo
@@ -13,7 +14,7 @@ from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, 
                      TCcMode, VideoCodecType, VideoDimensions, VideoEncoderConfiguration, VideoFrame,
                      VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
 
-__all__ = ["AgoraServiceConfig", "AreaCode", "AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioProfileType",
+__all__ = ["AgcConfig", "AgoraServiceConfig", "AiAecConfig", "AiNsConfig", "APMConfig", "BghvsCConfig", "AreaCode", "AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioProfileType",
            "AudioPublishType", "AudioScenarioType", "AudioSubscriptionOptions", "AudioVolumeInfo", "ChannelProfileType",
            "ClientRoleType", "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
            "EncryptionErrorType", "EncryptionMode", "LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats",
