@@ -96,6 +96,29 @@ def test_pool_reuses_connections_without_leaks(service):
     assert service.engine_objects() == baseline
 
 
+def test_pool_takes_back_uses_that_published_video_or_released_their_tracks(service):
+    """A use that published video, unpublished one track itself and released another while
+    published still goes back to the pool (the video one used to raise ERR_INVALID_STATE there)."""
+    with ConnectionPool(service, 1) as pool:
+        for cycle in range(3):
+            use = pool.acquire("", "pool-video", f"cam{cycle}")
+            factory = service.create_media_node_factory()
+            video_sender = factory.create_video_frame_sender()
+            video = service.create_custom_video_track_frame(video_sender)
+            use.local_user.publish_video(video)
+            unpublished = service.create_custom_audio_track_pcm(factory.create_audio_pcm_data_sender())
+            use.local_user.publish_audio(unpublished)
+            use.local_user.unpublish_audio(unpublished)
+            released = service.create_custom_audio_track_pcm(factory.create_audio_pcm_data_sender())
+            use.local_user.publish_audio(released)
+            released.release()
+            use.release()
+            assert pool.stats()["idle"] == 1, f"cycle {cycle}"
+            for obj in (video, video_sender, unpublished, factory):
+                obj.release()
+        assert pool.stats()["acquired_total"] == 3
+
+
 def test_pool_exhaustion_and_closed_errors(service):
     pool = ConnectionPool(service, 1)
     use = pool.acquire("", "px", "1")

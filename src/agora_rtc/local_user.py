@@ -47,6 +47,7 @@ class LocalUser:
         # unpublish_audio() returned (on_audio_track_unpublished does), so entries stay while the track lives
         self._tracks: weakref.WeakValueDictionary[int, LocalAudioTrack | LocalVideoTrack] = \
             weakref.WeakValueDictionary()
+        self._published: dict[int, LocalAudioTrack | LocalVideoTrack] = {}  # engine handle -> published now
         # engine handle -> RemoteAudioTrack / RemoteVideoTrack
         self._remote_tracks: dict[int, RemoteAudioTrack | RemoteVideoTrack] = {}
         # (observer, encoded) -> engine observer handle
@@ -69,10 +70,13 @@ class LocalUser:
             raise TypeError("publish_audio() takes a LocalAudioTrack")
         handle = agora_local_audio_track._handle()
         self._tracks[handle] = agora_local_audio_track  # first: its publish event may run before the call returns
-        return _core.user_publish_audio(self._handle("publish_audio"), handle)
+        rc = _core.user_publish_audio(self._handle("publish_audio"), handle)
+        self._published[handle] = agora_local_audio_track
+        return rc
 
     def unpublish_audio(self, agora_local_audio_track: LocalAudioTrack) -> int:
         rc = _core.user_unpublish_audio(self._handle("unpublish_audio"), agora_local_audio_track._handle())
+        self._published.pop(agora_local_audio_track._h, None)
         return rc
 
     def publish_video(self, agora_local_video_track: LocalVideoTrack) -> int:
@@ -81,10 +85,13 @@ class LocalUser:
             raise TypeError("publish_video() takes a LocalVideoTrack")
         handle = agora_local_video_track._handle()
         self._tracks[handle] = agora_local_video_track  # first: its publish event may run before the call returns
-        return _core.user_publish_video(self._handle("publish_video"), handle, True)
+        rc = _core.user_publish_video(self._handle("publish_video"), handle, True)
+        self._published[handle] = agora_local_video_track
+        return rc
 
     def unpublish_video(self, agora_local_video_track: LocalVideoTrack) -> int:
         rc = _core.user_publish_video(self._handle("unpublish_video"), agora_local_video_track._handle(), False)
+        self._published.pop(agora_local_video_track._h, None)
         return rc
 
     _publish_video = publish_video        # the 2.4 SDK's names
@@ -312,6 +319,7 @@ class LocalUser:
         self._audio_observer = None
         self._observers = []
         self._tracks.clear()
+        self._published.clear()
 
     # -- engine events -------------------------------------------------------------
     def _track(self, handle: int) -> LocalAudioTrack | LocalVideoTrack | int:

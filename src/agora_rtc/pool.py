@@ -120,7 +120,9 @@ class ConnectionPool:
 
     def _reset(self, conn: RTCConnection) -> None:
         user = conn.get_local_user()
-        for track in list(user._tracks.values()):
+        for track in list(user._published.values()):
+            if track.released:  # released while published: the engine unpublished it then
+                continue
             if isinstance(track, LocalVideoTrack):  # published tracks are audio and video ones
                 user.unpublish_video(track)
             else:
