@@ -5,7 +5,8 @@ delivered frame (direct and dispatched), all on the loopback engine.
     agora-rtc bench              # wall-clock figures
     agora-rtc bench --callgrind  # + instruction counts (repeatable; needs valgrind)
     agora-rtc bench --out DIR    # + DIR/report.md (figures and machine) and, with
-                                 #   matplotlib (pip install 'agora-rtc[plots]'), DIR/latency.png
+                                 #   matplotlib (pip install 'agora-rtc[plots]'), DIR/latency.png, scale.png
+    agora-rtc bench --scale 50,100,200,300  # connection counts for the real-time scale run
 
 More (side by side with the official SDK, VAD, pacing, asyncio, many
 processes) in the repository's bench/ folder.
@@ -264,7 +265,61 @@ def bench_video(reps: int = 5) -> dict[str, float]:
     return out
 
 
-def write_report(folder: str, lines: list[tuple[str, str]], latencies: list[float]) -> None:
+def bench_scale(counts: list[int], seconds: float = 10.0) -> list[dict[str, float]]:
+    """Pairs of bots exchanging 16 kHz mono audio in real time, *counts* connections at a
+    time: process CPU (% of one core), frames received of those sent, late engine ticks and
+    sender underruns. Every frame carries its number, so order is checked too."""
+    from .consumer import AudioConsumer
+
+    class Numbered(IAudioFrameObserver):
+        def __init__(self) -> None:
+            self.frames = 0
+            self.out_of_order = 0
+
+        def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str,
+                                                  frame: AudioFrame) -> None:
+            if np.frombuffer(memoryview(frame), np.int16)[0] != self.frames % 30000:
+                self.out_of_order += 1
+            self.frames += 1
+
+    frames = int(seconds * 100)
+    signal = np.full((frames, 160), 2000, np.int16)
+    signal[:, 0] = np.arange(frames) % 30000  # each frame starts with its number
+    rows = []
+    for n in counts:
+        svc = make_service()
+        try:
+            bots = []
+            for i in range(n):
+                conn = svc.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
+                user = conn.get_local_user()
+                user.set_playback_audio_frame_before_mixing_parameters(1, 16000)
+                counter = Numbered()
+                user.register_audio_frame_observer(counter)
+                conn.connect("", f"scale{i // 2}", f"bot{i}")
+                sender = svc.create_media_node_factory().create_audio_pcm_data_sender()
+                user.publish_audio(svc.create_custom_audio_track_pcm(sender))
+                bots.append((counter, AudioConsumer(sender, 16000, 1)))
+            time.sleep(0.5)  # everyone joined
+            late0 = svc.get_parameter_number("loopback.late_ticks")
+            cpu0, wall0 = time.process_time(), time.monotonic()
+            for _, consumer in bots:  # the whole stream up front: the engine paces it
+                consumer.push_pcm_data(signal)
+            for _, consumer in bots:
+                consumer.wait_for_playout(timeout=seconds * 3 + 10)
+            cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+            rows.append({"connections": n, "cpu_percent": 100 * cpu / wall,
+                         "received": sum(c.frames for c, _ in bots), "expected": n * frames,
+                         "out_of_order": sum(c.out_of_order for c, _ in bots),
+                         "late_ticks": svc.get_parameter_number("loopback.late_ticks") - late0,
+                         "underruns": sum(consumer.stats()["underruns"] for _, consumer in bots)})
+        finally:
+            svc.release()
+    return rows
+
+
+def write_report(folder: str, lines: list[tuple[str, str]], latencies: list[float],
+                 scale: list[dict[str, float]] | None = None) -> None:
     """report.md with the figures and the machine; latency.png when matplotlib is installed."""
     import platform
     os.makedirs(folder, exist_ok=True)
@@ -275,6 +330,14 @@ def write_report(folder: str, lines: list[tuple[str, str]], latencies: list[floa
         f.write("| figure | value |\n|---|---|\n")
         for name, value in lines:
             f.write(f"| {name} | {value} |\n")
+        if scale:
+            f.write("\n## Scale: pairs exchanging 16 kHz audio in real time\n\n"
+                    "| connections | CPU (% of one core) | frames received / sent | out of order | late ticks "
+                    "| underruns |\n|---|---|---|---|---|---|\n")
+            for row in scale:
+                f.write(f"| {row['connections']:.0f} | {row['cpu_percent']:.1f} | {row['received']:.0f} / "
+                        f"{row['expected']:.0f} | {row['out_of_order']:.0f} | {row['late_ticks']:.0f} | "
+                        f"{row['underruns']:.0f} |\n")
     try:
         # matplotlib is optional (the plots extra)
         import matplotlib  # type: ignore[import-not-found, unused-ignore]
@@ -290,11 +353,23 @@ def write_report(folder: str, lines: list[tuple[str, str]], latencies: list[floa
     fig.tight_layout()
     fig.savefig(os.path.join(folder, "latency.png"), dpi=120)
     plt.close(fig)
+    if scale:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot([r["connections"] for r in scale], [r["cpu_percent"] for r in scale], marker="o")
+        ax.set_xlabel("connections (pairs exchanging 16 kHz audio)")
+        ax.set_ylabel("process CPU, % of one core")
+        ax.set_ylim(bottom=0)
+        fig.tight_layout()
+        fig.savefig(os.path.join(folder, "scale.png"), dpi=120)
+        plt.close(fig)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--callgrind", action="store_true", help="also count instructions with valgrind")
-    parser.add_argument("--out", help="write report.md (and latency.png with matplotlib) into this folder")
+    parser.add_argument("--out", help="write report.md (and latency.png, scale.png with matplotlib) into this folder")
+    parser.add_argument("--scale", default="50,100,200",
+                        help="connection counts for the real-time scale run (comma-separated; '' skips it)")
+    parser.add_argument("--scale-seconds", type=float, default=10.0, help="audio per connection in the scale run")
 
 
 def main(args: argparse.Namespace | None = None) -> int:
@@ -328,8 +403,15 @@ def main(args: argparse.Namespace | None = None) -> int:
             total, engine = cg
             say("callgrind send()", f"{total:.0f} instructions per call, {engine:.0f} in the engine, "
                 f"{total - engine:.0f} in Python+_core")
+    scale = bench_scale([int(v) for v in args.scale.split(",") if v.strip()], args.scale_seconds) \
+        if args.scale else []
+    for row in scale:
+        say(f"scale, {row['connections']:.0f} connections in real time",
+            f"{row['cpu_percent']:.1f}% of one core, {row['received']:.0f}/{row['expected']:.0f} frames "
+            f"({row['out_of_order']:.0f} out of order), {row['late_ticks']:.0f} late ticks, "
+            f"{row['underruns']:.0f} underruns")
     if args.out:
-        write_report(args.out, report, lat)
+        write_report(args.out, report, lat, scale)
         print(f"report written to {args.out}")
     return 0
 
