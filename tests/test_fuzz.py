@@ -2,6 +2,7 @@
 the result is success or a clear Python exception, never a crash or a hang."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 from agora_rtc import AgoraError, RTCConnConfig
 from conftest import Publisher
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 300 cases per property in CI; AGORA_RTC_FUZZ_EXAMPLES=10000 (or more) for the long form.
+FUZZ = settings(max_examples=int(os.environ.get("AGORA_RTC_FUZZ_EXAMPLES", "300")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 RATES = [8000, 16000, 24000, 32000, 44100, 48000]
 EXPECTED = (ValueError, TypeError, AgoraError, OverflowError)
 
