@@ -103,3 +103,62 @@ def test_statistics_after_release_raise(service):
     p.track.release()
     with pytest.raises(ValueError, match="released"):
         p.track.get_statistics()
+
+
+class TrackStats(IRTCLocalUserObserver):
+    def __init__(self):
+        self.local_audio, self.remote_audio, self.local_video, self.remote_video = [], [], [], []
+        self.subscribed = {}
+
+    def on_user_audio_track_subscribed(self, local_user, user_id, track):
+        self.subscribed[("audio", user_id)] = track
+
+    def on_user_video_track_subscribed(self, local_user, user_id, info, track):
+        self.subscribed[("video", user_id)] = track
+
+    def on_local_audio_track_statistics(self, local_user, stats):
+        self.local_audio.append(stats)
+
+    def on_remote_audio_track_statistics(self, local_user, track, stats):
+        self.remote_audio.append((track, stats))
+
+    def on_local_video_track_statistics(self, local_user, track, stats):
+        self.local_video.append((track, stats))
+
+    def on_remote_video_track_statistics(self, local_user, track, stats):
+        self.remote_video.append((track, stats))
+
+
+@pytest.mark.parametrize("dispatched", [False, True])
+def test_track_statistics_every_two_seconds(service, dispatched):
+    """With on_transport_stats the local user reports each track: what it sends (16 kHz mono PCM =
+    256 kbps; the published video's size) and what it receives, on the track objects it was given."""
+    p = Pair(service, channel=f"tstats{dispatched}")
+    tx_stats, rx_stats = TrackStats(), TrackStats()
+    for conn, seen in ((p.tx, tx_stats), (p.rx, rx_stats)):
+        if dispatched:
+            conn.set_event_dispatcher(service.dispatcher)
+        conn.get_local_user().register_local_user_observer(seen)
+    p.rx.get_local_user().subscribe_all_audio()
+    talker = Publisher(service, f"tstats{dispatched}", "talker")  # audio, heard by rx ("2")
+    talker_stats = TrackStats()
+    if dispatched:
+        talker.conn.set_event_dispatcher(service.dispatcher)
+    talker.conn.get_local_user().register_local_user_observer(talker_stats)
+    talker.send(tone(16000, 6.0), 16000)
+    for seed in range(10):
+        p.sender.send(i420(320, 240, seed)[3], VideoPixelFormat.I420, 320, 240, timestamp_ms=seed * 33)
+    wait_for(lambda: len(talker_stats.local_audio) >= 2 and rx_stats.remote_audio and rx_stats.remote_video
+             and tx_stats.local_video, timeout=20, what="two rounds of track statistics")
+    local = talker_stats.local_audio[1]  # a whole interval of sending
+    assert (local.num_channels, local.sent_sample_rate, local.internal_codec) == (1, 16000, 0)
+    assert local.sent_bitrate == pytest.approx(256, abs=8)
+    track, remote = next((t, s) for t, s in rx_stats.remote_audio if s.uid == 0 or t.user_id == "talker")
+    assert track is rx_stats.subscribed[("audio", "talker")]
+    assert (remote.received_sample_rate, remote.num_channels) == (16000, 1) and remote.received_bytes > 0
+    video_track, video = tx_stats.local_video[-1]
+    assert video_track is p.track and (video.width, video.height) == (320, 240) and video.frames_encoded == 10
+    remote_video_track, remote_video = rx_stats.remote_video[-1]
+    assert remote_video_track is rx_stats.subscribed[("video", "1")]
+    assert remote_video.total_decoded_frames == 10 and (remote_video.width, remote_video.height) == (320, 240)
+    assert not rx_stats.local_audio and not rx_stats.local_video  # it publishes nothing

@@ -242,6 +242,9 @@ cdef extern from "agora_c/agora_base.h":
         int first_audio_packet_duration_after_unmute, first_video_packet_duration_after_unmute
         int first_video_key_frame_packet_duration_after_unmute, first_video_key_frame_decoded_duration_after_unmute
         int first_video_key_frame_rendered_duration_after_unmute, tx_packet_loss_rate, rx_packet_loss_rate
+    ctypedef struct local_audio_stats:
+        int num_channels, sent_sample_rate, sent_bitrate, internal_codec
+        double voice_pitch
     ctypedef struct remote_audio_track_stats:
         uid_t uid
         int quality, network_transport_delay, jitter_buffer_delay, audio_loss_rate, num_channels
@@ -295,6 +298,10 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_audio_publish_state_changed)(AGORA_HANDLE, const char*, int, int, int) noexcept nogil
         void (*on_video_subscribe_state_changed)(AGORA_HANDLE, const char*, user_id_t, int, int, int) noexcept nogil
         void (*on_video_publish_state_changed)(AGORA_HANDLE, const char*, int, int, int) noexcept nogil
+        void (*on_local_audio_track_statistics)(AGORA_HANDLE, const local_audio_stats*) noexcept nogil
+        void (*on_remote_audio_track_statistics)(AGORA_HANDLE, AGORA_HANDLE, const remote_audio_track_stats*) noexcept nogil
+        void (*on_local_video_track_statistics)(AGORA_HANDLE, AGORA_HANDLE, const local_video_track_stats*) noexcept nogil
+        void (*on_remote_video_track_statistics)(AGORA_HANDLE, AGORA_HANDLE, const remote_video_track_stats*) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.

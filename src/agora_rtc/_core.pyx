@@ -1593,6 +1593,8 @@ cdef class Dispatcher:
                 _deliver_video(&it)
             elif kind == EV_TRANSPORT_STATS:
                 _deliver_transport_stats(&it)
+            elif kind == EV_TRACK_STATS:
+                _deliver_track_stats(&it)
             elif kind >= EV_ENCODED_AUDIO:
                 _deliver_audio_encoded_event(&it)
             elif kind >= EV_V_PUBLISH_SUCCESS:
@@ -1695,6 +1697,7 @@ include "_audio_encoded.pxi"
 include "_stats.pxi"
 include "_stream_states.pxi"
 include "_audio_sink.pxi"
+include "_track_stats.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):
@@ -1747,7 +1750,7 @@ _audio_observer_d.on_record_audio_frame = _dtr_record
 _audio_observer_d.on_mixed_audio_frame = _dtr_mixed
 
 # Encoded audio, meta data, encryption (_audio_encoded.pxi), statistics (_stats.pxi), publish and subscribe
-# states (_stream_states.pxi): after the memsets above.
+# states (_stream_states.pxi), track statistics (_track_stats.pxi): after the memsets above.
 _conn_observer.on_encryption_error = _tr_encryption_error
 _conn_observer_d.on_encryption_error = _dtr_encryption_error
 _user_observer.on_audio_meta_data_received = _tr_audio_meta_data
@@ -1762,3 +1765,11 @@ _user_observer.on_audio_subscribe_state_changed = _tr_audio_subscribe_state
 _user_observer_d.on_audio_subscribe_state_changed = _dtr_audio_subscribe_state
 _user_observer.on_video_subscribe_state_changed = _tr_video_subscribe_state
 _user_observer_d.on_video_subscribe_state_changed = _dtr_video_subscribe_state
+_user_observer.on_local_audio_track_statistics = _tr_local_audio_stats
+_user_observer_d.on_local_audio_track_statistics = _dtr_local_audio_stats
+_user_observer.on_remote_audio_track_statistics = _tr_remote_audio_stats
+_user_observer_d.on_remote_audio_track_statistics = _dtr_remote_audio_stats
+_user_observer.on_local_video_track_statistics = _tr_local_video_stats
+_user_observer_d.on_local_video_track_statistics = _dtr_local_video_stats
+_user_observer.on_remote_video_track_statistics = _tr_remote_video_stats
+_user_observer_d.on_remote_video_track_statistics = _dtr_remote_video_stats

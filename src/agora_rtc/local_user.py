@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Union, cast
 
 from . import _core
@@ -429,6 +430,29 @@ class LocalUser:
                                           elapsed: int) -> None:
         for o in self._observers:
             o.on_video_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed)
+
+    def _on_track_statistics(self, which: int, handle: int, values: Mapping[str, float]) -> None:
+        # every 2 s with on_transport_stats: which = 0 local audio, 1 remote audio, 2 local video, 3 remote video
+        from .stats import LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats
+        if which == 0:
+            local_audio = LocalAudioTrackStats._from(values)
+            for o in self._observers:
+                o.on_local_audio_track_statistics(self, local_audio)
+        elif which == 1:
+            remote_audio = RemoteAudioTrackStats._from(values)
+            audio_track = self._remote_track(str(remote_audio.uid), handle)
+            for o in self._observers:
+                o.on_remote_audio_track_statistics(self, audio_track, remote_audio)
+        elif which == 2:
+            local_video = LocalVideoTrackStats._from(values)
+            video_track = self._video_track(handle)
+            for o in self._observers:
+                o.on_local_video_track_statistics(self, video_track, local_video)
+        else:
+            remote_video = RemoteVideoTrackStats._from(values)
+            remote_video_track = self._remote_video(str(remote_video.uid), handle)
+            for o in self._observers:
+                o.on_remote_video_track_statistics(self, remote_video_track, remote_video)
 
     def _on_stream_message(self, user_id: str, stream_id: int, data: bytes, length: int) -> None:
         for o in self._observers:

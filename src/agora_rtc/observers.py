@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .audio import LocalAudioTrack, RemoteAudioTrack
     from .connection import RTCConnection
     from .local_user import LocalUser
-    from .stats import RTCStats
+    from .stats import (LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats,
+                        RTCStats)
     from .video import LocalVideoTrack, RemoteVideoTrack, VideoTrackInfo
 
 
@@ -196,6 +197,22 @@ class IRTCLocalUserObserver:
     def on_video_subscribe_state_changed(self, agora_local_user: LocalUser, channel: str, user_id: str, old_state: int,
                                          new_state: int, elapse_since_last_state: int) -> None:
         """As on_audio_subscribe_state_changed, for video."""
+
+    def on_local_audio_track_statistics(self, agora_local_user: LocalUser, stats: LocalAudioTrackStats) -> None:
+        """Every 2 s while this user publishes audio (with on_transport_stats)."""
+
+    def on_remote_audio_track_statistics(self, agora_local_user: LocalUser, agora_remote_audio_track: RemoteAudioTrack,
+                                         stats: RemoteAudioTrackStats) -> None:
+        """Every 2 s per remote audio stream being received (what ``get_statistics()`` returns)."""
+
+    def on_local_video_track_statistics(self, agora_local_user: LocalUser,
+                                        agora_local_video_track: LocalVideoTrack | int,
+                                        stats: LocalVideoTrackStats) -> None:
+        """Every 2 s per published video track."""
+
+    def on_remote_video_track_statistics(self, agora_local_user: LocalUser, agora_remote_video_track: RemoteVideoTrack,
+                                         stats: RemoteVideoTrackStats) -> None:
+        """Every 2 s per remote video stream being received."""
 
 
 class IAudioFrameObserver:

@@ -1,6 +1,7 @@
 """Statistics with the official names: RTCStats (``on_transport_stats``, every
 2 s), RemoteAudioTrackStats / RemoteVideoTrackStats / LocalVideoTrackStats
-(``track.get_statistics()``).
+(``track.get_statistics()``, and every 2 s with on_transport_stats through the local user's
+``on_{local,remote}_{audio,video}_track_statistics``), LocalAudioTrackStats (that callback only).
 
 On the loopback engine the counters are real: bytes and frames as received,
 bitrates from them, frozen time from the tracks' FROZEN periods; loss, jitter
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats", "RemoteVideoTrackStats"]
+__all__ = ["LocalAudioTrackStats", "LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats", "RemoteVideoTrackStats"]
 
 
 class _FromEngine:
@@ -65,6 +66,16 @@ class RTCStats(_FromEngine):
     first_video_key_frame_rendered_duration_after_unmute: int
     tx_packet_loss_rate: int
     rx_packet_loss_rate: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalAudioTrackStats(_FromEngine):
+    """on_local_audio_track_statistics: what this user sends (the loopback sends PCM: internal_codec 0)."""
+    num_channels: int
+    sent_sample_rate: int
+    sent_bitrate: int        # kbps over the last interval
+    internal_codec: int
+    voice_pitch: float       # Hz, of the last frame sent (0 when unvoiced or labels are off)
 
 
 @dataclass(frozen=True, kw_only=True)

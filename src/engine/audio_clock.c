@@ -370,6 +370,9 @@ void audio_clock_tick(void) {
       s->user_id = c->user_id;
       s->ch = c->channel;
       label(&c->voice, s);
+      c->tx_audio_rate = s->frame.sample_rate;
+      c->tx_audio_channels = s->frame.channels;
+      c->tx_audio_pitch = s->labels.pitch;
       transport_send_audio(c, &s->frame);
       nsrc++;
     }

@@ -309,6 +309,8 @@ typedef struct local_user {
   int64_t publish_state_ms[2];  /* TRACK_AUDIO, TRACK_VIDEO: engine time of the last publish state change */
 } local_user;
 
+enum { TRACK_STATS_LOCAL_AUDIO, TRACK_STATS_REMOTE_AUDIO, TRACK_STATS_LOCAL_VIDEO, TRACK_STATS_REMOTE_VIDEO };
+
 /* ---- faults.c: injected network faults (loopback.fault.*), engine-wide or per connection ---- */
 enum { FAULT_LOSS, FAULT_JITTER, FAULT_REORDER, FAULT_BANDWIDTH, FAULT_COUNT };
 typedef struct fault_config {
@@ -400,6 +402,7 @@ typedef struct connection {
   int64_t hello_deadline_ns;
   /* stats.c: bytes sent and received (audio frames as PCM, video as sent), on_transport_stats every 2 s */
   uint64_t tx_audio_bytes, tx_video_bytes, rx_audio_bytes, rx_video_bytes;
+  int tx_audio_rate, tx_audio_channels, tx_audio_pitch; /* the last frame this user sent (local audio stats) */
   int64_t first_audio_ms, first_video_ms; /* engine time of the first frame received, 0: none yet */
   struct stats_snapshot {
     int64_t at_ms, cpu_ns, wall_ns;
@@ -497,6 +500,7 @@ enum event_type {
   EV_VIDEO_PUBLISH_STATE,
   EV_AUDIO_SUBSCRIBE_STATE,     /* user_id; arg1: old, arg2: new STREAM_SUBSCRIBE_STATE; reason: elapsed ms */
   EV_VIDEO_SUBSCRIBE_STATE,
+  EV_TRACK_STATS,               /* arg1: TRACK_STATS_*; track; payload: the stats struct */
 };
 
 typedef struct event {
@@ -515,6 +519,7 @@ void event_post(int type, connection* c, const char* user_id, int reason, void* 
 /* As event_post, handing over a malloc'd payload (freed after delivery, or at once on failure). */
 void event_post_payload(int type, connection* c, const char* user_id, int reason, void* payload);
 void event_post_args(int type, connection* c, const char* user_id, int reason, void* track, int arg1, int arg2);
+void event_post_track_stats(connection* c, int which, void* track, void* stats); /* takes stats */
 
 /* A frame of `bytes` from user_id reached r (audio: the clock, a = rate, b = channels; video: delivery, a x b). */
 void remote_track_frame(connection* r, int kind, const char* user_id, int a, int b, size_t bytes);

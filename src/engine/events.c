@@ -45,6 +45,10 @@ void event_post_args(int type, connection* c, const char* user_id, int reason, v
   post(type, c, user_id, reason, track, NULL, arg1, arg2);
 }
 
+void event_post_track_stats(connection* c, int which, void* track, void* stats) {
+  post(EV_TRACK_STATS, c, NULL, 0, track, stats, which, 0);
+}
+
 /* The remote track an event is about is a video track (handles of live local users stay valid). */
 static int is_video(const event* e) { return e->track && ((remote_track*)e->track)->magic == MAGIC_REMOTE_VIDEO; }
 
@@ -187,6 +191,23 @@ static void deliver(event* e) {
       break;
     case EV_AUDIO_UNPUBLISHED:
       if (u) ENGINE_CALLBACK(u->on_audio_track_unpublished, &c->user, e->track);
+      break;
+    case EV_TRACK_STATS:
+      if (!u) break;
+      switch (e->arg1) {
+        case TRACK_STATS_LOCAL_AUDIO:
+          ENGINE_CALLBACK(u->on_local_audio_track_statistics, &c->user, e->payload);
+          break;
+        case TRACK_STATS_REMOTE_AUDIO:
+          ENGINE_CALLBACK(u->on_remote_audio_track_statistics, &c->user, e->track, e->payload);
+          break;
+        case TRACK_STATS_LOCAL_VIDEO:
+          ENGINE_CALLBACK(u->on_local_video_track_statistics, &c->user, e->track, e->payload);
+          break;
+        case TRACK_STATS_REMOTE_VIDEO:
+          ENGINE_CALLBACK(u->on_remote_video_track_statistics, &c->user, e->track, e->payload);
+          break;
+      }
       break;
     case EV_AUDIO_PUBLISH_STATE:
       if (u) ENGINE_CALLBACK(u->on_audio_publish_state_changed, &c->user, channel_id, e->arg1, e->arg2, e->reason);

@@ -40,16 +40,8 @@ static remote_track* live_track(AGORA_HANDLE h, uint32_t magic) {
   return a && a->magic == magic ? a : NULL;
 }
 
-AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE track) {
-  remote_audio_track_stats* s = calloc(1, sizeof *s);
-  if (!s) return NULL;
-  pthread_mutex_lock(&g_engine.lock);
-  remote_track* a = live_track(track, MAGIC_REMOTE_AUDIO);
-  if (!a) {
-    pthread_mutex_unlock(&g_engine.lock);
-    free(s);
-    return NULL;
-  }
+/* g_engine.lock held. */
+static void fill_remote_audio(const remote_track* a, remote_audio_track_stats* s) {
   int64_t now = engine_now_ms(), active = a->first_frame_ms ? now - a->first_frame_ms : 0;
   s->uid = (uid_t)strtoul(a->user_id, NULL, 10);
   s->num_channels = a->height;
@@ -70,7 +62,19 @@ AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_
                : s->audio_loss_rate < 8   ? QUALITY_POOR
                : s->audio_loss_rate < 15  ? QUALITY_BAD
                                           : QUALITY_VBAD;
+}
+
+AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE track) {
+  remote_audio_track_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  pthread_mutex_lock(&g_engine.lock);
+  remote_track* a = live_track(track, MAGIC_REMOTE_AUDIO);
+  if (a) fill_remote_audio(a, s);
   pthread_mutex_unlock(&g_engine.lock);
+  if (!a) {
+    free(s);
+    return NULL;
+  }
   return s;
 }
 
@@ -79,16 +83,8 @@ AGORA_API_C_VOID agora_remote_audio_track_destroy_statistics(AGORA_HANDLE track,
   free(stats);
 }
 
-AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_statistics(AGORA_HANDLE track) {
-  remote_video_track_stats* s = calloc(1, sizeof *s);
-  if (!s) return NULL;
-  pthread_mutex_lock(&g_engine.lock);
-  remote_track* a = live_track(track, MAGIC_REMOTE_VIDEO);
-  if (!a) {
-    pthread_mutex_unlock(&g_engine.lock);
-    free(s);
-    return NULL;
-  }
+/* g_engine.lock held. */
+static void fill_remote_video(const remote_track* a, remote_video_track_stats* s) {
   int64_t now = engine_now_ms(), active = a->first_frame_ms ? now - a->first_frame_ms : 0;
   int fps = active > 0 ? (int)(a->frames * 1000 / (uint64_t)active) : 0;
   s->uid = (uid_t)strtoul(a->user_id, NULL, 10);
@@ -103,7 +99,19 @@ AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_
   s->total_decoded_frames = (uint32_t)a->frames;
   s->publish_duration = (uint64_t)active;
   s->total_active_time = (uint64_t)(active - frozen_ms(a, now));
+}
+
+AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_statistics(AGORA_HANDLE track) {
+  remote_video_track_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  pthread_mutex_lock(&g_engine.lock);
+  remote_track* a = live_track(track, MAGIC_REMOTE_VIDEO);
+  if (a) fill_remote_video(a, s);
   pthread_mutex_unlock(&g_engine.lock);
+  if (!a) {
+    free(s);
+    return NULL;
+  }
   return s;
 }
 
@@ -112,11 +120,7 @@ AGORA_API_C_VOID agora_remote_video_track_destroy_statistics(AGORA_HANDLE track,
   free(stats);
 }
 
-AGORA_API_C local_video_track_stats* AGORA_CALL_C agora_local_video_track_get_statistics(AGORA_HANDLE track) {
-  video_track* t = track;
-  if (!t || t->magic != MAGIC_VIDEO_TRACK) return NULL;
-  local_video_track_stats* s = calloc(1, sizeof *s);
-  if (!s) return NULL;
+static void fill_local_video(video_track* t, local_video_track_stats* s) {
   pthread_mutex_lock(&t->lock);
   int64_t span = t->first_sent_ms ? t->last_sent_ms - t->first_sent_ms : 0;
   int fps = span > 0 ? (int)((t->frames_sent - 1) * 1000 / (uint64_t)span) : 0;
@@ -131,6 +135,14 @@ AGORA_API_C local_video_track_stats* AGORA_CALL_C agora_local_video_track_get_st
   s->capture_height = s->regulated_capture_height = s->height = t->last_height;
   s->encoder_type = t->encoded ? (uint32_t)t->options.codec_type : 0;
   pthread_mutex_unlock(&t->lock);
+}
+
+AGORA_API_C local_video_track_stats* AGORA_CALL_C agora_local_video_track_get_statistics(AGORA_HANDLE track) {
+  video_track* t = track;
+  if (!t || t->magic != MAGIC_VIDEO_TRACK) return NULL;
+  local_video_track_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  fill_local_video(t, s);
   return s;
 }
 
@@ -178,6 +190,44 @@ static struct stats_snapshot snapshot(const connection* c) {
   return s;
 }
 
+/* on_{local,remote}_{audio,video}_track_statistics, with on_transport_stats: a copy per track. */
+static void post_track_stats(connection* c, int which, void* track, const void* stats, size_t size) {
+  void* copy = malloc(size);
+  if (!copy) return;
+  memcpy(copy, stats, size);
+  event_post_track_stats(c, which, track, copy);
+}
+
+static void track_stats(connection* c, int64_t ms, uint64_t tx_audio_bytes) {
+  local_user* u = &c->user;
+  if (u->published_count) {
+    local_audio_stats la = {.num_channels = c->tx_audio_channels, .sent_sample_rate = c->tx_audio_rate,
+                            .sent_bitrate = kbps(tx_audio_bytes, ms), .internal_codec = 0,
+                            .voice_pitch = c->tx_audio_pitch};
+    post_track_stats(c, TRACK_STATS_LOCAL_AUDIO, NULL, &la, sizeof la);
+  }
+  for (int i = 0; i < u->published_video_count; i++) {
+    local_video_track_stats lv;
+    memset(&lv, 0, sizeof lv);
+    fill_local_video(u->published_video[i], &lv);
+    post_track_stats(c, TRACK_STATS_LOCAL_VIDEO, u->published_video[i], &lv, sizeof lv);
+  }
+  for (remote_track* a = u->remote_tracks; a; a = a->next) {
+    if (a->state == REMOTE_AUDIO_STATE_STOPPED) continue; /* only streams that are playing */
+    if (a->magic == MAGIC_REMOTE_AUDIO) {
+      remote_audio_track_stats ra;
+      memset(&ra, 0, sizeof ra);
+      fill_remote_audio(a, &ra);
+      post_track_stats(c, TRACK_STATS_REMOTE_AUDIO, a, &ra, sizeof ra);
+    } else {
+      remote_video_track_stats rv;
+      memset(&rv, 0, sizeof rv);
+      fill_remote_video(a, &rv);
+      post_track_stats(c, TRACK_STATS_REMOTE_VIDEO, a, &rv, sizeof rv);
+    }
+  }
+}
+
 void stats_tick(connection* c) {
   if (!c->channel || c->state != CONNECTION_STATE_CONNECTED) {
     c->stats_prev.at_ms = 0;
@@ -191,6 +241,7 @@ void stats_tick(connection* c) {
   if (now - c->stats_prev.at_ms < STATS_INTERVAL_MS) return;
   struct stats_snapshot cur = snapshot(c), prev = c->stats_prev;
   c->stats_prev = cur;
+  if (c->user.observer_set) track_stats(c, cur.at_ms - prev.at_ms, cur.tx_audio - prev.tx_audio);
   if (!c->observer_set || !c->observer.on_transport_stats) return;
   rtc_stats* s = calloc(1, sizeof *s);
   if (!s) return;

@@ -4,7 +4,7 @@ from ..audio import AudioCodecType, AudioFrame, AudioFramePosition, PcmAudioFram
 from ..audio_encoded import EncodedAudioFrameInfo
 from ..audio_processor import AgcConfig, AiAecConfig, AiNsConfig, APMConfig, BghvsCConfig
 from ..encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
-from ..stats import LocalVideoTrackStats, RTCStats, RemoteAudioTrackStats, RemoteVideoTrackStats
+from ..stats import LocalAudioTrackStats, LocalVideoTrackStats, RTCStats, RemoteAudioTrackStats, RemoteVideoTrackStats
 from ..connection import AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, RTCConnConfig, RTCConnInfo
 from ..observers import AudioVolumeInfo
 from ..publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
@@ -14,12 +14,13 @@ from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, 
                      TCcMode, VideoCodecType, VideoDimensions, VideoEncoderConfiguration, VideoFrame,
                      VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
 
-__all__ = ["AgcConfig", "AgoraServiceConfig", "AiAecConfig", "AiNsConfig", "APMConfig", "BghvsCConfig", "AreaCode", "AudioCodecType", "AudioFrame", "AudioFramePosition", "AudioProfileType",
-           "AudioPublishType", "AudioScenarioType", "AudioSubscriptionOptions", "AudioVolumeInfo", "ChannelProfileType",
-           "ClientRoleType", "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
-           "EncryptionErrorType", "EncryptionMode", "LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats",
-           "RemoteVideoTrackStats", "ExternalVideoFrame", "PcmAudioFrame",
-           "RawAudioFrameOpModeType", "RTCConnConfig", "RTCConnInfo", "RtcConnectionPublishConfig", "SenderOptions",
-           "SimulcastStreamConfig", "TCcMode", "VideoCodecType", "VideoDimensions", "VideoEncoderConfiguration",
-           "VideoFrame", "VideoFrameType", "VideoPixelFormat", "VideoPublishType", "VideoStreamType",
-           "VideoSubscriptionOptions", "VideoTrackInfo"]
+__all__ = ["AgcConfig", "AgoraServiceConfig", "AiAecConfig", "AiNsConfig", "APMConfig", "AreaCode", "AudioCodecType",
+           "AudioFrame", "AudioFramePosition", "AudioProfileType", "AudioPublishType", "AudioScenarioType",
+           "AudioSubscriptionOptions", "AudioVolumeInfo", "BghvsCConfig", "ChannelProfileType", "ClientRoleType",
+           "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
+           "EncryptionErrorType", "EncryptionMode", "ExternalVideoFrame", "LocalAudioTrackStats",
+           "LocalVideoTrackStats", "PcmAudioFrame", "RawAudioFrameOpModeType", "RemoteAudioTrackStats",
+           "RemoteVideoTrackStats", "RTCConnConfig", "RtcConnectionPublishConfig", "RTCConnInfo", "RTCStats",
+           "SenderOptions", "SimulcastStreamConfig", "TCcMode", "VideoCodecType", "VideoDimensions",
+           "VideoEncoderConfiguration", "VideoFrame", "VideoFrameType", "VideoPixelFormat", "VideoPublishType",
+           "VideoStreamType", "VideoSubscriptionOptions", "VideoTrackInfo"]
