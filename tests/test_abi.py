@@ -121,6 +121,26 @@ REFERENCE = {
         ("audio_label", type("audio_label", (C.Structure,), {"_fields_": [(n, C.c_int) for n in (
             "far_field_flag", "rms", "voice_prob", "music_prob", "pitch")]}))],
     "audio_sink": [("on_audio_sink_data", FN), ("user_data", P)],
+    # statistics (the official LocalAudioStatsInner, RemoteAudioTrackStatsInner, LocalVideoTrackStatsInner,
+    # RemoteVideoTrackStatsInner): the engine hands them to the track statistics callbacks
+    "local_audio_stats": [("num_channels", C.c_int), ("sent_sample_rate", C.c_int), ("sent_bitrate", C.c_int),
+                          ("internal_codec", C.c_int), ("voice_pitch", C.c_double)],
+    "remote_audio_track_stats": [("uid", C.c_uint)] + [(n, C.c_int) for n in (
+        "quality network_transport_delay jitter_buffer_delay audio_loss_rate num_channels received_sample_rate "
+        "received_bitrate total_frozen_time frozen_rate").split()] + [("received_bytes", C.c_int64)],
+    "local_video_track_stats": [(n, C.c_uint64) for n in ("number_of_streams", "bytes_major_stream",
+                                                          "bytes_minor_stream")]
+    + [(n, C.c_uint32) for n in ("frames_encoded", "ssrc_major_stream", "ssrc_minor_stream")]
+    + [(n, C.c_int) for n in (
+        "capture_frame_rate regulated_capture_frame_rate input_frame_rate encode_frame_rate render_frame_rate "
+        "target_media_bitrate_bps media_bitrate_bps total_bitrate_bps capture_width capture_height "
+        "regulated_capture_width regulated_capture_height width height").split()]
+    + [("encoder_type", C.c_uint32), ("uplink_cost_time_ms", C.c_uint32), ("quality_adapt_indication", C.c_int)],
+    "remote_video_track_stats": [("uid", C.c_uint)] + [(n, C.c_int) for n in (
+        "delay width height received_bitrate decoder_output_frame_rate renderer_output_frame_rate frame_loss_rate "
+        "packet_loss_rate rx_stream_type total_frozen_time frozen_rate").split()]
+    + [("total_decoded_frames", C.c_uint32), ("av_sync_time_ms", C.c_int), ("downlink_process_time_ms", C.c_uint32),
+       ("frame_render_delay_ms", C.c_uint32), ("total_active_time", C.c_uint64), ("publish_duration", C.c_uint64)],
 }
 
 HEADERS = ["agora_service.h", "agora_rtc_conn.h", "agora_local_user.h", "agora_media_base.h", "agora_video_track.h"]

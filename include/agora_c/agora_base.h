@@ -174,7 +174,7 @@ typedef struct _remote_video_track_stats {
   uint32_t downlink_process_time_ms, frame_render_delay_ms;
   uint64_t total_active_time, publish_duration;
 } remote_video_track_stats;
-/* A remote user's audio as this user receives it (on_user_audio_track_state_changed). */
+
 /* on_{audio,video}_publish_state_changed: the local user's stream, per channel. */
 typedef enum _STREAM_PUBLISH_STATE {
   PUB_STATE_IDLE = 0,
@@ -191,6 +191,7 @@ typedef enum _STREAM_SUBSCRIBE_STATE {
   SUB_STATE_SUBSCRIBED = 3,
 } STREAM_SUBSCRIBE_STATE;
 
+/* A remote user's audio as this user receives it (on_user_audio_track_state_changed). */
 typedef enum _REMOTE_AUDIO_STATE {
   REMOTE_AUDIO_STATE_STOPPED = 0,
   REMOTE_AUDIO_STATE_STARTING = 1,
