@@ -16,7 +16,11 @@ test: dev
 # objects alive at exit by design.
 sanitize:
 	$(PY) -m venv .venv-asan
-	.venv-asan/bin/pip install -q 'Cython>=3.0.10' numpy setuptools wheel pytest pytest-timeout soxr hypothesis uvloop simplejpeg av
+	# the build requirements, then the test extra as pyproject.toml lists it (one list to keep)
+	.venv-asan/bin/pip install -q 'Cython>=3.0.10' numpy setuptools wheel
+	mkdir -p build
+	.venv-asan/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['test']))" > build/test-requirements.txt
+	.venv-asan/bin/pip install -q -r build/test-requirements.txt
 	# a regular install from a copy of the tree: pip builds in-tree, and sanitized
 	# objects left in ./build would be picked up by the next developer build
 	rm -rf build/asan-src && mkdir -p build/asan-src
