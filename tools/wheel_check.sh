@@ -40,11 +40,12 @@ fi
 # A fresh venv, the wheel and the test requirements only; no compiler reachable.
 $py -m venv "$work/test-venv"
 "$work/test-venv/bin/pip" install -q "${wheel}[test]"  # the test extra: one list, in pyproject.toml
-# The project's tests, examples and docs (as cibuildwheel's {project}; test_compat reads docs/compat.md),
-# not its sources.
+# The project's tests, examples, docs and configuration (as cibuildwheel's {project}: test_compat reads
+# docs/compat.md, test_typing pyproject.toml's [tool.mypy] and tools/stubtest_allowlist.txt), not its sources.
 tests="$work/tests"
-rm -rf "$tests" "$work/examples" "$work/docs"
+rm -rf "$tests" "$work/examples" "$work/docs" "$work/tools"
 cp -r "$root/tests" "$tests" && cp -r "$root/examples" "$work/examples" && cp -r "$root/docs" "$work/docs"
+mkdir -p "$work/tools" && cp "$root/tools/stubtest_allowlist.txt" "$work/tools/" && cp "$root/pyproject.toml" "$work/"
 cd "$work"
 CC=/nonexistent PATH="$work/test-venv/bin:/usr/bin:/bin" "$work/test-venv/bin/python" - <<'PY'
 import agora_rtc, sys
