@@ -14,12 +14,19 @@ cdef extern from "agora_c/agora_loopback.h":
 ctypedef int (*loopback_video_stats_fn)(AGORA_HANDLE, loopback_video_track_stats*) noexcept nogil
 cdef loopback_video_stats_fn _loopback_video_stats = NULL
 
-# VIDEO_PIXEL_FORMAT codes a raw frame may have, with (bytes per pixel of plane 0, 4:2:0 planes follow).
-PIXEL_I420 = 1
-PIXEL_BGRA = 2
-PIXEL_NV21 = 3
-PIXEL_RGBA = 4
-PIXEL_NV12 = 8
+# VIDEO_PIXEL_FORMAT codes a raw frame may have: C constants for the per-frame checks, the same
+# values as Python names.
+cdef enum:
+    FMT_I420 = 1
+    FMT_BGRA = 2
+    FMT_NV21 = 3
+    FMT_RGBA = 4
+    FMT_NV12 = 8
+PIXEL_I420 = FMT_I420
+PIXEL_BGRA = FMT_BGRA
+PIXEL_NV21 = FMT_NV21
+PIXEL_RGBA = FMT_RGBA
+PIXEL_NV12 = FMT_NV12
 _FORMAT_NAMES = {1: "I420", 2: "BGRA", 3: "NV21", 4: "RGBA", 8: "NV12"}
 
 
@@ -200,8 +207,13 @@ cdef bytes _user_id_bytes(user_id):
 # --------------------------------------------------------------------------
 # Sending raw frames
 
-cdef inline int _pixel_bytes(int fmt):
-    return 4 if fmt == PIXEL_RGBA or fmt == PIXEL_BGRA else 1
+cdef inline int _pixel_bytes(int fmt) noexcept:
+    return 4 if fmt == FMT_RGBA or fmt == FMT_BGRA else 1
+
+
+cdef inline bint _known_format(int fmt) noexcept:
+    # in C: send() is the per-frame path (a dict lookup of a boxed int costs as much as the rest of the checks)
+    return fmt == FMT_I420 or fmt == FMT_NV12 or fmt == FMT_NV21 or fmt == FMT_RGBA or fmt == FMT_BGRA
 
 
 cdef class VideoSender:
@@ -239,7 +251,7 @@ cdef class VideoSender:
         bytes carried with the frame.
         """
         cdef AGORA_HANDLE h = self._handle()
-        if format not in _FORMAT_NAMES:
+        if not _known_format(format):
             raise ValueError(f"unknown pixel format {format}; expected one of "
                              + ", ".join(f"{v} ({k})" for k, v in _FORMAT_NAMES.items()))
         if width <= 0 or height <= 0:
@@ -248,7 +260,7 @@ cdef class VideoSender:
         cdef bint yuv = px == 1
         if yuv and (width % 2 or height % 2):
             raise ValueError(f"{_FORMAT_NAMES[format]} frames need even width and height, not {width}x{height}")
-        if rotation not in (0, 90, 180, 270):
+        if rotation != 0 and rotation != 90 and rotation != 180 and rotation != 270:
             raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation}")
         cdef Py_buffer view
         try:
