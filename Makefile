@@ -34,7 +34,8 @@ sanitize:
 valgrind: dev
 	PYTHONMALLOC=malloc valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
 	  --log-file=valgrind.log .venv/bin/python -m pytest -q -x -p no:cacheprovider \
-	  tests/test_audio.py tests/test_connection.py tests/test_dispatch.py
+	  tests/test_audio.py tests/test_connection.py tests/test_dispatch.py tests/test_audio_processor.py \
+	  tests/test_stream_states.py tests/test_stats.py tests/test_video.py
 	.venv/bin/python .ci/valgrind_ours.py valgrind.log
 
 bench: dev
