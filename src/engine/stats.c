@@ -64,18 +64,26 @@ static void fill_remote_audio(const remote_track* a, remote_audio_track_stats* s
                                           : QUALITY_VBAD;
 }
 
-AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE track) {
-  remote_audio_track_stats* s = calloc(1, sizeof *s);
+static void fill_remote_video(const remote_track* a, remote_video_track_stats* s);
+
+/* A copy (calloc'ed) of a live remote track's statistics, or NULL for a handle that is not one. */
+static void* remote_stats(AGORA_HANDLE track, uint32_t magic, size_t size) {
+  void* s = calloc(1, size);
   if (!s) return NULL;
   pthread_mutex_lock(&g_engine.lock);
-  remote_track* a = live_track(track, MAGIC_REMOTE_AUDIO);
-  if (a) fill_remote_audio(a, s);
+  remote_track* a = live_track(track, magic);
+  if (a && magic == MAGIC_REMOTE_AUDIO) fill_remote_audio(a, s);
+  else if (a) fill_remote_video(a, s);
   pthread_mutex_unlock(&g_engine.lock);
   if (!a) {
     free(s);
     return NULL;
   }
   return s;
+}
+
+AGORA_API_C remote_audio_track_stats* AGORA_CALL_C agora_remote_audio_track_get_statistics(AGORA_HANDLE track) {
+  return remote_stats(track, MAGIC_REMOTE_AUDIO, sizeof(remote_audio_track_stats));
 }
 
 AGORA_API_C_VOID agora_remote_audio_track_destroy_statistics(AGORA_HANDLE track, remote_audio_track_stats* stats) {
@@ -102,17 +110,7 @@ static void fill_remote_video(const remote_track* a, remote_video_track_stats* s
 }
 
 AGORA_API_C remote_video_track_stats* AGORA_CALL_C agora_remote_video_track_get_statistics(AGORA_HANDLE track) {
-  remote_video_track_stats* s = calloc(1, sizeof *s);
-  if (!s) return NULL;
-  pthread_mutex_lock(&g_engine.lock);
-  remote_track* a = live_track(track, MAGIC_REMOTE_VIDEO);
-  if (a) fill_remote_video(a, s);
-  pthread_mutex_unlock(&g_engine.lock);
-  if (!a) {
-    free(s);
-    return NULL;
-  }
-  return s;
+  return remote_stats(track, MAGIC_REMOTE_VIDEO, sizeof(remote_video_track_stats));
 }
 
 AGORA_API_C_VOID agora_remote_video_track_destroy_statistics(AGORA_HANDLE track, remote_video_track_stats* stats) {
