@@ -189,16 +189,9 @@ void engine_stop_thread(void) {
 /* Converts one 10 ms source frame to (channels, rate) into out. */
 static int convert(local_user* u, const char* user_id, int kind, const pcm_frame* f, int channels, int rate,
                    int16_t* out) {
-  int n = f->sample_rate / 100;
-  if (f->sample_rate == rate) {
-    audio_convert_channels(f->data, f->channels, out, channels, n);
-    return 1;
-  }
-  int16_t tmp[FRAME_MAX_SAMPLES];
-  audio_convert_channels(f->data, f->channels, tmp, channels, n);
-  resampler* r = local_user_resampler(u, user_id, kind, f->sample_rate, rate, channels);
-  if (!r) return 0;
-  resampler_process(r, tmp, out);
+  resampler* r = f->sample_rate == rate ? NULL : local_user_resampler(u, user_id, kind, f->sample_rate, rate, channels);
+  if (f->sample_rate != rate && !r) return 0;
+  audio_convert_frame(f, channels, r, out);
   return 1;
 }
 

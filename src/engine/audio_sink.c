@@ -41,11 +41,6 @@ static audio_sink_obj* sink_from(AGORA_HANDLE h) {
   return (s && s->magic == MAGIC_AUDIO_SINK) ? s : NULL;
 }
 
-static audio_track* track_from(AGORA_HANDLE h) {
-  audio_track* t = h;
-  return (t && t->magic == MAGIC_AUDIO_TRACK) ? t : NULL;
-}
-
 static void detach(audio_sink_obj* s) {
   if (!s->track) return;
   pthread_mutex_lock(&s->track->lock);
@@ -104,7 +99,7 @@ AGORA_API_C_INT agora_audio_track_add_audio_sink(AGORA_HANDLE agora_audio_track,
     return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   audio_sink_obj* s = sink_from(agora_audio_sink);
-  audio_track* t = track_from(agora_audio_track);
+  audio_track* t = audio_track_from(agora_audio_track);
   int rc = (!s || !t || t->encoded) ? -ERR_INVALID_ARGUMENT : s->track ? -ERR_ALREADY_IN_USE : ERR_OK;
   if (rc == ERR_OK) {
     audio_track_retain(t);
@@ -140,7 +135,7 @@ static int filter_known(const char* name, int position) {
 
 AGORA_API_C_INT agora_audio_track_enable_audio_filter(AGORA_HANDLE agora_audio_track, const char* name, int enable,
                                                       int position) {
-  audio_track* t = track_from(agora_audio_track);
+  audio_track* t = audio_track_from(agora_audio_track);
   if (!t) return -ERR_INVALID_ARGUMENT;
   if (!filter_known(name, position)) return -ERR_NOT_SUPPORTED;
   pthread_mutex_lock(&t->lock);
@@ -169,7 +164,7 @@ static int agc_enabled_in(const char* json) {
 
 AGORA_API_C_INT agora_audio_track_set_filter_property(AGORA_HANDLE agora_audio_track, const char* name, const char* key,
                                                       const char* json_value, int position) {
-  audio_track* t = track_from(agora_audio_track);
+  audio_track* t = audio_track_from(agora_audio_track);
   if (!t || !key || !json_value) return -ERR_INVALID_ARGUMENT;
   if (!filter_known(name, position)) return -ERR_NOT_SUPPORTED;
   if (strcmp(key, "apm_load_resource") == 0 || strcmp(key, "apm_dump") == 0) return ERR_OK; /* nothing to load/dump */
@@ -216,19 +211,13 @@ static const pcm_frame* frame_of(audio_track* t) {
 }
 
 static int convert(audio_sink_obj* s, const pcm_frame* in, int16_t* out) {
-  int n = in->sample_rate / 100;
-  if (in->sample_rate == s->rate) {
-    audio_convert_channels(in->data, in->channels, out, s->channels, n);
-    return 1;
-  }
-  if (!s->resampler || !resampler_matches(s->resampler, in->sample_rate, s->rate, s->channels)) {
-    resampler_free(s->resampler);
+  if (in->sample_rate != s->rate &&
+      (!s->resampler || !resampler_matches(s->resampler, in->sample_rate, s->rate, s->channels))) {
+    resampler_free(s->resampler); /* a new input format: a new resampler state */
     s->resampler = resampler_new(in->sample_rate, s->rate, s->channels);
     if (!s->resampler) return 0;
   }
-  int16_t tmp[FRAME_MAX_SAMPLES];
-  audio_convert_channels(in->data, in->channels, tmp, s->channels, n);
-  resampler_process(s->resampler, tmp, out);
+  audio_convert_frame(in, s->channels, in->sample_rate == s->rate ? NULL : s->resampler, out);
   return 1;
 }
 

@@ -255,13 +255,13 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
   return got;
 }
 
-static audio_track* track_from(AGORA_HANDLE h) {
+audio_track* audio_track_from(AGORA_HANDLE h) {
   audio_track* t = h;
   return (t && t->magic == MAGIC_AUDIO_TRACK) ? t : NULL;
 }
 
 AGORA_API_C_VOID agora_local_audio_track_destroy(AGORA_HANDLE agora_local_audio_track) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t) return;
   pthread_mutex_lock(&g_engine.lock);
   /* Unpublish from every local user still holding it. */
@@ -293,7 +293,7 @@ AGORA_API_C_VOID agora_local_audio_track_destroy(AGORA_HANDLE agora_local_audio_
 }
 
 AGORA_API_C_INT agora_local_audio_track_set_enabled(AGORA_HANDLE agora_local_audio_track, int enable) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   t->enabled = enable ? 1 : 0;
@@ -302,7 +302,7 @@ AGORA_API_C_INT agora_local_audio_track_set_enabled(AGORA_HANDLE agora_local_aud
 }
 
 AGORA_API_C_INT agora_local_audio_track_is_enabled(AGORA_HANDLE agora_local_audio_track, int* enabled) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t || !enabled) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   *enabled = t->enabled;
@@ -311,7 +311,7 @@ AGORA_API_C_INT agora_local_audio_track_is_enabled(AGORA_HANDLE agora_local_audi
 }
 
 AGORA_API_C_INT agora_local_audio_track_get_state(AGORA_HANDLE agora_local_audio_track) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   int state = t->enabled ? LOCAL_AUDIO_STREAM_STATE_RECORDING : LOCAL_AUDIO_STREAM_STATE_STOPPED;
@@ -320,7 +320,7 @@ AGORA_API_C_INT agora_local_audio_track_get_state(AGORA_HANDLE agora_local_audio
 }
 
 AGORA_API_C_INT agora_local_audio_track_set_max_bufferd_frame_number(AGORA_HANDLE agora_local_audio_track, int number) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t || number <= 0) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   int rc = ERR_OK;
@@ -345,7 +345,7 @@ AGORA_API_C_INT agora_local_audio_track_set_max_bufferd_frame_number(AGORA_HANDL
 }
 
 AGORA_API_C_INT agora_local_audio_track_clear_sender_buffer(AGORA_HANDLE agora_local_audio_track) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   for (int i = 0; i < t->count + (t->staged ? 1 : 0); i++) { /* the dropped frames' slots */
@@ -369,7 +369,7 @@ AGORA_API_C_HDL agora_service_create_direct_custom_audio_track_pcm(AGORA_HANDLE 
 }
 
 AGORA_API_C_INT agora_local_audio_track_adjust_publish_volume(AGORA_HANDLE agora_local_audio_track, int volume) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t || volume < 0 || volume > 400) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   t->publish_volume = volume;
@@ -378,7 +378,7 @@ AGORA_API_C_INT agora_local_audio_track_adjust_publish_volume(AGORA_HANDLE agora
 }
 
 AGORA_API_C_INT agora_local_audio_track_get_publish_volume(AGORA_HANDLE agora_local_audio_track, int* volume) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t || !volume) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   *volume = t->publish_volume;
@@ -389,17 +389,17 @@ AGORA_API_C_INT agora_local_audio_track_get_publish_volume(AGORA_HANDLE agora_lo
 /* A server has no speaker: local playback and in-ear monitoring are refused. */
 AGORA_API_C_INT agora_local_audio_track_enable_local_playback(AGORA_HANDLE agora_local_audio_track, int enable) {
   (void)enable;
-  return track_from(agora_local_audio_track) ? -ERR_NOT_SUPPORTED : -ERR_INVALID_ARGUMENT;
+  return audio_track_from(agora_local_audio_track) ? -ERR_NOT_SUPPORTED : -ERR_INVALID_ARGUMENT;
 }
 
 AGORA_API_C_INT agora_local_audio_track_enable_ear_monitor(AGORA_HANDLE agora_local_audio_track, int enable, int include_audio_filter) {
   (void)enable;
   (void)include_audio_filter;
-  return track_from(agora_local_audio_track) ? -ERR_NOT_SUPPORTED : -ERR_INVALID_ARGUMENT;
+  return audio_track_from(agora_local_audio_track) ? -ERR_NOT_SUPPORTED : -ERR_INVALID_ARGUMENT;
 }
 
 AGORA_API_C_VOID agora_local_audio_track_set_send_delay_ms(AGORA_HANDLE agora_local_audio_track, int delay_ms) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t || delay_ms < 0) return;
   pthread_mutex_lock(&t->lock);
   t->send_delay_ms = delay_ms;
@@ -407,7 +407,7 @@ AGORA_API_C_VOID agora_local_audio_track_set_send_delay_ms(AGORA_HANDLE agora_lo
 }
 
 AGORA_API_C_INT agora_local_audio_track_set_total_extra_send_ms(AGORA_HANDLE agora_local_audio_track, uint64_t total_extra_ms) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   t->extra_send_ms = total_extra_ms;
@@ -418,7 +418,7 @@ AGORA_API_C_INT agora_local_audio_track_set_total_extra_send_ms(AGORA_HANDLE ago
 /* Loopback extension (agora_loopback.h): what AudioConsumer needs to pace,
  * wait for playout and count underruns. Not part of Agora's API. */
 AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats) {
-  audio_track* t = track_from(agora_local_audio_track);
+  audio_track* t = audio_track_from(agora_local_audio_track);
   if (!t || !stats) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&t->lock);
   stats->queued_frames = (uint64_t)t->count;

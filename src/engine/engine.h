@@ -70,6 +70,8 @@ typedef struct pcm_frame {
   int slot_samples;         /* track queue slots: samples allocated (a 16 kHz mono slot holds 160) */
   int16_t data[FRAME_MAX_SAMPLES]; /* full size except in track queue slots */
 } pcm_frame;
+/* resampler.c: one 10 ms frame to `channels`, then through r to its rate (r NULL: same rate). */
+void audio_convert_frame(const pcm_frame* f, int channels, resampler* r, int16_t* out);
 
 typedef struct audio_track {
   uint32_t magic;
@@ -120,6 +122,7 @@ void audio_track_release(audio_track* t);  /* g_engine.lock held */
 void audio_apply_volume(int16_t* samples, size_t count, int volume);
 /* Pops the next 10 ms frame into out; returns 1 if there was one. */
 int audio_track_pull(audio_track* t, pcm_frame* out);
+audio_track* audio_track_from(AGORA_HANDLE h); /* the track behind a handle, or NULL */
 
 /* ---- audio_sink.c: sinks on local audio tracks (the external audio processor) ---- */
 enum { AUDIO_FILTER_POSITION_REMOTE_PLAYBACK = 2, AUDIO_FILTER_POSITION_PCM_SOURCE = 3 };

@@ -139,3 +139,14 @@ void audio_convert_channels(const int16_t* in, int in_channels, int16_t* out, in
     for (int i = 0; i < samples_per_channel; i++) out[i] = (int16_t)(((int)in[2 * i] + in[2 * i + 1]) / 2);
   }
 }
+
+void audio_convert_frame(const pcm_frame* f, int channels, resampler* r, int16_t* out) {
+  int n = f->sample_rate / 100;
+  if (!r) {
+    audio_convert_channels(f->data, f->channels, out, channels, n);
+    return;
+  }
+  int16_t tmp[FRAME_MAX_SAMPLES];
+  audio_convert_channels(f->data, f->channels, tmp, channels, n);
+  resampler_process(r, tmp, out);
+}
