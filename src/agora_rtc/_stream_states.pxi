@@ -43,13 +43,7 @@ cdef void _tr_video_subscribe_state(AGORA_HANDLE u, const char* channel, const c
 
 cdef void _dpush_state(AGORA_HANDLE u, int kind, int video, const char* channel, const char* user_id,
                        int old_state, int new_state, int elapsed) noexcept nogil:
-    cdef video_event* e = <video_event*>malloc(sizeof(video_event))
-    if e == NULL:
-        return
-    memset(e, 0, sizeof(video_event))
-    e.track = video
-    e.a, e.b, e.c = old_state, new_state, elapsed
-    dq_route_push_blob(FAMILY_USER, kind, <uintptr_t>u, user_id, channel, e)
+    _dpush_event(u, kind, user_id, channel, video, old_state, new_state, elapsed, NULL)
 
 cdef void _dtr_audio_publish_state(AGORA_HANDLE u, const char* channel, int old_state, int new_state,
                                    int elapsed) noexcept nogil:

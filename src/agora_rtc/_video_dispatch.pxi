@@ -205,21 +205,25 @@ ctypedef struct video_event:
     video_track_info info  # its channel_id travels as the item's second string
 
 
-cdef void _dpush_video_event(AGORA_HANDLE u, int kind, const char* user_id, AGORA_HANDLE track, int a, int b,
-                             int c, const video_track_info* info) noexcept nogil:
+cdef void _dpush_event(AGORA_HANDLE u, int kind, const char* user_id, const char* channel, uintptr_t track, int a,
+                       int b, int c, const video_track_info* info) noexcept nogil:
+    """A local-user event as a video_event blob; *channel* travels as the item's second string."""
     cdef video_event* e = <video_event*>malloc(sizeof(video_event))
     if e == NULL:
         return
     memset(e, 0, sizeof(video_event))
-    e.track = <uintptr_t>track
+    e.track = track
     e.a, e.b, e.c = a, b, c
-    cdef const char* channel = NULL
     if info != NULL:
         e.info = info[0]
         e.info.channel_id = NULL
         e.has_info = 1
-        channel = info.channel_id
     dq_route_push_blob(FAMILY_USER, kind, <uintptr_t>u, user_id, channel, e)
+
+
+cdef void _dpush_video_event(AGORA_HANDLE u, int kind, const char* user_id, AGORA_HANDLE track, int a, int b,
+                             int c, const video_track_info* info) noexcept nogil:
+    _dpush_event(u, kind, user_id, info.channel_id if info != NULL else NULL, <uintptr_t>track, a, b, c, info)
 
 
 cdef void _dtr_video_publish_success(AGORA_HANDLE u, AGORA_HANDLE track) noexcept nogil:
