@@ -54,6 +54,28 @@ def test_ten_seconds_in_odd_chunks_arrive_whole_at_real_time_pace(service):
     assert consumer.is_push_to_rtc_completed() == 1
 
 
+def test_wait_for_playout_returns_once_receivers_have_the_audio(service):
+    """Played means delivered: when wait_for_playout() returns, the listener's observer already has
+    the last frame (it reaches observers later in the tick that played it; the wait covers that)."""
+    class SlowEars(FrameLog):  # a receiver whose callback takes a while: the tick ends after it
+        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            time.sleep(0.003)
+            super().on_playback_audio_frame_before_mixing(local_user, channel_id, uid, frame)
+
+    conn, _ = join(service, "delivered", "human")
+    conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, RATE)
+    frames = SlowEars()
+    conn.get_local_user().register_audio_frame_observer(frames)
+    _, sender, _ = talker(service, "delivered")
+    consumer = AudioConsumer(sender, RATE, 1)
+    heard = 0
+    for utterance in range(30):  # each ends at a different point of the engine's tick
+        consumer.push_pcm_data(tone(RATE, 0.05 + 0.01 * (utterance % 3), seed=utterance))
+        assert consumer.wait_for_playout(timeout=10)
+        heard += (5 + utterance % 3) * 160
+        assert len(frames.samples("bot")) == heard, f"utterance {utterance}"
+
+
 def test_numpy_pushes_and_trailing_partial_frame_is_flushed(service):
     frames = listener(service, "np")
     _, sender, _ = talker(service, "np")

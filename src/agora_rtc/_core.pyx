@@ -78,6 +78,7 @@ cdef extern from "agora_c/agora_loopback.h":
         unsigned long long queued_frames, staged_samples, queued_total, played_frames, dropped_frames
         unsigned long long underruns, starved_ticks, encoded_sent, encoded_discarded
         int send_delay_ms
+        int delivering
 
 ctypedef int (*loopback_track_stats_fn)(AGORA_HANDLE, loopback_audio_track_stats*) noexcept nogil
 cdef loopback_track_stats_fn _loopback_track_stats = NULL
@@ -534,7 +535,7 @@ def track_stats(uintptr_t track):
             "played_frames": st.played_frames, "dropped_frames": st.dropped_frames, "underruns": st.underruns,
             "encoded_sent": st.encoded_sent, "encoded_discarded": st.encoded_discarded,
             "send_delay_ms": st.send_delay_ms,
-            "starved_ticks": st.starved_ticks}
+            "starved_ticks": st.starved_ticks, "delivering": st.delivering}
 
 
 def track_clear_buffer(uintptr_t track):

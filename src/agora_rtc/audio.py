@@ -246,7 +246,8 @@ class LocalAudioTrack(_Child):
 
     def queue_stats(self) -> dict[str, int] | None:
         """Queue counters (loopback engine): queued_frames, staged_samples,
-        queued_total, played_frames, dropped_frames, underruns, starved_ticks.
+        queued_total, played_frames, dropped_frames, underruns, starved_ticks, and
+        delivering (1 until the last frame played has reached every receiver).
         None with Agora's library, which does not report them."""
         return _core.track_stats(self._handle())
 

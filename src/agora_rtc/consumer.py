@@ -106,9 +106,10 @@ class AudioConsumer:
         """Bytes pushed and not yet played (official: bytes in its buffer)."""
         if self._released:
             return 0
-        st = self._queue_stats()
-        return (st["queued_frames"] * self._frame_bytes + st["staged_samples"] * self._sample_bytes +
-                len(self._remainder))
+        return self._pending_bytes(self._queue_stats())
+
+    def _pending_bytes(self, st: dict[str, int]) -> int:
+        return st["queued_frames"] * self._frame_bytes + st["staged_samples"] * self._sample_bytes + len(self._remainder)
 
     __len__ = len
 
@@ -143,13 +144,19 @@ class AudioConsumer:
             self._cleared_frames += before
         return before
 
+    def _playing(self) -> bool:
+        """Audio still queued, or its last frame not yet delivered to every receiver (the frame
+        played in a tick reaches observers later in that same tick)."""
+        st = self._queue_stats()
+        return bool(self._pending_bytes(st) or st["delivering"])
+
     def wait_for_playout(self, timeout: float | None = None) -> bool:
-        """Flush, then block until everything pushed has been played. Returns
+        """Flush, then block until everything pushed has been played and delivered. Returns
         True, or False when *timeout* seconds passed first."""
         self._need_live("wait_for_playout")
         self.flush()
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self.len():
+        while self._playing():
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             time.sleep(_POLL_S)
@@ -163,7 +170,7 @@ class AudioConsumer:
         self.flush()
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        while self.len():
+        while self._playing():
             if deadline is not None and loop.time() >= deadline:
                 return False
             await asyncio.sleep(_POLL_S)

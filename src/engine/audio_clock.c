@@ -146,7 +146,8 @@ static void* engine_main(void* arg) {
     }
     if (now >= next_deadline) {
       audio_clock_tick();
-      g_engine.ticks++;
+      /* atomic: agora_loopback_audio_track_get_stats reads it without g_engine.lock */
+      __atomic_store_n(&g_engine.ticks, g_engine.ticks + 1, __ATOMIC_RELEASE);
       if (g_engine.ticks % 10 == 0) token_check_expiry();
       next_deadline += period;
       if (now - next_deadline > 20 * period) { /* stalled far behind: resync */

@@ -171,6 +171,7 @@ audio_track* audio_track_new(pcm_sender* s) {
   t->refs = 1;
   t->enabled = 1;
   t->publish_volume = 100;
+  t->played_tick = -1;
   t->capacity = DEFAULT_TRACK_FRAMES;
   t->ring = calloc((size_t)t->capacity, sizeof(pcm_frame*));
   if (!t->ring) {
@@ -240,6 +241,7 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
       got = 1;
     }
     slot_recycle(t, f);
+    t->played_tick = g_engine.ticks;
     t->frames_played++;
     t->playing = 1;
     t->gap_ticks = 0;
@@ -431,6 +433,8 @@ AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_au
   stats->encoded_sent = t->encoded_sent;
   stats->encoded_discarded = t->encoded_discarded;
   stats->send_delay_ms = t->send_delay_ms;
+  /* The frame played in tick N reaches receivers (and sinks) later in that tick; ticks becomes N + 1 after. */
+  stats->delivering = t->played_tick >= __atomic_load_n(&g_engine.ticks, __ATOMIC_ACQUIRE);
   pthread_mutex_unlock(&t->lock);
   return ERR_OK;
 }

@@ -99,6 +99,7 @@ typedef struct audio_track {
   int apm_enabled, agc_enabled;     /* filter audio_processing_pcm_source and its apm_config */
   double agc_gain;
   int64_t sink_tick, agc_tick;      /* the tick sink_frame was pulled / gain-controlled in */
+  int64_t played_tick;              /* the tick that played the last frame (-1: none yet) */
   int sink_have;                    /* sink_frame holds audio for sink_tick */
   pcm_frame sink_frame;
 } audio_track;
