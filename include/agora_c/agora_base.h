@@ -269,8 +269,11 @@ typedef struct _encryption_config {
   bool datastream_encryption_enabled; /* 2.4.x: data streams are encrypted too */
 } encryption_config;
 
+typedef struct _audio_encoder_config {
+  int audioProfile;                  /* AUDIO_PROFILE_TYPE */
+} audio_encoder_config;
+
 /* Opaque here: layouts are declared where the engine fills them. */
-typedef struct _audio_encoder_config audio_encoder_config;
 typedef struct _local_audio_detailed_stats local_audio_detailed_stats;
 typedef struct _capabilities_observer capabilities_observer;
 

@@ -21,6 +21,8 @@ typedef struct _loopback_audio_track_stats {
   uint64_t encoded_discarded; /* encoded track: frames sent while unpublished or disabled */
   int send_delay_ms;          /* as set (agora_local_audio_track_set_send_delay_ms); the loopback does not delay */
   int delivering;             /* 1 until the tick that played the last frame has delivered it to every receiver */
+  uint64_t extra_send_ms;     /* fast-start budget as last set (agora_local_audio_track_set_total_extra_send_ms);
+                                 the loopback has no network to send ahead into: it plays at real-time pace */
 } loopback_audio_track_stats;
 
 AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_audio_track, loopback_audio_track_stats* stats);

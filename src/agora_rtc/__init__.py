@@ -15,10 +15,10 @@ from .connection import (AudioSubscriptionOptions, ChannelProfileType, ClientRol
                          ConnectionState, RTCConnConfig, RTCConnection, UserOfflineReason)
 from .local_user import LocalUser
 from .observers import IAudioFrameObserver, IRTCConnectionObserver, IRTCLocalUserObserver
-from .publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
-                      VideoPublishType)
+from .publish import (AudioEncoderConfiguration, AudioProfileType, AudioPublishType, AudioScenarioType,
+                      RtcConnectionPublishConfig, SendExternalAudioParameters, VideoPublishType)
 from .service import AgoraService, AgoraServiceConfig, AreaCode
-from .vad import AudioVadConfigV2, AudioVadV2, VadDump
+from .vad import AudioVadConfigV2, AudioVadManager, AudioVadV2, VadDump
 from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, IVideoEncodedFrameObserver, IVideoFrameObserver,
                     LocalVideoTrack, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig, TCcMode, VideoCodecType,
                     VideoDimensions, VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrame, VideoFrameSender,
@@ -41,7 +41,7 @@ __all__ = [
     "get_include", "AgoraError", "AreaCode", "AudioCodecType", "AudioFramePosition", "ChannelProfileType",
     "ClientRoleType", "RawAudioFrameOpModeType", "TCcMode", "AgoraService", "AgoraServiceConfig", "AudioConsumer", "AudioFrame", "AudioPcmDataSender",
     "AudioVadConfigV2",
-    "AudioVadV2", "VadDump",
+    "AudioVadV2", "AudioVadManager", "VadDump", "AudioEncoderConfiguration", "SendExternalAudioParameters",
     "AudioSubscriptionOptions", "ConnectionChangedReason", "ConnectionState", "IAudioFrameObserver",
     "IRTCConnectionObserver", "IRTCLocalUserObserver", "LocalAudioTrack", "LocalUser", "MediaNodeFactory",
     "PcmAudioFrame", "RTCConnConfig", "RTCConnInfo", "RTCConnection", "UserOfflineReason",

@@ -269,6 +269,8 @@ cdef extern from "agora_c/agora_base.h":
     ctypedef struct encoded_audio_frame_info:
         int speech, codec, sample_rate_hz, samples_per_channel, send_even_if_empty, number_of_channels
         int64_t capture_time_ms
+    ctypedef struct audio_encoder_config:
+        int audioProfile
     ctypedef struct encryption_config:
         int encryption_mode
         const char* encryption_key
@@ -413,3 +415,11 @@ ctypedef struct AgoraApi:
     int (*audio_track_add_audio_sink)(AGORA_HANDLE, AGORA_HANDLE, const audio_sink_wants*) noexcept nogil
     int (*audio_track_enable_audio_filter)(AGORA_HANDLE, const char*, int, int) noexcept nogil
     int (*audio_track_set_filter_property)(AGORA_HANDLE, const char*, const char*, const char*, int) noexcept nogil
+    # audio encoder profile, local playback, log file, remote video track info, extra send budget
+    int (*local_user_set_audio_encoder_config)(AGORA_HANDLE, const audio_encoder_config*) noexcept nogil
+    int (*local_audio_track_enable_local_playback)(AGORA_HANDLE, int) noexcept nogil
+    int (*local_audio_track_enable_ear_monitor)(AGORA_HANDLE, int, int) noexcept nogil
+    int (*service_set_log_file)(AGORA_HANDLE, const char*, unsigned int) noexcept nogil
+    video_track_info* (*remote_video_track_get_track_info)(AGORA_HANDLE) noexcept nogil
+    void (*remote_video_track_destroy_track_info)(AGORA_HANDLE, video_track_info*) noexcept nogil
+    int (*local_audio_track_set_total_extra_send_ms)(AGORA_HANDLE, uint64_t) noexcept nogil

@@ -79,6 +79,7 @@ cdef extern from "agora_c/agora_loopback.h":
         unsigned long long underruns, starved_ticks, encoded_sent, encoded_discarded
         int send_delay_ms
         int delivering
+        unsigned long long extra_send_ms
 
 ctypedef int (*loopback_track_stats_fn)(AGORA_HANDLE, loopback_audio_track_stats*) noexcept nogil
 cdef loopback_track_stats_fn _loopback_track_stats = NULL
@@ -134,6 +135,10 @@ _SYMBOLS = (
     # audio sinks and the APM filter (the external audio processor)
     "audio_sink_create", "audio_sink_destroy", "audio_track_add_audio_sink", "audio_track_enable_audio_filter",
     "audio_track_set_filter_property",
+    # audio encoder profile, local playback, log file, remote video track info, extra send budget
+    "local_user_set_audio_encoder_config", "local_audio_track_enable_local_playback",
+    "local_audio_track_enable_ear_monitor", "service_set_log_file", "remote_video_track_get_track_info",
+    "remote_video_track_destroy_track_info", "local_audio_track_set_total_extra_send_ms",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 
@@ -265,11 +270,16 @@ def service_create():
 
 def service_initialize(uintptr_t svc, *, str app_id, int enable_audio_processor=1, int enable_audio_device=0,
                        int enable_video=0, unsigned int area_code=0xFFFFFFFF, int channel_profile=1,
-                       int audio_scenario=0, int use_string_uid=0, int log_level=0):
+                       int audio_scenario=0, int use_string_uid=0, int log_level=0, str log_path="",
+                       unsigned int log_file_size_kb=0):
     cdef agora_service_config cfg
     memset(&cfg, 0, sizeof(cfg))
     cdef bytes bapp = app_id.encode()
+    cdef bytes blog = log_path.encode()
     cfg.app_id = bapp
+    if blog:
+        cfg.log_file_path = blog
+    cfg.log_file_size_kb = log_file_size_kb
     cfg.enable_audio_processor = enable_audio_processor
     cfg.enable_audio_device = enable_audio_device
     cfg.enable_video = enable_video
@@ -421,6 +431,50 @@ def track_set_send_delay_ms(uintptr_t track, int delay_ms):
         api.local_audio_track_set_send_delay_ms(h, delay_ms)
 
 
+def track_enable_local_playback(uintptr_t track, bint enable):
+    cdef AGORA_HANDLE h = _ptr(track, "enable_local_playback")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_enable_local_playback(h, enable)
+    return _check(rc, "agora_local_audio_track_enable_local_playback")
+
+
+def track_enable_ear_monitor(uintptr_t track, bint enable, int include_audio_filter):
+    cdef AGORA_HANDLE h = _ptr(track, "enable_ear_monitor")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_enable_ear_monitor(h, enable, include_audio_filter)
+    return _check(rc, "agora_local_audio_track_enable_ear_monitor")
+
+
+def track_set_total_extra_send_ms(uintptr_t track, uint64_t total_extra_ms):
+    cdef AGORA_HANDLE h = _ptr(track, "set_total_extra_send_ms")
+    cdef int rc
+    with nogil:
+        rc = api.local_audio_track_set_total_extra_send_ms(h, total_extra_ms)
+    return _check(rc, "agora_local_audio_track_set_total_extra_send_ms")
+
+
+def user_set_audio_encoder_config(uintptr_t user, int audio_profile):
+    cdef AGORA_HANDLE h = _ptr(user, "set_audio_encoder_configuration")
+    cdef audio_encoder_config config
+    config.audioProfile = audio_profile
+    cdef int rc
+    with nogil:
+        rc = api.local_user_set_audio_encoder_config(h, &config)
+    return _check(rc, "agora_local_user_set_audio_encoder_config")
+
+
+def service_set_log_file(uintptr_t svc, str path not None, unsigned int size):
+    cdef AGORA_HANDLE h = _ptr(svc, "set_log_file")
+    cdef bytes bpath = path.encode()
+    cdef const char* cpath = bpath
+    cdef int rc
+    with nogil:
+        rc = api.service_set_log_file(h, cpath, size)
+    return _check(rc, "agora_service_set_log_file")
+
+
 def user_set_role(uintptr_t user, int role):
     cdef AGORA_HANDLE h = _ptr(user, "set_user_role")
     cdef int rc
@@ -535,7 +589,7 @@ def track_stats(uintptr_t track):
             "played_frames": st.played_frames, "dropped_frames": st.dropped_frames, "underruns": st.underruns,
             "encoded_sent": st.encoded_sent, "encoded_discarded": st.encoded_discarded,
             "send_delay_ms": st.send_delay_ms,
-            "starved_ticks": st.starved_ticks, "delivering": st.delivering}
+            "starved_ticks": st.starved_ticks, "delivering": st.delivering, "extra_send_ms": st.extra_send_ms}
 
 
 def track_clear_buffer(uintptr_t track):

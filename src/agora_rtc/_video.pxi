@@ -146,6 +146,20 @@ def video_track_stats(uintptr_t track):
             "queued_frames": st.queued_frames, "last_width": st.last_width, "last_height": st.last_height}
 
 
+def remote_video_get_track_info(uintptr_t track):
+    """VideoTrackInfo's fields for a remote video track, in order (None if the library has none)."""
+    cdef AGORA_HANDLE t = _ptr(track, "get_track_info")
+    cdef video_track_info* info
+    with nogil:
+        info = api.remote_video_track_get_track_info(t)
+    if info == NULL:
+        return None
+    try:
+        return _track_info_fields(info)
+    finally:
+        api.remote_video_track_destroy_track_info(t, info)
+
+
 def remote_video_get_state(uintptr_t track):
     cdef AGORA_HANDLE t = _ptr(track, "get_state")
     cdef int rc

@@ -81,6 +81,10 @@ class _RemoteTrack:
         assert get_state is not None, "each remote track class names its _core getter"
         return get_state(self._h)
 
+    def release(self) -> None:
+        """Nothing to free: a remote track belongs to its connection, which ends it when the
+        user unpublishes or leaves (the official ``release`` does nothing either)."""
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.user_id!r}>"
 
@@ -235,6 +239,19 @@ class LocalAudioTrack(_Child):
         """Accepted and reported in queue_stats()["send_delay_ms"]; the loopback has no
         network send buffer to delay (the 10 ms clock paces every track)."""
         return _core.track_set_send_delay_ms(self._handle(), delay_ms)
+
+    def enable_local_playback(self, enable: bool | int) -> int:
+        """Play the track on this host's speaker. A server has none: the loopback engine
+        refuses with AgoraError ERR_NOT_SUPPORTED (Agora's library plays it where it can)."""
+        return _core.track_enable_local_playback(self._handle(), enable)
+
+    def enable_ear_monitor(self, enable: bool | int, include_audio_filter: int) -> int:
+        """In-ear monitoring of the track; refused by the loopback engine like enable_local_playback."""
+        return _core.track_enable_ear_monitor(self._handle(), enable, include_audio_filter)
+
+    def _set_total_extra_send_ms(self, total_extra_ms: int) -> int:
+        """The fast-start budget of the current round (see SendExternalAudioParameters)."""
+        return _core.track_set_total_extra_send_ms(self._handle(), total_extra_ms)
 
     def set_max_buffer_audio_frame_number(self, num: int) -> int:
         """Cap the queue of unsent 10 ms frames; sends beyond it are refused (ERR_RESOURCE_LIMITED)."""

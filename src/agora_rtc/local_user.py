@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .connection import RTCConnection
     from .dispatch import DispatcherLike
     from .observers import AudioVolumeInfo, IAudioFrameObserver, IRTCLocalUserObserver
+    from .publish import AudioEncoderConfiguration, AudioScenarioType
     from .vad import AudioVadConfigV2
     from .video import (LocalVideoTrack, RemoteVideoTrack, VideoSubscriptionOptions, _EncodedVideoReceiver,
                         _VideoFrameReceiver)
@@ -202,11 +203,36 @@ class LocalUser:
 
     _send_audio_meta_data = send_audio_meta_data
 
-    def send_intra_request(self, user_id: str | int) -> int:
-        """Ask *user_id*, who publishes video, for a key frame (it hears on_intra_request_received)."""
-        return _core.user_send_intra_request(self._handle("send_intra_request"), str(user_id))
+    def send_intra_request(self, uid: str | int) -> int:
+        """Ask *uid*, who publishes video, for a key frame (it hears on_intra_request_received)."""
+        return _core.user_send_intra_request(self._handle("send_intra_request"), str(uid))
 
     _send_intra_request = send_intra_request
+
+    def set_audio_scenario(self, scenario_type: AudioScenarioType | int) -> int:
+        """The audio scenario of this user's tracks (AudioScenarioType; on the loopback engine
+        PCM travels as sent in every scenario). The 2.4 form is RTCConnection.update_audio_scenario."""
+        return _core.user_set_audio_scenario(self._handle("set_audio_scenario"), int(scenario_type))
+
+    def set_audio_encoder_configuration(self, config: AudioEncoderConfiguration) -> int:
+        """The audio encoder profile (AudioEncoderConfiguration.audioProfile, an AudioProfileType);
+        the loopback engine carries PCM uncompressed, so only the value's range is checked there."""
+        from .publish import AudioEncoderConfiguration, AudioProfileType
+        if not isinstance(config, AudioEncoderConfiguration):
+            raise TypeError(f"config must be an AudioEncoderConfiguration, not {type(config).__name__}")
+        if config.audioProfile not in set(AudioProfileType):
+            raise ValueError(f"audioProfile must be an AudioProfileType ({', '.join(p.name for p in AudioProfileType)}), "
+                             f"not {config.audioProfile!r}")
+        return _core.user_set_audio_encoder_config(self._handle("set_audio_encoder_configuration"),
+                                                   int(config.audioProfile))
+
+    def get_remote_audio_track(self, uid: str | int) -> RemoteAudioTrack | None:
+        """The RemoteAudioTrack of *uid* this user was given in on_user_audio_track_subscribed
+        (it needs a local user observer, as in the official SDK), or None."""
+        from .audio import RemoteAudioTrack
+        uid = str(uid)
+        found = [t for t in self._remote_tracks.values() if isinstance(t, RemoteAudioTrack) and t.user_id == uid]
+        return found[-1] if found else None
 
     def subscribe_audio(self, user_id: str | int) -> int:
         return _core.user_subscribe_audio(self._handle("subscribe_audio"), str(user_id), True)

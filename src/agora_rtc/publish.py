@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, LocalVideoTrack, SimulcastStreamConfig,
                         VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrameSender)
 
-__all__ = ["AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig",
-           "VideoPublishType"]
+__all__ = ["AudioEncoderConfiguration", "AudioProfileType", "AudioPublishType", "AudioScenarioType",
+           "RtcConnectionPublishConfig", "SendExternalAudioParameters", "VideoPublishType"]
 
 
 class AudioScenarioType(IntEnum):
@@ -57,6 +57,29 @@ class VideoPublishType(IntEnum):
     VIDEO_PUBLISH_TYPE_ENCODED_IMAGE = 2
 
 
+@dataclass
+class AudioEncoderConfiguration:
+    """LocalUser.set_audio_encoder_configuration's argument (official field name)."""
+
+    audioProfile: AudioProfileType = AudioProfileType.AUDIO_PROFILE_DEFAULT  # noqa: N815 (the official name)
+
+
+@dataclass(kw_only=True)
+class SendExternalAudioParameters:
+    """Fast start for pushed audio (2.4.10): at the start of each round of
+    ``push_audio_pcm_data`` the first *send_ms* of audio leave *send_speed* times
+    faster than real time (2..5), so receivers have it buffered sooner.
+    *deliver_mute_data_for_fake_adm* False stops silence being sent between rounds."""
+
+    enabled: bool = False
+    send_ms: int = 0
+    send_speed: int = 0
+    deliver_mute_data_for_fake_adm: bool = False
+
+    def _active(self) -> bool:
+        return self.enabled and self.send_ms > 0 and self.send_speed > 1
+
+
 @dataclass(kw_only=True)
 class RtcConnectionPublishConfig:
     """What a 2.4-style connection publishes (official fields and defaults)."""
@@ -68,7 +91,7 @@ class RtcConnectionPublishConfig:
     audio_publish_type: AudioPublishType = AudioPublishType.AUDIO_PUBLISH_TYPE_PCM
     video_publish_type: VideoPublishType = VideoPublishType.VIDEO_PUBLISH_TYPE_NONE
     video_encoded_image_sender_options: SenderOptions = field(default_factory=SenderOptions)
-    send_external_audio_parameters: object = None  # accepted; the external audio send path is not built (issue 5)
+    send_external_audio_parameters: SendExternalAudioParameters | None = None
 
 
 class ConnectionPublisher:
@@ -113,6 +136,19 @@ class ConnectionPublisher:
         from . import _core
         _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
                                       int(config.audio_scenario))
+        fast_start = config.send_external_audio_parameters
+        if fast_start is not None and not isinstance(fast_start, SendExternalAudioParameters):
+            raise TypeError("send_external_audio_parameters must be a SendExternalAudioParameters or None, "
+                            f"not {type(fast_start).__name__}")
+        self._fast_start_ms = 0
+        if fast_start is not None and fast_start._active() and self.sender is not None:
+            # the official keys: frames per 10 ms interval while the budget lasts (2..5, per connection),
+            # and whether silence is sent between rounds (service-wide)
+            connection.set_parameters({"che.audio.extra_send_frames_per_interval_for_fake_adm":
+                                       min(fast_start.send_speed, 5)})
+            if not fast_start.deliver_mute_data_for_fake_adm:
+                service.set_parameters({"che.audio.deliver_mute_data_for_fake_adm": False})
+            self._fast_start_ms = fast_start.send_ms
 
     def _need_audio(self, what: str, encoded: bool = False) -> None:
         if self.track is None or encoded != (self.audio_encoded_sender is not None):
@@ -147,6 +183,10 @@ class ConnectionPublisher:
             self.consumer = AudioConsumer(self.sender, sample_rate, channels)
             self._consumer_format = (sample_rate, channels)
         assert self.consumer is not None  # made with _consumer_format
+        if self._fast_start_ms and self.consumer.is_push_to_rtc_completed():
+            # a new round: its first send_ms go out fast
+            assert self.track is not None  # PCM publishing has a track
+            self.track._set_total_extra_send_ms(self._fast_start_ms)
         return self.consumer.push_pcm_data(data)
 
     def interrupt_audio(self) -> int:

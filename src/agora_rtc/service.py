@@ -51,18 +51,26 @@ class AgoraServiceConfig:
     channel_profile: int = 1
     audio_scenario: int = 9  # AUDIO_SCENARIO_AI_SERVER, the official default
     use_string_uid: int = 0
-    log_path: str = ""
+    log_path: str = ""  # the log file from initialize() on (see AgoraService.set_log_file)
     log_size: int = 0
     log_level: int = 0
+    log_file_size_kb: int = 5 * 1024  # where the log file starts over
     # accepted for the official API; the loopback engine has no use for them
     context: object = None
     domain_limit: int = 0
     should_callbck_when_muted: int = 0  # (sic: the official spelling)
-    log_file_size_kb: int = 5 * 1024
     data_dir: str = ""
     config_dir: str = ""
     enable_apm: bool = False
     apm_config: object = None
+
+
+def _check_log_path(path: str | os.PathLike[str], what: str) -> str:
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or os.path.isdir(path):
+        raise ValueError(f"{what} must be a file in an existing folder, not {path!r}")
+    return path
 
 
 CHORUS = 7                # AudioScenarioType.AUDIO_SCENARIO_CHORUS
@@ -97,6 +105,8 @@ class AgoraService:
         if int(config.audio_scenario) not in range(0, 11):
             raise ValueError(f"AgoraServiceConfig.audio_scenario must be an AudioScenarioType (0..10), "
                              f"not {config.audio_scenario!r}")
+        if config.log_path:
+            _check_log_path(config.log_path, "AgoraServiceConfig.log_path")
         if not config.appid:
             raise ValueError("AgoraServiceConfig.appid is empty: set your Agora App ID (any non-empty string on the loopback engine)")
         with AgoraService._class_lock:
@@ -112,7 +122,7 @@ class AgoraService:
                 enable_audio_device=config.enable_audio_device, enable_video=config.enable_video,
                 area_code=config.area_code, channel_profile=int(config.channel_profile),
                 audio_scenario=int(config.audio_scenario), use_string_uid=config.use_string_uid,
-                log_level=config.log_level)
+                log_level=config.log_level, log_path=config.log_path, log_file_size_kb=config.log_file_size_kb)
             self._initialized = True
             self.config = config
             AgoraService._initialized_instance = self
@@ -122,6 +132,17 @@ class AgoraService:
         self.set_parameters({"che.audio.label.enable": True})
         atexit.register(self._release_at_exit)
         return rc
+
+    def set_log_file(self, log_path: str | os.PathLike[str], log_size: int = 512 * 1024) -> int:
+        """Write the SDK's log to *log_path* (appending), starting over in a new file
+        past *log_size* bytes (the full one is kept as ``<log_path>.1``). The loopback
+        engine logs connects, disconnects and every state event its observers get.
+        ``AgoraServiceConfig.log_path`` does the same from initialize() (size in
+        ``log_file_size_kb``). Raises AgoraError if the file cannot be opened."""
+        if not isinstance(log_size, int) or log_size < 0:
+            raise ValueError(f"log_size must be a number of bytes >= 0, not {log_size!r}")
+        handle = self._need_initialized("set_log_file")
+        return _core.service_set_log_file(handle, _check_log_path(log_path, "log_path"), min(log_size, 2**32 - 1))
 
     def _need_initialized(self, what: str) -> int:
         if self._h == 0:

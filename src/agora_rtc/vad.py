@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         rmsThreshold: int
 
 
-__all__ = ["AudioVadConfigV2", "AudioVadV2", "VadDump", "VadState"]
+__all__ = ["AudioVadConfigV2", "AudioVadManager", "AudioVadV2", "VadDump", "VadState"]
 
 
 class VadState:
@@ -171,6 +171,53 @@ class AudioVadV2:
         """Where the last utterance's speech ended (ms of audio processed); None while speaking."""
         f = self._native.stop_frame
         return None if f is None else f * 10
+
+
+class AudioVadManager:
+    """One AudioVadV2 per (channel, user), made on that user's first frame, all
+    with one configuration (official name; thread-safe). The 2.4
+    ``register_audio_frame_observer(observer, enable_vad=1)`` does this natively
+    in the delivery path; this class is for frames you route yourself."""
+
+    def __init__(self, configure: AudioVadConfigV2 | None = None) -> None:
+        import threading
+        configure = configure if configure is not None else AudioVadConfigV2()
+        if not isinstance(configure, AudioVadConfigV2):
+            raise TypeError(f"configure must be an AudioVadConfigV2, not {type(configure).__name__}")
+        self._vad_config = configure
+        self._instances: dict[tuple[str, str], AudioVadV2] = {}
+        self._lock = threading.Lock()
+        self._released = False
+
+    def get_vad_instance(self, channel_id: str, user_id: str) -> AudioVadV2 | None:
+        with self._lock:
+            return self._instances.get((channel_id, user_id))
+
+    def del_vad_instance(self, channel_id: str, user_id: str) -> None:
+        """Forget the user's VAD (when the user leaves); its next frame starts a new one."""
+        with self._lock:
+            self._instances.pop((channel_id, user_id), None)
+
+    def process(self, channel_id: str, user_id: str, frame: _LabelledFrame) -> tuple[int, bytearray]:
+        """AudioVadV2.process on the user's VAD. A user's first frame makes its VAD
+        and is processed too (the official returns ``(-1, None)`` for it and drops it)."""
+        with self._lock:
+            if self._released:
+                raise ValueError("AudioVadManager.process(): the manager was released")
+            vad = self._instances.get((channel_id, user_id))
+            if vad is None:
+                vad = self._instances[(channel_id, user_id)] = AudioVadV2(self._vad_config)
+        return vad.process(frame)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._instances)
+
+    def release(self) -> None:
+        """Drop every VAD; process() raises afterwards. Idempotent."""
+        with self._lock:
+            self._released = True
+            self._instances.clear()
 
 
 class VadDump:

@@ -383,6 +383,19 @@ class RemoteVideoTrack(_RemoteTrack):
 
     _get_state = staticmethod(_core.remote_video_get_state)
 
+    def get_track_info(self) -> VideoTrackInfo | None:
+        """What this subscriber receives of the user's video (the info of
+        ``on_user_video_track_subscribed``, read now): owner uid, channel, stream type
+        (high/low), encoded-only. None if the library has no info for the track."""
+        self._need_live("get_track_info")
+        fields = _core.remote_video_get_track_info(self._h)
+        return VideoTrackInfo(*fields) if fields is not None else None
+
+    def destroy_track_info(self, info: VideoTrackInfo | None) -> None:
+        """Official pairing of get_track_info; nothing to free (get_track_info returns an owned copy)."""
+        if info is not None and not isinstance(info, VideoTrackInfo):
+            raise TypeError(f"destroy_track_info() takes what get_track_info() returned, not {type(info).__name__}")
+
     def get_statistics(self) -> RemoteVideoTrackStats:
         """A RemoteVideoTrackStats: size, frame rate, bitrate, decoded frames, frozen time."""
         from .stats import RemoteVideoTrackStats

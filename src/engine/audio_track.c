@@ -433,6 +433,7 @@ AGORA_API_C_INT agora_loopback_audio_track_get_stats(AGORA_HANDLE agora_local_au
   stats->encoded_sent = t->encoded_sent;
   stats->encoded_discarded = t->encoded_discarded;
   stats->send_delay_ms = t->send_delay_ms;
+  stats->extra_send_ms = t->extra_send_ms;
   /* The frame played in tick N reaches receivers (and sinks) later in that tick; ticks becomes N + 1 after. */
   stats->delivering = t->played_tick >= __atomic_load_n(&g_engine.ticks, __ATOMIC_ACQUIRE);
   pthread_mutex_unlock(&t->lock);

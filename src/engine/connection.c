@@ -222,6 +222,7 @@ AGORA_API_C_INT agora_rtc_conn_connect(AGORA_HANDLE agora_rtc_conn, const char* 
     encryption_reset_reports(c);
     strcpy(c->channel_id, chan_id);
     strcpy(c->user_id, id);
+    engine_log("conn %u: connect to channel %s as user %s", c->id, chan_id, id);
     event_post(EV_CONNECTING, c, NULL, CONNECTION_CHANGED_CONNECTING, NULL);
     /* As with Agora, a refused token is reported by on_connection_failure, not by the return value. */
     int refused = admit_token(c, token, chan_id, id);
@@ -253,6 +254,7 @@ AGORA_API_C_INT agora_rtc_conn_disconnect(AGORA_HANDLE agora_rtc_conn) {
   if (!c) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
   int rc = c->state == CONNECTION_STATE_DISCONNECTED ? -ERR_NOT_IN_CHANNEL : ERR_OK;
+  if (rc == ERR_OK) engine_log("conn %u: disconnect from channel %s", c->id, c->channel_id);
   conn_disconnect_locked(c);
   pthread_mutex_unlock(&g_engine.lock);
   return rc;

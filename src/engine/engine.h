@@ -395,6 +395,7 @@ typedef struct connection {
   int delayed_count, delayed_capacity;
   uint64_t delayed_order;
   uint64_t fault_dropped;           /* packets dropped by the bandwidth cap */
+  int extra_send_frames;            /* che.audio.extra_send_frames_per_interval_for_fake_adm set here; 0: not set */
   int64_t outage_until_ms;          /* engine time: no network until then (0: none) */
   int64_t outage_started_ms;
   int outage_lost_reported;
@@ -470,6 +471,11 @@ typedef struct channel {
 
 int channel_join(connection* c, const char* channel_name, const char* user_id);
 void channel_leave(connection* c, int reason);
+
+/* ---- log.c: the log file (agora_service_set_log_file, service config log_file_path) ---- */
+int engine_log_open(const char* path, uint64_t max_bytes); /* replaces any open log */
+void engine_log_close(void);
+void engine_log(const char* fmt, ...) __attribute__((format(printf, 1, 2))); /* one line; no-op without a file */
 
 /* ---- events.c: posted under g_engine.lock, delivered by the engine thread ---- */
 enum event_type {
@@ -614,6 +620,7 @@ void video_observer_release(video_observer* o); /* g_engine.lock held */
 void video_user_clear(local_user* u);           /* g_engine.lock held */
 void video_unpublished(connection* c);          /* members stop seeing c's video */
 const video_subscription_options* video_subscription_of(const local_user* u, const char* user_id);
+void remote_video_info(const connection* c, const char* user_id, const char* channel_id, video_track_info* info);
 /* The engine thread is woken for queued video without g_engine.lock on the send path. */
 void engine_kick(void);
 /* Conversions to I420 (BT.601 limited range for RGB). Return 0 or -ERR_*. */
@@ -667,6 +674,10 @@ typedef struct engine {
   char app_certificate[65];  /* parameter loopback.app_certificate; "" = tokens not verified */
   double time_offset_s;      /* parameter loopback.time_offset_s: shifts the token clock (tests) */
   int labels_enabled;        /* parameter che.audio.label.enable: label received frames */
+  /* Fast start (the official SendExternalAudioParameters): stored and reported; with no network to send
+   * ahead into, the loopback plays every track at real-time pace whatever they say. */
+  int extra_send_frames;     /* che.audio.extra_send_frames_per_interval_for_fake_adm, 1..5; 0: not set */
+  int mute_data_off;         /* che.audio.deliver_mute_data_for_fake_adm set false */
   int volume_users;          /* local users with volume indication on */
   int64_t ticks;
   uint64_t late_ticks;

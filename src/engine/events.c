@@ -131,15 +131,7 @@ static void deliver(event* e) {
     case EV_REMOTE_TRACK_SUBSCRIBED:
       if (u && is_video(e)) {
         video_track_info info_v;
-        memset(&info_v, 0, sizeof info_v);
-        info_v.owner_uid = (uid_t)strtoul(e->user_id, NULL, 10);
-        info_v.channel_id = channel_id;
-        info_v.codec_type = VIDEO_CODEC_H264;
-        const video_subscription_options* sub = video_subscription_of(&c->user, e->user_id);
-        if (sub) { /* what this subscriber receives */
-          info_v.stream_type = sub->type;
-          info_v.encoded_frame_only = sub->encoded_frame_only;
-        }
+        remote_video_info(c, e->user_id, channel_id, &info_v);
         ENGINE_CALLBACK(u->on_user_video_track_subscribed, &c->user, e->user_id, &info_v, e->track);
       } else if (u) {
         ENGINE_CALLBACK(u->on_user_audio_track_subscribed, &c->user, e->user_id, e->track);
@@ -228,11 +220,34 @@ static void deliver(event* e) {
   }
 }
 
+/* The log line of a state event; media, data and periodic events are not logged (they are traffic). */
+static void log_event(const event* e) {
+  static const char* const names[] = {
+      [EV_CONNECTING] = "connecting", [EV_CONNECTED] = "connected", [EV_DISCONNECTED] = "disconnected",
+      [EV_CONNECTION_FAILURE] = "connection failure", [EV_USER_JOINED] = "user joined", [EV_USER_LEFT] = "user left",
+      [EV_AUDIO_PUBLISH_SUCCESS] = "audio published", [EV_AUDIO_UNPUBLISHED] = "audio unpublished",
+      [EV_TOKEN_WILL_EXPIRE] = "token will expire", [EV_TOKEN_DID_EXPIRE] = "token expired",
+      [EV_STREAM_ERROR] = "stream message error", [EV_REMOTE_TRACK_SUBSCRIBED] = "subscribed",
+      [EV_REMOTE_TRACK_STATE] = "remote track state", [EV_FIRST_REMOTE_FRAME] = "first remote frame",
+      [EV_VIDEO_PUBLISH_SUCCESS] = "video published", [EV_VIDEO_UNPUBLISHED] = "video unpublished",
+      [EV_ENCRYPTION_ERROR] = "encryption error", [EV_RECONNECTING] = "reconnecting",
+      [EV_RECONNECTED] = "reconnected", [EV_CONNECTION_LOST] = "connection lost",
+      [EV_AUDIO_PUBLISH_STATE] = "audio publish state", [EV_VIDEO_PUBLISH_STATE] = "video publish state",
+      [EV_AUDIO_SUBSCRIBE_STATE] = "audio subscribe state", [EV_VIDEO_SUBSCRIBE_STATE] = "video subscribe state",
+  };
+  const char* name = e->type >= 0 && e->type < (int)(sizeof names / sizeof *names) ? names[e->type] : NULL;
+  if (name)
+    engine_log("conn %u (%s as %s): %s%s%s%s, reason %d, args %d %d", e->conn->id, e->conn->channel_id,
+               e->conn->user_id, name, e->user_id[0] ? " (user " : "", e->user_id, e->user_id[0] ? ")" : "",
+               e->reason, e->arg1, e->arg2);
+}
+
 void events_deliver(void) {
   while (g_engine.events_head) {
     event* e = g_engine.events_head;
     g_engine.events_head = e->next;
     if (!g_engine.events_head) g_engine.events_tail = NULL;
+    log_event(e);
     deliver(e);
     connection_release(e->conn);
     free(e->payload);

@@ -308,9 +308,10 @@ AGORA_API_C_INT agora_local_user_set_audio_scenario(AGORA_HANDLE agora_local_use
   return ERR_OK;
 }
 
-/* The loopback carries PCM uncompressed: any encoder profile is accepted. */
+/* The loopback carries PCM uncompressed: every AUDIO_PROFILE_TYPE (0..6) is accepted and changes nothing. */
 AGORA_API_C_INT agora_local_user_set_audio_encoder_config(AGORA_HANDLE agora_local_user, const audio_encoder_config* config) {
-  return local_user_from(agora_local_user) && config ? ERR_OK : -ERR_INVALID_ARGUMENT;
+  if (!local_user_from(agora_local_user) || !config) return -ERR_INVALID_ARGUMENT;
+  return config->audioProfile >= 0 && config->audioProfile <= 6 ? ERR_OK : -ERR_INVALID_ARGUMENT;
 }
 
 AGORA_API_C_INT agora_local_user_adjust_playback_signal_volume(AGORA_HANDLE agora_local_user, int volume) {

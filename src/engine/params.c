@@ -14,6 +14,8 @@
 #define KEY_CERTIFICATE "loopback.app_certificate"
 #define KEY_TIME_OFFSET "loopback.time_offset_s"
 #define KEY_LABELS "che.audio.label.enable" /* Agora's key: the official SDK sets it true */
+#define KEY_EXTRA_SEND "che.audio.extra_send_frames_per_interval_for_fake_adm" /* fast start, per connection */
+#define KEY_MUTE_DATA "che.audio.deliver_mute_data_for_fake_adm"
 
 /* Agora's app certificates are 32 hex digits; "" turns verification off. */
 static int valid_certificate(const char* value) {
@@ -40,6 +42,7 @@ static int number_in_range(const char* key, double value) {
   if (fault >= 0) return fault;
   if (strcmp(key, KEY_CLOCK_SPEED) == 0) return value >= 0.1 && value <= 1000.0;
   if (strcmp(key, KEY_TIME_OFFSET) == 0) return fabs(value) <= 1e9;
+  if (strcmp(key, KEY_EXTRA_SEND) == 0) return value >= 1 && value <= 5 && value == floor(value);
   return 1;
 }
 
@@ -49,6 +52,17 @@ int params_set_number(parameter* scope, const char* key, double value) {
   if (strcmp(key, KEY_LABELS) == 0) {
     pthread_mutex_lock(&g_engine.lock);
     g_engine.labels_enabled = value != 0;
+    pthread_mutex_unlock(&g_engine.lock);
+    return ERR_OK;
+  }
+  if (strcmp(key, KEY_EXTRA_SEND) == 0 || strcmp(key, KEY_MUTE_DATA) == 0) {
+    pthread_mutex_lock(&g_engine.lock);
+    if (strcmp(key, KEY_MUTE_DATA) == 0)
+      g_engine.mute_data_off = value == 0;
+    else if (scope && scope->conn)
+      scope->conn->extra_send_frames = (int)value;
+    else
+      g_engine.extra_send_frames = (int)value;
     pthread_mutex_unlock(&g_engine.lock);
     return ERR_OK;
   }
@@ -98,6 +112,11 @@ int params_get_number(parameter* scope, const char* key, double* value) {
     *value = g_engine.time_offset_s;
   else if (strcmp(key, KEY_LABELS) == 0)
     *value = g_engine.labels_enabled;
+  else if (strcmp(key, KEY_EXTRA_SEND) == 0) /* a connection's own value, else the engine's */
+    *value = scope && scope->conn && scope->conn->extra_send_frames ? scope->conn->extra_send_frames
+                                                                     : g_engine.extra_send_frames;
+  else if (strcmp(key, KEY_MUTE_DATA) == 0)
+    *value = !g_engine.mute_data_off;
   else if (strcmp(key, "loopback.token_verification") == 0) /* the certificate itself is never readable */
     *value = g_engine.app_certificate[0] != 0;
   else if (strncmp(key, "loopback.stats.remote_", 22) == 0)

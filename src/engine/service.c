@@ -50,15 +50,21 @@ AGORA_API_C_INT agora_service_initialize(AGORA_HANDLE agora_svc, const agora_ser
   } else if (g_engine.active) {
     rc = -ERR_ALREADY_IN_USE; /* one initialized service per process */
   } else {
+    if (config->log_file_path && config->log_file_path[0]) {
+      uint64_t kb = config->log_file_size_kb ? config->log_file_size_kb : 5 * 1024;
+      rc = engine_log_open(config->log_file_path, kb * 1024);
+    }
     s->config = *config;
     strcpy(s->app_id, config->app_id);
     s->config.app_id = s->app_id;
     s->config.log_file_path = s->config.data_dir = s->config.config_dir = NULL;
     s->config.context = NULL;
-    rc = engine_start_thread();
+    if (rc == ERR_OK) rc = engine_start_thread();
     if (rc == ERR_OK) {
       s->initialized = 1;
       g_engine.active = s;
+      engine_log("service initialized: app id %.8s..., audio scenario %d, string uids %d", s->app_id,
+                 config->audio_scenario, config->use_string_uid);
     }
   }
   pthread_mutex_unlock(&g_engine.lock);
@@ -86,8 +92,11 @@ AGORA_API_C_INT agora_service_release(AGORA_HANDLE agora_svc) {
     g_engine.time_offset_s = 0;
     memset(&g_engine.faults, 0, sizeof g_engine.faults); /* and so do injected faults... */
     g_engine.clock_speed = 1.0;                          /* ...and the test clock */
+    g_engine.extra_send_frames = g_engine.mute_data_off = 0;
     engine_stop_thread(); /* drops the lock while joining */
     events_discard();
+    engine_log("service released");
+    engine_log_close();
   }
   s->released = 1;
   s->initialized = 0;
@@ -100,9 +109,8 @@ AGORA_API_C_INT agora_service_release(AGORA_HANDLE agora_svc) {
 
 AGORA_API_C_INT agora_service_set_log_file(AGORA_HANDLE agora_svc, const char* file_path, unsigned int file_size) {
   service* s = agora_svc;
-  (void)file_size;
   if (!s || s->magic != MAGIC_SERVICE || !file_path) return -ERR_INVALID_ARGUMENT;
-  return ERR_OK; /* the loopback engine keeps no log file */
+  return engine_log_open(file_path, file_size); /* bytes: the official Python passes 512 * 1024 */
 }
 
 AGORA_API_C_INT agora_service_set_log_filter(AGORA_HANDLE agora_svc, unsigned int filters) {

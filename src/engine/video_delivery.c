@@ -357,17 +357,35 @@ void video_user_clear(local_user* u) {
 
 /* ---- remote video track info ---- */
 
+/* What a subscriber learns about user_id's video: the same in on_user_video_track_subscribed and
+ * get_track_info. Caller holds g_engine.lock or runs on the engine thread. */
+void remote_video_info(const connection* c, const char* user_id, const char* channel_id, video_track_info* info) {
+  memset(info, 0, sizeof *info);
+  info->owner_uid = (uid_t)strtoul(user_id, NULL, 10);
+  info->channel_id = channel_id;
+  info->codec_type = VIDEO_CODEC_H264;
+  const video_subscription_options* sub = video_subscription_of(&c->user, user_id);
+  if (sub) { /* what this subscriber receives */
+    info->stream_type = sub->type;
+    info->encoded_frame_only = sub->encoded_frame_only;
+  }
+}
+
+typedef struct owned_track_info { /* get_track_info's result: the info and the channel name it points to */
+  video_track_info info;
+  char channel_id[MAX_CHANNEL_LEN + 1];
+} owned_track_info;
+
 AGORA_API_C video_track_info* AGORA_CALL_C agora_remote_video_track_get_track_info(AGORA_HANDLE agora_remote_video_track) {
   remote_track* a = agora_remote_video_track;
   if (!a || a->magic != MAGIC_REMOTE_VIDEO) return NULL;
-  video_track_info* info = calloc(1, sizeof *info);
-  if (!info) return NULL;
+  owned_track_info* owned = calloc(1, sizeof *owned);
+  if (!owned) return NULL;
   pthread_mutex_lock(&g_engine.lock);
-  info->owner_uid = (uid_t)strtoul(a->user_id, NULL, 10);
-  info->codec_type = VIDEO_CODEC_H264;
-  info->channel_id = "";
+  strcpy(owned->channel_id, a->owner->channel_id);
+  remote_video_info(a->owner, a->user_id, owned->channel_id, &owned->info);
   pthread_mutex_unlock(&g_engine.lock);
-  return info;
+  return &owned->info; /* first member: free() of it frees the whole block */
 }
 
 AGORA_API_C_VOID agora_remote_video_track_destroy_track_info(AGORA_HANDLE agora_remote_video_track, video_track_info* info) {

@@ -7,14 +7,15 @@ from ..encryption import EncryptionConfig, EncryptionErrorType, EncryptionMode
 from ..stats import LocalAudioTrackStats, LocalVideoTrackStats, RTCStats, RemoteAudioTrackStats, RemoteVideoTrackStats
 from ..connection import AudioSubscriptionOptions, ChannelProfileType, ClientRoleType, RTCConnConfig, RTCConnInfo
 from ..observers import AudioVolumeInfo
-from ..publish import (AudioProfileType, AudioPublishType, AudioScenarioType, RtcConnectionPublishConfig,
-                       VideoPublishType)
+from ..publish import (AudioEncoderConfiguration, AudioProfileType, AudioPublishType, AudioScenarioType,
+                       RtcConnectionPublishConfig, SendExternalAudioParameters, VideoPublishType)
 from ..service import AgoraServiceConfig, AreaCode
 from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, SenderOptions, SimulcastStreamConfig,
                      TCcMode, VideoCodecType, VideoDimensions, VideoEncoderConfiguration, VideoFrame,
                      VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
 
 __all__ = ["AgcConfig", "AgoraServiceConfig", "AiAecConfig", "AiNsConfig", "APMConfig", "AreaCode", "AudioCodecType",
+           "AudioEncoderConfiguration", "SendExternalAudioParameters",
            "AudioFrame", "AudioFramePosition", "AudioProfileType", "AudioPublishType", "AudioScenarioType",
            "AudioSubscriptionOptions", "AudioVolumeInfo", "BghvsCConfig", "ChannelProfileType", "ClientRoleType",
            "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
