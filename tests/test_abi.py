@@ -30,6 +30,15 @@ class video_dimensions(C.Structure):
     _fields_ = [("width", C.c_int), ("height", C.c_int)]
 
 
+
+ANA_STATS = [(n, C.c_uint32) for n in ("bitrate_action_counter", "channel_action_counter", "dtx_action_counter",
+                                      "fec_action_counter", "frame_length_increase_counter",
+                                      "frame_length_decrease_counter")] + [("uplink_packet_loss_fraction", C.c_float)]
+APM_STATS = [("echo_return_loss", C.c_double), ("echo_return_loss_enhancement", C.c_double),
+             ("divergent_filter_fraction", C.c_double), ("delay_median_ms", C.c_int32),
+             ("delay_standard_deviation_ms", C.c_int32), ("residual_echo_likelihood", C.c_double),
+             ("residual_echo_likelihood_recent_max", C.c_double), ("delay_ms", C.c_int32)]
+
 REFERENCE = {
     "agora_service_config": [
         ("enable_audio_processor", C.c_int), ("enable_audio_device", C.c_int), ("enable_video", C.c_int),
@@ -136,6 +145,16 @@ REFERENCE = {
         "target_media_bitrate_bps media_bitrate_bps total_bitrate_bps capture_width capture_height "
         "regulated_capture_width regulated_capture_height width height").split()]
     + [("encoder_type", C.c_uint32), ("uplink_cost_time_ms", C.c_uint32), ("quality_adapt_indication", C.c_int)],
+    # the official LocalAudioDetailedStatsInner with its AnaStatsInner and AudioProcessingStatsInner
+    "ana_stats": ANA_STATS,
+    "audio_processing_stats": APM_STATS,
+    "local_audio_detailed_stats": [
+        ("local_ssrc", C.c_uint32), ("bytes_sent", C.c_int64), ("packets_sent", C.c_int32), ("packets_lost", C.c_int32),
+        ("fraction_lost", C.c_float), ("codec_name", C.c_char * 100), ("codec_payload_type", C.c_int),
+        ("ext_seqnum", C.c_int32), ("jitter_ms", C.c_int32), ("rtt_ms", C.c_int64), ("audio_level", C.c_int32),
+        ("total_input_energy", C.c_double), ("total_input_duration", C.c_double), ("typing_noise_detected", C.c_int),
+        ("ana_statistics", type("ana_stats", (C.Structure,), {"_fields_": ANA_STATS})),
+        ("apm_statistics", type("audio_processing_stats", (C.Structure,), {"_fields_": APM_STATS}))],
     "remote_video_track_stats": [("uid", C.c_uint)] + [(n, C.c_int) for n in (
         "delay width height received_bitrate decoder_output_frame_rate renderer_output_frame_rate frame_loss_rate "
         "packet_loss_rate rx_stream_type total_frozen_time frozen_rate").split()]

@@ -3,6 +3,7 @@ profile and scenario per user, remote track lookups and info, local playback on
 a server, the 2.4.10 fast-start parameters, and AudioVadManager."""
 
 import os
+import time
 
 import numpy as np
 import pytest
@@ -221,3 +222,26 @@ def test_vad_manager_keeps_one_vad_per_channel_and_user():
 def test_vad_manager_is_the_official_name():
     from agora_rtc.compat.audio_vad_manager import AudioVadManager as Compat
     assert Compat is AudioVadManager
+
+
+def test_local_audio_statistics_count_what_was_sent(service):
+    speaker = Publisher(service, "detailed", "7")
+    user = speaker.conn.get_local_user()
+    before = user.get_local_audio_statistics()
+    assert (before.bytes_sent, before.packets_sent, before.total_input_duration, before.audio_level) == (0, 0, 0.0, 0)
+    amplitude = 16384
+    wave = (amplitude * np.sin(2 * np.pi * 500 * np.arange(RATE) / RATE)).astype(np.int16)  # 1 s, 500 Hz
+    speaker.send(wave, RATE)
+    wait_for(lambda: user.get_local_audio_statistics().packets_sent >= 100, what="100 frames sent")
+    time.sleep(0.05)  # a few more ticks of silence: nothing more is sent
+    stats = user.get_local_audio_statistics()
+    assert stats.packets_sent == 100 and stats.ext_seqnum == 100
+    assert stats.bytes_sent == RATE * 2  # 16-bit mono PCM as sent
+    assert stats.total_input_duration == pytest.approx(1.0)
+    assert stats.total_input_energy == pytest.approx(0.5 * (amplitude / 32767) ** 2, rel=0.01)  # sine: rms² = A²/2
+    assert abs(stats.audio_level - amplitude) <= 1
+    assert (stats.codec_name, stats.local_ssrc, stats.packets_lost, stats.rtt_ms) == ("L16", 7, 0, 0)
+    assert stats.ana_statistics.dtx_action_counter == 0 and stats.apm_statistics.delay_ms == 0
+    speaker.conn.release()
+    with pytest.raises(ValueError, match="released"):
+        user.get_local_audio_statistics()

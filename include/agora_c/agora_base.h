@@ -136,6 +136,38 @@ typedef struct _rtc_stats {        /* on_transport_stats */
   int tx_packet_loss_rate, rx_packet_loss_rate;
 } rtc_stats;
 
+/* agora_local_user_get_local_audio_statistics: what this user's audio sender did. */
+#define K_MAX_CODEC_NAME_LEN 100
+typedef struct _ana_stats {            /* the encoder's network adaptation (Agora's audio network adaptor) */
+  uint32_t bitrate_action_counter, channel_action_counter, dtx_action_counter, fec_action_counter;
+  uint32_t frame_length_increase_counter, frame_length_decrease_counter;
+  float uplink_packet_loss_fraction;
+} ana_stats;
+
+typedef struct _audio_processing_stats { /* echo cancellation */
+  double echo_return_loss, echo_return_loss_enhancement, divergent_filter_fraction;
+  int32_t delay_median_ms, delay_standard_deviation_ms;
+  double residual_echo_likelihood, residual_echo_likelihood_recent_max;
+  int32_t delay_ms;
+} audio_processing_stats;
+
+typedef struct _local_audio_detailed_stats {
+  uint32_t local_ssrc;
+  int64_t bytes_sent;
+  int32_t packets_sent, packets_lost;
+  float fraction_lost;
+  char codec_name[K_MAX_CODEC_NAME_LEN];
+  int codec_payload_type;
+  int32_t ext_seqnum, jitter_ms;
+  int64_t rtt_ms;
+  int32_t audio_level;                 /* peak of the last 10 ms sent, 0..32767 */
+  double total_input_energy;           /* sum over frames of (rms / 32767)^2 * duration */
+  double total_input_duration;         /* seconds of audio sent */
+  int typing_noise_detected;
+  ana_stats ana_statistics;
+  audio_processing_stats apm_statistics;
+} local_audio_detailed_stats;
+
 typedef struct _local_audio_stats {
   int num_channels, sent_sample_rate, sent_bitrate, internal_codec;
   double voice_pitch;
@@ -274,7 +306,6 @@ typedef struct _audio_encoder_config {
 } audio_encoder_config;
 
 /* Opaque here: layouts are declared where the engine fills them. */
-typedef struct _local_audio_detailed_stats local_audio_detailed_stats;
 typedef struct _capabilities_observer capabilities_observer;
 
 /* ---- audio sinks: a local audio track's processed 10 ms frames (the external audio processor) ---- */

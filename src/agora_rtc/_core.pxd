@@ -1,7 +1,7 @@
 # cython: language_level=3
 """C declarations of the Agora C API (from include/agora_c/) and the dispatch table."""
 
-from libc.stdint cimport int16_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 cdef extern from "agora_c/agora_base.h":
     ctypedef void* AGORA_HANDLE
@@ -242,6 +242,29 @@ cdef extern from "agora_c/agora_base.h":
         int first_audio_packet_duration_after_unmute, first_video_packet_duration_after_unmute
         int first_video_key_frame_packet_duration_after_unmute, first_video_key_frame_decoded_duration_after_unmute
         int first_video_key_frame_rendered_duration_after_unmute, tx_packet_loss_rate, rx_packet_loss_rate
+    ctypedef struct ana_stats:
+        uint32_t bitrate_action_counter, channel_action_counter, dtx_action_counter, fec_action_counter
+        uint32_t frame_length_increase_counter, frame_length_decrease_counter
+        float uplink_packet_loss_fraction
+    ctypedef struct audio_processing_stats:
+        double echo_return_loss, echo_return_loss_enhancement, divergent_filter_fraction
+        int32_t delay_median_ms, delay_standard_deviation_ms
+        double residual_echo_likelihood, residual_echo_likelihood_recent_max
+        int32_t delay_ms
+    ctypedef struct local_audio_detailed_stats:
+        uint32_t local_ssrc
+        int64_t bytes_sent
+        int32_t packets_sent, packets_lost
+        float fraction_lost
+        char codec_name[100]
+        int codec_payload_type
+        int32_t ext_seqnum, jitter_ms
+        int64_t rtt_ms
+        int32_t audio_level
+        double total_input_energy, total_input_duration
+        int typing_noise_detected
+        ana_stats ana_statistics
+        audio_processing_stats apm_statistics
     ctypedef struct local_audio_stats:
         int num_channels, sent_sample_rate, sent_bitrate, internal_codec
         double voice_pitch
@@ -423,3 +446,5 @@ ctypedef struct AgoraApi:
     video_track_info* (*remote_video_track_get_track_info)(AGORA_HANDLE) noexcept nogil
     void (*remote_video_track_destroy_track_info)(AGORA_HANDLE, video_track_info*) noexcept nogil
     int (*local_audio_track_set_total_extra_send_ms)(AGORA_HANDLE, uint64_t) noexcept nogil
+    local_audio_detailed_stats* (*local_user_get_local_audio_statistics)(AGORA_HANDLE) noexcept nogil
+    void (*local_user_destroy_local_audio_statistics)(AGORA_HANDLE, local_audio_detailed_stats*) noexcept nogil

@@ -19,6 +19,9 @@ from libc.stdio cimport snprintf
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset, strlen
 
+cdef extern from "<string.h>":
+    size_t strnlen(const char*, size_t) nogil
+
 import logging
 
 cnp.import_array()
@@ -139,6 +142,7 @@ _SYMBOLS = (
     "local_user_set_audio_encoder_config", "local_audio_track_enable_local_playback",
     "local_audio_track_enable_ear_monitor", "service_set_log_file", "remote_video_track_get_track_info",
     "remote_video_track_destroy_track_info", "local_audio_track_set_total_extra_send_ms",
+    "local_user_get_local_audio_statistics", "local_user_destroy_local_audio_statistics",
 )
 assert sizeof(AgoraApi) == len(_SYMBOLS) * sizeof(void*)
 

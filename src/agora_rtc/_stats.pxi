@@ -19,6 +19,21 @@ def remote_audio_stats(uintptr_t track):
         api.remote_audio_track_destroy_statistics(h, s)
 
 
+def user_local_audio_stats(uintptr_t user):
+    cdef AGORA_HANDLE h = _ptr(user, "get_local_audio_statistics")
+    cdef local_audio_detailed_stats* s
+    with nogil:
+        s = api.local_user_get_local_audio_statistics(h)
+    if s == NULL:
+        raise AgoraError("agora_local_user_get_local_audio_statistics (no statistics for this user)", -3)
+    try:
+        values = <dict>s[0]
+        values["codec_name"] = s[0].codec_name[:strnlen(s[0].codec_name, sizeof(s[0].codec_name))].decode("utf-8", "replace")
+        return values
+    finally:
+        api.local_user_destroy_local_audio_statistics(h, s)
+
+
 def remote_video_stats(uintptr_t track):
     cdef AGORA_HANDLE h = _ptr(track, "get_statistics")
     cdef remote_video_track_stats* s

@@ -102,6 +102,28 @@ class RemoteAudioTrack(_RemoteTrack):
         return RemoteAudioTrackStats._from(_core.remote_audio_stats(self._h))
 
 
+@dataclass(kw_only=True)
+class AudioParams:
+    """An audio format as the official API names it (sample rate, channels, RawAudioFrameOpModeType, samples per
+    callback); the frame-parameter setters of LocalUser take these values as arguments."""
+
+    sample_rate: int
+    channels: int
+    mode: int
+    samples_per_call: int
+
+
+@dataclass(kw_only=True)
+class AudioPcmDataInfo:
+    """The official PCM data info record (samples per channel, channels, samples out, elapsed and NTP time)."""
+
+    samplesPerChannel: int  # noqa: N815 -- the official names
+    channelNum: int  # noqa: N815
+    samplesOut: int  # noqa: N815
+    elapsedTimeMs: int  # noqa: N815
+    ntpTimeMs: int  # noqa: N815
+
+
 @dataclass
 class PcmAudioFrame:
     """PCM to send (official name). ``data`` is any buffer of 16-bit interleaved samples."""

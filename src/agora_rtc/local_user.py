@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .dispatch import DispatcherLike
     from .observers import AudioVolumeInfo, IAudioFrameObserver, IRTCLocalUserObserver
     from .publish import AudioEncoderConfiguration, AudioScenarioType
+    from .stats import LocalAudioDetailedStats
     from .vad import AudioVadConfigV2
     from .video import (LocalVideoTrack, RemoteVideoTrack, VideoSubscriptionOptions, _EncodedVideoReceiver,
                         _VideoFrameReceiver)
@@ -225,6 +226,12 @@ class LocalUser:
                              f"not {config.audioProfile!r}")
         return _core.user_set_audio_encoder_config(self._handle("set_audio_encoder_configuration"),
                                                    int(config.audioProfile))
+
+    def get_local_audio_statistics(self) -> LocalAudioDetailedStats:
+        """What this user's audio sender did since the connection was made (a LocalAudioDetailedStats:
+        bytes and packets sent, the last frame's level, input energy and duration)."""
+        from .stats import LocalAudioDetailedStats
+        return LocalAudioDetailedStats._from(_core.user_local_audio_stats(self._handle("get_local_audio_statistics")))
 
     def get_remote_audio_track(self, uid: str | int) -> RemoteAudioTrack | None:
         """The RemoteAudioTrack of *uid* this user was given in on_user_audio_track_subscribed

@@ -7,7 +7,7 @@ import json
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
@@ -71,6 +71,26 @@ def _check_log_path(path: str | os.PathLike[str], what: str) -> str:
     if not os.path.isdir(folder) or os.path.isdir(path):
         raise ValueError(f"{what} must be a file in an existing folder, not {path!r}")
     return path
+
+
+@dataclass(kw_only=True)
+class CapabilityItem:
+    """One capability of the SDK (official type; the loopback reports none)."""
+
+    id: int
+    name: str
+
+
+@dataclass(kw_only=True)
+class CapabilityItemMap:
+    item: list[CapabilityItem] = field(default_factory=list)
+    size: int = 0
+
+
+@dataclass(kw_only=True)
+class Capabilities:
+    item_map: CapabilityItemMap | None = None
+    capability_type: int = 0
 
 
 CHORUS = 7                # AudioScenarioType.AUDIO_SCENARIO_CHORUS

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["LocalAudioTrackStats", "LocalVideoTrackStats", "RTCStats", "RemoteAudioTrackStats", "RemoteVideoTrackStats"]
+__all__ = ["AnaStats", "AudioProcessingStats", "LastmileProbeOneWayResult", "LastmileProbeResult",
+           "LocalAudioDetailedStats", "LocalAudioTrackStats", "LocalVideoTrackStats", "RTCStats",
+           "RemoteAudioTrackStats", "RemoteVideoTrackStats"]
 
 
 class _FromEngine:
@@ -140,3 +142,81 @@ class LocalVideoTrackStats(_FromEngine):
     encoder_type: int
     uplink_cost_time_ms: int
     quality_adapt_indication: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnaStats(_FromEngine):
+    """The audio encoder's network adaptation counters (0 on the loopback: no encoder)."""
+
+    bitrate_action_counter: int
+    channel_action_counter: int
+    dtx_action_counter: int
+    fec_action_counter: int
+    frame_length_increase_counter: int
+    frame_length_decrease_counter: int
+    uplink_packet_loss_fraction: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioProcessingStats(_FromEngine):
+    """Echo cancellation figures (0 on the loopback: no echo canceller on the send path)."""
+
+    echo_return_loss: float
+    echo_return_loss_enhancement: float
+    divergent_filter_fraction: float
+    delay_median_ms: int
+    delay_standard_deviation_ms: int
+    residual_echo_likelihood: float
+    residual_echo_likelihood_recent_max: float
+    delay_ms: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalAudioDetailedStats(_FromEngine):
+    """``LocalUser.get_local_audio_statistics()``: what this user's audio sender did
+    since the connection was made. On the loopback: ``codec_name`` "L16" (PCM as
+    sent), one packet per 10 ms frame, ``audio_level`` the peak of the last frame
+    (0..32767), ``total_input_energy`` the sum of (rms/32767)² × 0.01 s; loss,
+    jitter and RTT 0 (one host)."""
+
+    local_ssrc: int
+    bytes_sent: int
+    packets_sent: int
+    packets_lost: int
+    fraction_lost: float
+    codec_name: str
+    codec_payload_type: int
+    ext_seqnum: int
+    jitter_ms: int
+    rtt_ms: int
+    audio_level: int
+    total_input_energy: float
+    total_input_duration: float
+    typing_noise_detected: int
+    ana_statistics: AnaStats
+    apm_statistics: AudioProcessingStats
+
+    @classmethod
+    def _from(cls, values: Mapping[str, Any]) -> Self:
+        nested = {"ana_statistics": AnaStats._from(values["ana_statistics"]),
+                  "apm_statistics": AudioProcessingStats._from(values["apm_statistics"])}
+        return cls(**{f.name: nested.get(f.name, values[f.name]) for f in fields(cls)})
+
+
+@dataclass(frozen=True, kw_only=True)
+class LastmileProbeOneWayResult:
+    """One direction of a last-mile probe (official type; the loopback runs no probes)."""
+
+    packet_loss_rate: int
+    jitter: int
+    available_bandwidth: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LastmileProbeResult:
+    """``on_lastmile_probe_result``'s argument (official type; the loopback runs no probes)."""
+
+    state: int
+    uplink_report: LastmileProbeOneWayResult
+    downlink_report: LastmileProbeOneWayResult
+    rtt: int

@@ -224,6 +224,22 @@ static delivery* plan_add(int slot, connection* c, const char* user_id, int chan
   return d;
 }
 
+
+/* Peak and energy of a frame a user sends (get_local_audio_statistics). */
+static void sent_level(connection* c, const pcm_frame* f) {
+  size_t len = (size_t)(f->sample_rate / 100 * f->channels);
+  int peak = 0;
+  double squares = 0;
+  for (size_t j = 0; j < len; j++) {
+    int v = f->data[j] < 0 ? -f->data[j] : f->data[j];
+    if (v > peak) peak = v;
+    squares += (double)f->data[j] * f->data[j];
+  }
+  c->tx_audio_frames++;
+  c->tx_audio_peak = peak > 32767 ? 32767 : peak;
+  c->tx_audio_energy += len ? squares / (double)len / (32767.0 * 32767.0) * 0.01 : 0;
+}
+
 static void mix_into(int32_t* acc, const int16_t* in, size_t n) {
   for (size_t i = 0; i < n; i++) acc[i] += in[i];
 }
@@ -367,6 +383,7 @@ void audio_clock_tick(void) {
       c->tx_audio_rate = s->frame.sample_rate;
       c->tx_audio_channels = s->frame.channels;
       c->tx_audio_pitch = s->labels.pitch;
+      sent_level(c, &s->frame);
       transport_send_audio(c, &s->frame);
       nsrc++;
     }

@@ -408,6 +408,9 @@ typedef struct connection {
   /* stats.c: bytes sent and received (audio frames as PCM, video as sent), on_transport_stats every 2 s */
   uint64_t tx_audio_bytes, tx_video_bytes, rx_audio_bytes, rx_video_bytes;
   int tx_audio_rate, tx_audio_channels, tx_audio_pitch; /* the last frame this user sent (local audio stats) */
+  uint64_t tx_audio_frames;               /* 10 ms frames sent (detailed local audio stats) */
+  int tx_audio_peak;                      /* of the last frame sent, 0..32767 */
+  double tx_audio_energy;                 /* sum of (rms / 32767)^2 * 0.01 s over frames sent */
   int64_t first_audio_ms, first_video_ms; /* engine time of the first frame received, 0: none yet */
   struct stats_snapshot {
     int64_t at_ms, cpu_ns, wall_ns;

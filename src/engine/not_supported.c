@@ -16,8 +16,6 @@ AGORA_API_C_INT agora_remote_video_track_unregister_video_encoded_image_receiver
 AGORA_API_C_VOID agora_video_encoded_image_receiver_destroy(AGORA_HANDLE r) {}
 
 /* ---- detailed local audio statistics (issue 7) ---- */
-AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE u) { return NULL; }
-AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE u, local_audio_detailed_stats* s) {}
 
 /* ---- 2.4 connection API extras (issue 11) ---- */
 AGORA_API_C_HDL agora_local_user_capabilities_observer_create(capabilities_observer* o) { return NULL; }

@@ -149,6 +149,32 @@ AGORA_API_C_VOID agora_local_video_track_destroy_statistics(AGORA_HANDLE track, 
   free(stats);
 }
 
+/* ---- the local user's audio sender ---- */
+
+AGORA_API_C local_audio_detailed_stats* AGORA_CALL_C agora_local_user_get_local_audio_statistics(AGORA_HANDLE agora_local_user) {
+  local_user* u = local_user_from(agora_local_user);
+  if (!u) return NULL;
+  local_audio_detailed_stats* s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  pthread_mutex_lock(&g_engine.lock);
+  const connection* c = u->conn;
+  s->local_ssrc = c->internal_uid;
+  s->bytes_sent = (int64_t)c->tx_audio_bytes;
+  s->packets_sent = (int32_t)c->tx_audio_frames; /* one packet per 10 ms frame */
+  s->ext_seqnum = (int32_t)c->tx_audio_frames;
+  strcpy(s->codec_name, "L16"); /* the loopback sends 16-bit linear PCM (RFC 3551's name); no RTP payload type */
+  s->audio_level = c->tx_audio_frames ? c->tx_audio_peak : 0;
+  s->total_input_energy = c->tx_audio_energy;
+  s->total_input_duration = (double)c->tx_audio_frames * 0.01;
+  pthread_mutex_unlock(&g_engine.lock); /* loss, jitter, rtt: one host; the encoder and APM figures: none */
+  return s;
+}
+
+AGORA_API_C_VOID agora_local_user_destroy_local_audio_statistics(AGORA_HANDLE agora_local_user, local_audio_detailed_stats* stats) {
+  (void)agora_local_user;
+  free(stats);
+}
+
 /* ---- on_transport_stats ---- */
 
 static int64_t clock_ns(clockid_t id) {
