@@ -69,6 +69,60 @@ def test_every_official_name_exists_or_is_documented():
     assert not undocumented, f"official names neither implemented nor explained in docs/compat.md: {undocumented}"
 
 
+# Methods whose arguments differ on purpose (docs/compat.md): they take the bytes, not a raw address and size.
+TAKES_BYTES = {"AudioEncodedFrameSender.send_encoded_audio_frame", "VideoEncodedImageSender.send_encoded_video_image"}
+
+
+def official_parameters():
+    """{(module, class, method): (names, required)} of the official public methods (self left out)."""
+    package = os.path.join(str(official.prepare()), "agora", "rtc")
+    out = {}
+    for module, api in official_api().items():
+        path = os.path.join(package, module.replace(".", os.sep) + ".py")
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        for c in tree.body:
+            if isinstance(c, ast.ClassDef) and c.name in api:
+                for f in c.body:
+                    if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in api[c.name]:
+                        names = [a.arg for a in f.args.args][1:]
+                        out[(module, c.name, f.name)] = (names, len(names) - len(f.args.defaults))
+    return out
+
+
+def test_official_calls_bind_to_our_methods():
+    """What the official API lets a caller write also works here: the same number
+    of positional arguments, and every official parameter name as a keyword. The
+    observer interfaces are left out: we call those, with positional arguments."""
+    import inspect
+    wrong, checked = [], 0
+    for (module, cls, name), (names, required) in official_parameters().items():
+        if cls.startswith("I") and cls[1].isupper() or f"{cls}.{name}" in TAKES_BYTES:
+            continue
+        try:
+            target = getattr(importlib.import_module(f"agora_rtc.compat.{module}"), cls, None)
+        except ImportError:
+            continue  # a gap; the test above has it
+        method = getattr(target, name, None)
+        if method is None:
+            continue
+        signature = inspect.signature(method)
+        params = [p for p in signature.parameters.values() if p.name != "self"]
+        signature = signature.replace(parameters=params)
+        by_kw = any(p.kind == p.VAR_KEYWORD for p in params)
+        ours = {p.name for p in params if p.kind != p.POSITIONAL_ONLY}
+        checked += 1
+        for n in (required, len(names)):
+            try:
+                signature.bind(*([None] * n))
+            except TypeError as e:
+                wrong.append(f"{cls}.{name} with {n} positional arguments: {e}")
+        missing = [n for n in names if n not in ours and not by_kw]
+        if missing:
+            wrong.append(f"{cls}.{name} has no parameter {missing} (official {names})")
+    print(f"\nofficial call forms checked: {checked} methods")
+    assert not wrong, "\n".join(wrong)
+
+
 @pytest.mark.parametrize("module", ["agora_base", "agora_service", "rtc_connection", "local_user", "voice_detection",
                                     "utils.audio_consumer", "utils.vad_dump", "video_frame_sender"])
 def test_compat_names_are_agora_rtc_objects(module):

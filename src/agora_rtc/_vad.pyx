@@ -35,17 +35,17 @@ cdef class NativeVad:
         vad_free(self._v)
         free(self._scratch)
 
-    def process(self, frame):
+    def process(self, data):
         cdef Py_buffer view
         cdef const unsigned char* out
         cdef size_t out_len
         cdef int state
-        source = frame if PyObject_CheckBuffer(frame) else getattr(frame, "buffer", None)
+        source = data if PyObject_CheckBuffer(data) else getattr(data, "buffer", None)
         if source is None:
             raise TypeError(f"process() takes an audio frame (with buffer, rms and voice_prob), "
-                            f"not {type(frame).__name__}")
-        cdef int rms = frame.rms
-        cdef int voice_prob = frame.voice_prob
+                            f"not {type(data).__name__}")
+        cdef int rms = data.rms
+        cdef int voice_prob = data.voice_prob
         PyObject_GetBuffer(source, &view, PyBUF_SIMPLE)
         try:
             if view.len == 0:

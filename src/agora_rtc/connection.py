@@ -190,7 +190,11 @@ class RTCConnection:
     @overload
     def send_stream_message(self, stream_id: _Buffer | str) -> int: ...  # 2.4: the data, on the default stream
 
-    def send_stream_message(self, stream_id: int | _Buffer | str, data: _Buffer | str | None = None) -> int:
+    @overload
+    def send_stream_message(self, *, data: _Buffer | str) -> int: ...  # 2.4 with the official keyword
+
+    def send_stream_message(self, stream_id: int | _Buffer | str | None = None,
+                            data: _Buffer | str | None = None) -> int:
         """Send a message (bytes-like or str, 1-1024 bytes, binary-safe) to
         every other member: ``send_stream_message(stream_id, data)``, or 2.4
         style ``send_stream_message(data)`` on the connection's default stream
@@ -198,7 +202,11 @@ class RTCConnection:
         ERR_SIZE_TOO_LARGE (> 1 KB), ERR_TOO_OFTEN (> 30 KB/s on the stream),
         ERR_NOT_IN_CHANNEL."""
         if data is None:  # the 2.4 form: its one argument is the data
+            if stream_id is None:
+                raise TypeError("send_stream_message() needs the data to send")
             stream_id, data = self._default_stream(), cast("_Buffer | str", stream_id)
+        elif stream_id is None:  # send_stream_message(data=...)
+            stream_id = self._default_stream()
         if isinstance(data, str):
             data = data.encode("utf-8")
         if not isinstance(stream_id, int):

@@ -145,12 +145,12 @@ class AudioVadV2:
         # (same arguments and result as the method below, which mypy cannot know).
         self.process = self._native.process  # type: ignore[method-assign]
 
-    def process(self, frame: _LabelledFrame) -> tuple[int, bytearray]:
+    def process(self, data: _LabelledFrame) -> tuple[int, bytearray]:
         """One labelled frame in; ``(state, bytearray)`` out: NONE with nothing,
         START_SPEAKING with the pre-roll and the first words, SPEAKING and
         STOP_SPEAKING with this frame's bytes. Raises ValueError when the frame
         size changes (one VAD per stream format)."""
-        return self._native.process(frame)  # replaced per instance in __init__
+        return self._native.process(data)  # replaced per instance in __init__
 
     @property
     def speaking(self) -> bool:
