@@ -160,6 +160,10 @@ REFERENCE = {
         "packet_loss_rate rx_stream_type total_frozen_time frozen_rate").split()]
     + [("total_decoded_frames", C.c_uint32), ("av_sync_time_ms", C.c_int), ("downlink_process_time_ms", C.c_uint32),
        ("frame_render_delay_ms", C.c_uint32), ("total_active_time", C.c_uint64), ("publish_duration", C.c_uint64)],
+    # on_remote_video_stream_info_updated (the official RemoteVideoStreamInfoInner) and on_change_role_success
+    "remote_video_stream_info": [("uid", C.c_uint), ("stream_type", C.c_uint8), ("current_downscale_level", C.c_uint8),
+                                 ("total_downscale_level_counts", C.c_uint8)],
+    "client_role_options": [("audience_latency_level", C.c_int)],
 }
 
 HEADERS = ["agora_service.h", "agora_rtc_conn.h", "agora_local_user.h", "agora_media_base.h", "agora_video_track.h"]

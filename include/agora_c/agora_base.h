@@ -112,6 +112,61 @@ enum {
   LOCAL_AUDIO_STREAM_STATE_FAILED = 3,
 };
 
+/* USER_MEDIA_INFO (on_user_info_updated: msg; val 1 = muted / enabled) */
+enum {
+  USER_MEDIA_INFO_MUTE_AUDIO = 0,
+  USER_MEDIA_INFO_MUTE_VIDEO = 1,
+  USER_MEDIA_INFO_ENABLE_VIDEO = 4,
+  USER_MEDIA_INFO_ENABLE_LOCAL_VIDEO = 8,
+};
+
+/* REMOTE_USER_STATE (on_user_state_changed: a bit mask) */
+enum {
+  USER_STATE_MUTE_AUDIO = 1 << 0,
+  USER_STATE_MUTE_VIDEO = 1 << 1,
+  USER_STATE_ENABLE_VIDEO = 1 << 4,
+  USER_STATE_ENABLE_LOCAL_VIDEO = 1 << 8,
+};
+
+/* NETWORK_TYPE (on_network_type_changed) */
+enum {
+  NETWORK_TYPE_UNKNOWN = -1,
+  NETWORK_TYPE_DISCONNECTED = 0,
+  NETWORK_TYPE_LAN = 1,
+  NETWORK_TYPE_WIFI = 2,
+  NETWORK_TYPE_MOBILE_2G = 3,
+  NETWORK_TYPE_MOBILE_3G = 4,
+  NETWORK_TYPE_MOBILE_4G = 5,
+  NETWORK_TYPE_MOBILE_5G = 6,
+};
+
+/* QUALITY_TYPE (on_user_network_quality) */
+enum {
+  QUALITY_UNKNOWN = 0,
+  QUALITY_EXCELLENT = 1,
+  QUALITY_GOOD = 2,
+  QUALITY_POOR = 3,
+  QUALITY_BAD = 4,
+  QUALITY_VBAD = 5,
+  QUALITY_DOWN = 6,
+  QUALITY_UNSUPPORTED = 7,
+  QUALITY_DETECTING = 8,
+};
+
+/* AUDIENCE_LATENCY_LEVEL_TYPE (client_role_options) */
+enum {
+  AUDIENCE_LATENCY_LEVEL_LOW_LATENCY = 1,
+  AUDIENCE_LATENCY_LEVEL_ULTRA_LOW_LATENCY = 2,
+};
+
+/* CLIENT_ROLE_CHANGE_FAILED_REASON (on_change_role_failure) */
+enum {
+  CLIENT_ROLE_CHANGE_FAILED_TOO_MANY_BROADCASTERS = 1,
+  CLIENT_ROLE_CHANGE_FAILED_NOT_AUTHORIZED = 2,
+  CLIENT_ROLE_CHANGE_FAILED_REQUEST_TIME_OUT = 3,
+  CLIENT_ROLE_CHANGE_FAILED_CONNECTION_FAILED = 4,
+};
+
 /* Structs that observers receive by pointer but the foundation does not fill
  * yet; declared incomplete so slot types are exact without guessing layouts. */
 typedef struct _lastmile_probe_result lastmile_probe_result;
@@ -250,7 +305,13 @@ typedef struct _audio_volume_info {
   unsigned int vad;     /* 1: the speaker's voice detected (report_vad) */
   double voice_pitch;   /* Hz, 0 when unvoiced */
 } audio_volume_info;
-typedef struct _remote_video_stream_info remote_video_stream_info;
+/* on_remote_video_stream_info_updated */
+typedef struct _remote_video_stream_info {
+  uid_t uid;
+  uint8_t stream_type;                  /* VIDEO_STREAM_TYPE received */
+  uint8_t current_downscale_level;      /* REMOTE_VIDEO_DOWNSCALE_LEVEL */
+  uint8_t total_downscale_level_counts;
+} remote_video_stream_info;
 
 /* ---- encoded audio ---- */
 typedef enum _AUDIO_CODEC_TYPE {

@@ -39,7 +39,10 @@ typedef struct _rtc_conn_config {
   int video_recv_media_packet;
 } rtc_conn_config;
 
-typedef struct _client_role_options client_role_options;
+/* on_change_role_success: the new role's options */
+typedef struct _client_role_options {
+  int audience_latency_level;  /* AUDIENCE_LATENCY_LEVEL_* */
+} client_role_options;
 
 /* 30 slots, in Agora's order. Any slot may be NULL; the engine checks each. */
 typedef struct _rtc_conn_observer {
