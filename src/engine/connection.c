@@ -116,6 +116,7 @@ void connection_joined(connection* c) {
   if (!c->channel) return;
   c->state = CONNECTION_STATE_CONNECTED;
   event_post(EV_CONNECTED, c, NULL, CONNECTION_CHANGED_JOIN_SUCCESS, NULL);
+  event_post(EV_NETWORK_TYPE, c, NULL, NETWORK_TYPE_LAN, NULL); /* once per connect: the loopback is a LAN */
   for (connection* m = c->channel->members; m; m = m->next_in_channel)
     if (m != c) event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);
   for (remote_member* m = c->remotes; m; m = m->next) event_post(EV_USER_JOINED, c, m->user_id, 0, NULL);

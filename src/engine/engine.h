@@ -179,6 +179,7 @@ typedef struct remote_member {
   voice_detector voice;
   struct video_payload* video[JITTER_RING]; /* frames received, for the engine thread to deliver */
   int video_head, video_count;
+  uint64_t quality_received, quality_lost, quality_late; /* counters at the last network quality report */
   struct remote_member* next;
 } remote_member;
 
@@ -252,6 +253,9 @@ typedef struct remote_track {   /* also the remote audio/video track handle give
   uint64_t frames, bytes;       /* statistics (stats.c) */
   int64_t first_frame_ms, frozen_since_ms, frozen_total_ms;
   int64_t subscribe_state_ms;   /* engine time of the last subscribe state change */
+  int published;                /* the user publishes this kind, as far as this user knows (on_user_info_updated) */
+  int shown_width, shown_height, shown_rotation; /* video: the size last reported (on_video_size_changed) */
+  int size_reported, rendered;  /* video, since the stream (re)started: size reported, frame handed to an observer */
   struct remote_track* next;
 } remote_track;
 
@@ -327,6 +331,11 @@ int fault_lost(const struct connection* c);                 /* this packet is lo
 /* Audio packet to another process: ticks to hold it (jitter, reorder), or -1 to drop it (bandwidth). */
 int fault_audio_delay(struct connection* c, size_t bytes);
 int fault_outage_active(const struct connection* c);        /* the connection has no network now */
+/* QUALITY_TYPE: EXCELLENT < 1% loss and < 20 ms jitter, GOOD < 3% / 50 ms, POOR < 8% / 100 ms,
+ * BAD < 15% / 200 ms, else VBAD */
+int quality_of(double loss_percent, double jitter_ms);
+/* c's uplink from its faults (loss, jitter; reorder counts as 30 ms of jitter); DOWN during an outage */
+int fault_quality(const struct connection* c);
 void fault_tick(struct connection* c);                      /* clock: outage lost / over */
 struct parameter;
 int faults_check(const char* key, double value); /* 1 valid, 0 out of range, -1 not a fault key */
@@ -514,6 +523,16 @@ enum event_type {
   EV_AUDIO_SUBSCRIBE_STATE,     /* user_id; arg1: old, arg2: new STREAM_SUBSCRIBE_STATE; reason: elapsed ms */
   EV_VIDEO_SUBSCRIBE_STATE,
   EV_TRACK_STATS,               /* arg1: TRACK_STATS_*; track; payload: the stats struct */
+  EV_LOCAL_TRACK_STATE,         /* track; arg1: TRACK_AUDIO / TRACK_VIDEO, arg2: LOCAL_*_STREAM_STATE; reason: error */
+  EV_TRACK_PUBLISH_START,       /* track; arg1: TRACK_AUDIO / TRACK_VIDEO */
+  EV_CHANGE_ROLE_SUCCESS,       /* arg1: old, arg2: new CLIENT_ROLE_TYPE */
+  EV_NETWORK_TYPE,              /* reason: NETWORK_TYPE */
+  EV_USER_NETWORK_QUALITY,      /* user_id; arg1: tx, arg2: rx QUALITY_TYPE */
+  EV_USER_INFO,                 /* user_id; arg1: USER_MEDIA_INFO, arg2: value */
+  EV_USER_STATE,                /* user_id; arg1: REMOTE_USER_STATE bits */
+  EV_VIDEO_SIZE,                /* user_id; arg1: width, arg2: height; reason: rotation */
+  EV_FIRST_VIDEO_RENDERED,      /* user_id; arg1: width, arg2: height; reason: elapsed ms */
+  EV_REMOTE_VIDEO_STREAM_INFO,  /* user_id */
 };
 
 typedef struct event {
@@ -541,6 +560,11 @@ void remote_track_stopped(connection* r, int kind, const char* user_id, int reas
 void remote_tracks_offline(connection* r, const char* user_id); /* user_id left: audio and video STOPPED */
 void remote_track_clear(local_user* u);
 void local_user_publish_state(local_user* u, int kind, int published); /* posts the publish state changes */
+/* A track of `kind` was published (on_local_*_track_state_changed ENCODING, on_*_track_publish_start; the
+ * caller posts publish success next) or unpublished (STOPPED). */
+void local_user_track_published(local_user* u, int kind, void* track, int published);
+void remote_video_size(connection* r, const char* user_id, int width, int height, int rotation); /* delivery */
+void remote_video_rendered(connection* r, const char* user_id, int width, int height); /* a frame to an observer */
 void stats_tick(connection* c);   /* clock: on_transport_stats every 2 s of engine time */
 
 /* ---- video_track.c, video_convert.c, video_delivery.c ---- */

@@ -217,6 +217,53 @@ static void deliver(event* e) {
         ENGINE_CALLBACK(u->on_video_subscribe_state_changed, &c->user, channel_id, e->user_id, e->arg1, e->arg2,
                         e->reason);
       break;
+    case EV_LOCAL_TRACK_STATE:
+      if (u && e->arg1 == TRACK_VIDEO)
+        ENGINE_CALLBACK(u->on_local_video_track_state_changed, &c->user, e->track, e->arg2, e->reason);
+      else if (u)
+        ENGINE_CALLBACK(u->on_local_audio_track_state_changed, &c->user, e->track, e->arg2, e->reason);
+      break;
+    case EV_TRACK_PUBLISH_START:
+      if (u && e->arg1 == TRACK_VIDEO)
+        ENGINE_CALLBACK(u->on_video_track_publish_start, &c->user, e->track);
+      else if (u)
+        ENGINE_CALLBACK(u->on_audio_track_publish_start, &c->user, e->track);
+      break;
+    case EV_CHANGE_ROLE_SUCCESS: {
+      client_role_options options; /* Agora's default audience latency */
+      options.audience_latency_level = AUDIENCE_LATENCY_LEVEL_ULTRA_LOW_LATENCY;
+      if (o) ENGINE_CALLBACK(o->on_change_role_success, c, e->arg1, e->arg2, &options);
+      break;
+    }
+    case EV_NETWORK_TYPE:
+      if (o) ENGINE_CALLBACK(o->on_network_type_changed, c, e->reason);
+      break;
+    case EV_USER_NETWORK_QUALITY:
+      if (o) ENGINE_CALLBACK(o->on_user_network_quality, c, e->user_id, e->arg1, e->arg2);
+      break;
+    case EV_USER_INFO:
+      if (u) ENGINE_CALLBACK(u->on_user_info_updated, &c->user, e->user_id, e->arg1, e->arg2);
+      break;
+    case EV_USER_STATE:
+      if (u) ENGINE_CALLBACK(u->on_user_state_changed, &c->user, e->user_id, (uint32_t)e->arg1);
+      break;
+    case EV_VIDEO_SIZE:
+      if (u) ENGINE_CALLBACK(u->on_video_size_changed, &c->user, e->user_id, e->arg1, e->arg2, e->reason);
+      break;
+    case EV_FIRST_VIDEO_RENDERED:
+      if (u)
+        ENGINE_CALLBACK(u->on_first_remote_video_frame_rendered, &c->user, e->user_id, e->arg1, e->arg2, e->reason);
+      break;
+    case EV_REMOTE_VIDEO_STREAM_INFO:
+      if (u) {
+        remote_video_stream_info info;
+        memset(&info, 0, sizeof info);
+        info.uid = (uid_t)strtoul(e->user_id, NULL, 10);
+        const video_subscription_options* sub = video_subscription_of(&c->user, e->user_id);
+        info.stream_type = (uint8_t)(sub ? sub->type : VIDEO_STREAM_HIGH);
+        ENGINE_CALLBACK(u->on_remote_video_stream_info_updated, &c->user, &info);
+      }
+      break;
   }
 }
 

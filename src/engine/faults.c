@@ -57,6 +57,20 @@ int fault_audio_delay(connection* c, size_t bytes) {
 
 int fault_outage_active(const connection* c) { return c->outage_until_ms != 0; }
 
+int quality_of(double loss_percent, double jitter_ms) {
+  if (loss_percent < 1 && jitter_ms < 20) return QUALITY_EXCELLENT;
+  if (loss_percent < 3 && jitter_ms < 50) return QUALITY_GOOD;
+  if (loss_percent < 8 && jitter_ms < 100) return QUALITY_POOR;
+  if (loss_percent < 15 && jitter_ms < 200) return QUALITY_BAD;
+  return QUALITY_VBAD;
+}
+
+int fault_quality(const connection* c) {
+  if (fault_outage_active(c)) return QUALITY_DOWN;
+  double jitter = fault_value(c, FAULT_JITTER) + (fault_value(c, FAULT_REORDER) > 0 ? 30 : 0);
+  return quality_of(fault_value(c, FAULT_LOSS), jitter);
+}
+
 static void outage_start(connection* c, double ms) {
   if (!c->channel || (c->state != CONNECTION_STATE_CONNECTED && !fault_outage_active(c))) return;
   int64_t now = engine_now_ms();

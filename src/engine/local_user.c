@@ -26,6 +26,16 @@ void local_user_publish_state(local_user* u, int kind, int published) {
   }
 }
 
+/* Around publishing one track (each track, not only the first of a kind): ENCODING (error 0) and publish
+ * start, after which the caller posts publish success; unpublished: STOPPED. The loopback has no capture
+ * device or encoder that could fail, so publication failures and FAILED never happen. */
+void local_user_track_published(local_user* u, int kind, void* track, int published) {
+  int encoding = kind == TRACK_VIDEO ? LOCAL_VIDEO_STREAM_STATE_ENCODING : LOCAL_AUDIO_STREAM_STATE_ENCODING;
+  int stopped = kind == TRACK_VIDEO ? LOCAL_VIDEO_STREAM_STATE_STOPPED : LOCAL_AUDIO_STREAM_STATE_STOPPED;
+  event_post_args(EV_LOCAL_TRACK_STATE, u->conn, NULL, 0, track, kind, published ? encoding : stopped);
+  if (published) event_post_args(EV_TRACK_PUBLISH_START, u->conn, NULL, 0, track, kind, 0);
+}
+
 AGORA_API_C_INT agora_local_user_publish_audio(AGORA_HANDLE agora_local_user, AGORA_HANDLE agora_local_audio_track) {
   local_user* u = local_user_from(agora_local_user);
   audio_track* t = agora_local_audio_track;
@@ -40,6 +50,7 @@ AGORA_API_C_INT agora_local_user_publish_audio(AGORA_HANDLE agora_local_user, AG
     audio_track_retain(t);
     u->published[u->published_count++] = t;
     if (u->published_count == 1) local_user_publish_state(u, TRACK_AUDIO, 1);
+    local_user_track_published(u, TRACK_AUDIO, t, 1);
     event_post(EV_AUDIO_PUBLISH_SUCCESS, u->conn, NULL, 0, t);
   }
   pthread_mutex_unlock(&g_engine.lock);
@@ -56,6 +67,7 @@ AGORA_API_C_INT agora_local_user_unpublish_audio(AGORA_HANDLE agora_local_user, 
       audio_track* t = u->published[i];
       u->published[i] = u->published[--u->published_count];
       event_post(EV_AUDIO_UNPUBLISHED, u->conn, NULL, 0, t);
+      local_user_track_published(u, TRACK_AUDIO, t, 0);
       if (u->published_count == 0) local_user_publish_state(u, TRACK_AUDIO, 0);
       audio_track_release(t);
       if (u->published_count == 0 && u->conn->channel) /* members stop hearing this user */
@@ -240,6 +252,10 @@ AGORA_API_C_INT agora_local_user_set_user_role(AGORA_HANDLE agora_local_user, in
   local_user* u = local_user_from(agora_local_user);
   if (!u || (user_role != CLIENT_ROLE_BROADCASTER && user_role != CLIENT_ROLE_AUDIENCE)) return -ERR_INVALID_ARGUMENT;
   pthread_mutex_lock(&g_engine.lock);
+  /* In the channel, a change is reported (on_change_role_success); before joining the role is just set. The
+   * loopback limits neither broadcasters nor permissions: on_change_role_failure has no cause here. */
+  if (u->role != user_role && u->conn->state == CONNECTION_STATE_CONNECTED)
+    event_post_args(EV_CHANGE_ROLE_SUCCESS, u->conn, NULL, 0, NULL, u->role, user_role);
   u->role = user_role;
   pthread_mutex_unlock(&g_engine.lock);
   return ERR_OK;

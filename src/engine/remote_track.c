@@ -4,6 +4,9 @@
  *   first frame            -> subscribed, STARTING, first frame/decoded, DECODING (REMOTE_UNMUTED)
  *   no frame for 500 ms    -> FROZEN (INTERNAL); frames again -> DECODING (NETWORK_RECOVERY)
  *   unpublished            -> STOPPED (REMOTE_MUTED);  left -> STOPPED (REMOTE_OFFLINE)
+ * and what follows from them: on_user_info_updated / on_user_state_changed (the remote user publishes or
+ * not), on_remote_video_stream_info_updated (with the video subscription), on_video_size_changed and
+ * on_first_remote_video_frame_rendered (video delivery).
  * Driven by what actually arrives (audio: the clock; video: deliveries), so it
  * holds for members in other processes too. Audio and video state and reason
  * enums share their values. Entries live as long as the local user: handles
@@ -30,6 +33,23 @@ static void subscribe_state(connection* r, remote_track* a, int old_state, int n
   int elapsed = a->subscribe_state_ms ? (int)(now - a->subscribe_state_ms) : (int)(now - r->joined_ms);
   a->subscribe_state_ms = now ? now : 1;
   event_post_args(type, r, a->user_id, elapsed, NULL, old_state, new_state);
+}
+
+/* on_user_info_updated / on_user_state_changed: what this user knows of user_id's publishing, learnt from
+ * its streams (first frame: publishing; stopped with REMOTE_MUTED: unpublished). Unsubscribing locally
+ * changes nothing the remote user did; leaving is on_user_left's. The state is a REMOTE_USER_STATE mask:
+ * MUTE_AUDIO unless audio is published, MUTE_VIDEO unless video is, ENABLE_VIDEO | ENABLE_LOCAL_VIDEO while it is. */
+static void user_published(connection* r, remote_track* a, int published) {
+  if (a->published == published) return;
+  a->published = published;
+  int video = a->magic == MAGIC_REMOTE_VIDEO;
+  event_post_args(EV_USER_INFO, r, a->user_id, 0, NULL, video ? USER_MEDIA_INFO_MUTE_VIDEO : USER_MEDIA_INFO_MUTE_AUDIO,
+                  !published);
+  const remote_track* audio = video ? find(&r->user, TRACK_AUDIO, a->user_id) : a;
+  const remote_track* vid = video ? a : find(&r->user, TRACK_VIDEO, a->user_id);
+  int state = (audio && audio->published ? 0 : USER_STATE_MUTE_AUDIO) |
+              (vid && vid->published ? USER_STATE_ENABLE_VIDEO | USER_STATE_ENABLE_LOCAL_VIDEO : USER_STATE_MUTE_VIDEO);
+  event_post_args(EV_USER_STATE, r, a->user_id, 0, NULL, state, 0);
 }
 
 static void changed(connection* r, remote_track* a, int state, int reason) {
@@ -67,10 +87,13 @@ void remote_track_frame(connection* r, int kind, const char* user_id, int width,
     subscribe_state(r, a, SUB_STATE_NO_SUBSCRIBED, SUB_STATE_SUBSCRIBING);
     subscribe_state(r, a, SUB_STATE_SUBSCRIBING, SUB_STATE_SUBSCRIBED);
     event_post(EV_REMOTE_TRACK_SUBSCRIBED, r, user_id, 0, a);
+    if (kind == TRACK_VIDEO) event_post(EV_REMOTE_VIDEO_STREAM_INFO, r, user_id, 0, a);
+    user_published(r, a, 1);
     changed(r, a, REMOTE_AUDIO_STATE_STARTING, REMOTE_AUDIO_REASON_REMOTE_UNMUTED);
     event_post_args(EV_FIRST_REMOTE_FRAME, r, user_id, elapsed, a, width, height);
     event_post_args(EV_FIRST_REMOTE_DECODED, r, user_id, elapsed, a, width, height);
     changed(r, a, REMOTE_AUDIO_STATE_DECODING, REMOTE_AUDIO_REASON_REMOTE_UNMUTED);
+    a->size_reported = a->rendered = 0; /* the (re)started stream's first frame: reported again */
   } else if (a->state == REMOTE_AUDIO_STATE_FROZEN) {
     a->frozen_total_ms += engine_now_ms() - a->frozen_since_ms;
     changed(r, a, REMOTE_AUDIO_STATE_DECODING, REMOTE_AUDIO_REASON_NETWORK_RECOVERY);
@@ -88,10 +111,34 @@ void remote_track_tick(connection* r) {
 
 void remote_track_stopped(connection* r, int kind, const char* user_id, int reason) {
   remote_track* a = find(&r->user, kind, user_id);
-  if (a && a->state != REMOTE_AUDIO_STATE_STOPPED) {
+  if (!a) return;
+  if (a->state != REMOTE_AUDIO_STATE_STOPPED) {
     changed(r, a, REMOTE_AUDIO_STATE_STOPPED, reason);
     subscribe_state(r, a, SUB_STATE_SUBSCRIBED, SUB_STATE_NO_SUBSCRIBED);
   }
+  /* also when this user had unsubscribed (already STOPPED): the remote user did unpublish */
+  if (reason == REMOTE_AUDIO_REASON_REMOTE_MUTED) user_published(r, a, 0);
+  if (reason == REMOTE_AUDIO_REASON_REMOTE_OFFLINE) a->published = 0; /* gone: on_user_left says it */
+}
+
+/* on_video_size_changed: the first frame of a (re)started stream, then whenever size or rotation change. */
+void remote_video_size(connection* r, const char* user_id, int width, int height, int rotation) {
+  remote_track* a = find(&r->user, TRACK_VIDEO, user_id);
+  if (!a || (a->size_reported && a->shown_width == width && a->shown_height == height && a->shown_rotation == rotation))
+    return;
+  a->size_reported = 1;
+  a->shown_width = width;
+  a->shown_height = height;
+  a->shown_rotation = rotation;
+  event_post_args(EV_VIDEO_SIZE, r, user_id, rotation, a, width, height);
+}
+
+/* on_first_remote_video_frame_rendered: the stream's first frame handed to a raw video frame observer. */
+void remote_video_rendered(connection* r, const char* user_id, int width, int height) {
+  remote_track* a = find(&r->user, TRACK_VIDEO, user_id);
+  if (!a || a->rendered) return;
+  a->rendered = 1;
+  event_post_args(EV_FIRST_VIDEO_RENDERED, r, user_id, (int)(engine_now_ms() - r->joined_ms), a, width, height);
 }
 
 void remote_tracks_offline(connection* r, const char* user_id) {

@@ -1,7 +1,8 @@
 /* stats.c -- statistics with counters that move: the remote audio/video track
  * and local video track getters (agora_*_get_statistics, the caller frees with
  * agora_*_destroy_statistics) and on_transport_stats (rtc_stats) every 2 s of
- * engine time for each connected connection with an observer.
+ * engine time for each connected connection with an observer, with the track
+ * statistics and on_user_network_quality per remote user.
  *
  * Bytes count what a receiver gets: audio as the 16-bit PCM frames it hears
  * (or the encoded payloads), video as I420 frames or encoded images. Loss,
@@ -19,7 +20,6 @@
 
 #define STATS_INTERVAL_MS 2000 /* Agora reports transport stats every 2 s */
 
-enum { QUALITY_UNKNOWN, QUALITY_EXCELLENT, QUALITY_GOOD, QUALITY_POOR, QUALITY_BAD, QUALITY_VBAD };
 
 static int percent(uint64_t part, uint64_t whole) { return whole ? (int)(part * 100 / whole) : 0; }
 
@@ -56,12 +56,7 @@ static void fill_remote_audio(const remote_track* a, remote_audio_track_stats* s
     s->jitter_buffer_delay = m->target * 10;
     s->network_transport_delay = (int)(m->transit_ms + 0.5);
   }
-  s->quality = !a->frames                 ? QUALITY_UNKNOWN
-               : s->audio_loss_rate < 1   ? QUALITY_EXCELLENT
-               : s->audio_loss_rate < 3   ? QUALITY_GOOD
-               : s->audio_loss_rate < 8   ? QUALITY_POOR
-               : s->audio_loss_rate < 15  ? QUALITY_BAD
-                                          : QUALITY_VBAD;
+  s->quality = a->frames ? quality_of(s->audio_loss_rate, 0) : QUALITY_UNKNOWN;
 }
 
 static void fill_remote_video(const remote_track* a, remote_video_track_stats* s);
@@ -252,6 +247,58 @@ static void track_stats(connection* c, int64_t ms, uint64_t tx_audio_bytes) {
   }
 }
 
+/* on_transport_stats for the interval from prev to cur. */
+static void transport_stats(connection* c, const struct stats_snapshot* cur, const struct stats_snapshot* prev) {
+  rtc_stats* s = calloc(1, sizeof *s);
+  if (!s) return;
+  int64_t ms = cur->at_ms - prev->at_ms;
+  s->connection_id = c->id;
+  s->duration = (unsigned int)((cur->at_ms - c->joined_ms) / 1000);
+  s->tx_audio_bytes = (unsigned int)c->tx_audio_bytes;
+  s->tx_video_bytes = (unsigned int)c->tx_video_bytes;
+  s->rx_audio_bytes = (unsigned int)c->rx_audio_bytes;
+  s->rx_video_bytes = (unsigned int)c->rx_video_bytes;
+  s->tx_bytes = s->tx_audio_bytes + s->tx_video_bytes;
+  s->rx_bytes = s->rx_audio_bytes + s->rx_video_bytes;
+  s->tx_audio_k_bit_rate = (unsigned short)kbps(cur->tx_audio - prev->tx_audio, ms);
+  s->tx_video_k_bit_rate = (unsigned short)kbps(cur->tx_video - prev->tx_video, ms);
+  s->rx_audio_k_bit_rate = (unsigned short)kbps(cur->rx_audio - prev->rx_audio, ms);
+  s->rx_video_k_bit_rate = (unsigned short)kbps(cur->rx_video - prev->rx_video, ms);
+  s->tx_k_bit_rate = (unsigned short)(s->tx_audio_k_bit_rate + s->tx_video_k_bit_rate);
+  s->rx_k_bit_rate = (unsigned short)(s->rx_audio_k_bit_rate + s->rx_video_k_bit_rate);
+  s->user_count = members(c);
+  int64_t wall = cur->wall_ns - prev->wall_ns;
+  s->cpu_app_usage = wall > 0 ? (double)(cur->cpu_ns - prev->cpu_ns) * 100.0 / (double)wall : 0;
+  s->memory_app_usage_in_kbytes = resident_kbytes();
+  s->first_audio_packet_duration = c->first_audio_ms ? (int)(c->first_audio_ms - c->joined_ms) : 0;
+  s->first_video_packet_duration = c->first_video_ms ? (int)(c->first_video_ms - c->joined_ms) : 0;
+  s->rx_packet_loss_rate =
+      percent(cur->rx_lost - prev->rx_lost, (cur->rx_received - prev->rx_received) + (cur->rx_lost - prev->rx_lost));
+  s->tx_packet_loss_rate = percent(cur->tx_dropped - prev->tx_dropped, cur->tx_sent - prev->tx_sent);
+  event_post_payload(EV_TRANSPORT_STATS, c, NULL, 0, s);
+}
+
+/* on_user_network_quality, per remote user with on_transport_stats. tx is the user's uplink: for a member
+ * in this process the faults injected on its connection (fault_quality), for one elsewhere the loss and
+ * lateness of its audio packets measured here over the interval. rx is its downlink: DOWN during its outage,
+ * else EXCELLENT (what reaches a member is degraded by its senders' uplinks, reported as theirs). */
+static void network_quality(connection* c) {
+  for (connection* m = c->channel->members; m; m = m->next_in_channel)
+    if (m != c)
+      event_post_args(EV_USER_NETWORK_QUALITY, c, m->user_id, 0, NULL, fault_quality(m),
+                      fault_outage_active(m) ? QUALITY_DOWN : QUALITY_EXCELLENT);
+  for (remote_member* m = c->remotes; m; m = m->next) {
+    uint64_t got = m->received - m->quality_received, lost = m->lost - m->quality_lost;
+    uint64_t late = m->late - m->quality_late;
+    m->quality_received = m->received;
+    m->quality_lost = m->lost;
+    m->quality_late = m->late;
+    if (m->leaving) continue;
+    double bad = got + lost ? (double)(lost + late) * 100.0 / (double)(got + lost) : 0;
+    event_post_args(EV_USER_NETWORK_QUALITY, c, m->user_id, 0, NULL, quality_of(bad, 0), QUALITY_EXCELLENT);
+  }
+}
+
 void stats_tick(connection* c) {
   if (!c->channel || c->state != CONNECTION_STATE_CONNECTED) {
     c->stats_prev.at_ms = 0;
@@ -266,31 +313,6 @@ void stats_tick(connection* c) {
   struct stats_snapshot cur = snapshot(c), prev = c->stats_prev;
   c->stats_prev = cur;
   if (c->user.observer_set) track_stats(c, cur.at_ms - prev.at_ms, cur.tx_audio - prev.tx_audio);
-  if (!c->observer_set || !c->observer.on_transport_stats) return;
-  rtc_stats* s = calloc(1, sizeof *s);
-  if (!s) return;
-  int64_t ms = cur.at_ms - prev.at_ms;
-  s->connection_id = c->id;
-  s->duration = (unsigned int)((now - c->joined_ms) / 1000);
-  s->tx_audio_bytes = (unsigned int)c->tx_audio_bytes;
-  s->tx_video_bytes = (unsigned int)c->tx_video_bytes;
-  s->rx_audio_bytes = (unsigned int)c->rx_audio_bytes;
-  s->rx_video_bytes = (unsigned int)c->rx_video_bytes;
-  s->tx_bytes = s->tx_audio_bytes + s->tx_video_bytes;
-  s->rx_bytes = s->rx_audio_bytes + s->rx_video_bytes;
-  s->tx_audio_k_bit_rate = (unsigned short)kbps(cur.tx_audio - prev.tx_audio, ms);
-  s->tx_video_k_bit_rate = (unsigned short)kbps(cur.tx_video - prev.tx_video, ms);
-  s->rx_audio_k_bit_rate = (unsigned short)kbps(cur.rx_audio - prev.rx_audio, ms);
-  s->rx_video_k_bit_rate = (unsigned short)kbps(cur.rx_video - prev.rx_video, ms);
-  s->tx_k_bit_rate = (unsigned short)(s->tx_audio_k_bit_rate + s->tx_video_k_bit_rate);
-  s->rx_k_bit_rate = (unsigned short)(s->rx_audio_k_bit_rate + s->rx_video_k_bit_rate);
-  s->user_count = members(c);
-  int64_t wall = cur.wall_ns - prev.wall_ns;
-  s->cpu_app_usage = wall > 0 ? (double)(cur.cpu_ns - prev.cpu_ns) * 100.0 / (double)wall : 0;
-  s->memory_app_usage_in_kbytes = resident_kbytes();
-  s->first_audio_packet_duration = c->first_audio_ms ? (int)(c->first_audio_ms - c->joined_ms) : 0;
-  s->first_video_packet_duration = c->first_video_ms ? (int)(c->first_video_ms - c->joined_ms) : 0;
-  s->rx_packet_loss_rate = percent(cur.rx_lost - prev.rx_lost, (cur.rx_received - prev.rx_received) + (cur.rx_lost - prev.rx_lost));
-  s->tx_packet_loss_rate = percent(cur.tx_dropped - prev.tx_dropped, cur.tx_sent - prev.tx_sent);
-  event_post_payload(EV_TRANSPORT_STATS, c, NULL, 0, s);
+  if (c->observer_set && c->observer.on_transport_stats) transport_stats(c, &cur, &prev);
+  if (c->observer_set && c->observer.on_user_network_quality) network_quality(c);
 }

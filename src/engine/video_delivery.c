@@ -179,6 +179,7 @@ AGORA_API_C_INT agora_local_user_publish_video(AGORA_HANDLE agora_local_user, AG
     pthread_mutex_unlock(&t->lock);
     u->published_video[u->published_video_count++] = t;
     if (u->published_video_count == 1) local_user_publish_state(u, TRACK_VIDEO, 1);
+    local_user_track_published(u, TRACK_VIDEO, t, 1);
     event_post(EV_VIDEO_PUBLISH_SUCCESS, u->conn, NULL, 0, t);
   }
   pthread_mutex_unlock(&g_engine.lock);
@@ -198,6 +199,7 @@ AGORA_API_C_INT agora_local_user_unpublish_video(AGORA_HANDLE agora_local_user, 
       t->published--;
       pthread_mutex_unlock(&t->lock);
       event_post(EV_VIDEO_UNPUBLISHED, u->conn, NULL, 0, t);
+      local_user_track_published(u, TRACK_VIDEO, t, 0);
       if (u->published_video_count == 0) local_user_publish_state(u, TRACK_VIDEO, 0);
       video_track_release(t);
       if (u->published_video_count == 0) video_unpublished(u->conn);
@@ -438,6 +440,7 @@ static void plan_for(connection* r, const char* user_id, int has_low, video_payl
   }
   remote_track_frame(r, TRACK_VIDEO, user_id, chosen->width, chosen->height,
                      chosen->encoded ? chosen->length : video_i420_bytes(chosen->width, chosen->height, 0, 0));
+  remote_video_size(r, user_id, chosen->width, chosen->height, chosen->rotation);
   uint32_t wanted_magic = p->encoded ? MAGIC_ENCODED_OBSERVER : MAGIC_VIDEO_OBSERVER;
   for (int k = 0; k < r->user.video_observer_count; k++)
     if (r->user.video_observers[k]->magic == wanted_magic) plan_add(r, r->user.video_observers[k], chosen, user_id);
@@ -503,6 +506,7 @@ static void deliver_one(video_delivery* d) {
   f.alpha_buffer = p->alpha;
   char channel_id[MAX_CHANNEL_LEN + 1];
   snprintf(channel_id, sizeof channel_id, "%s", r->channel_id);
+  if (o->raw.on_frame) remote_video_rendered(r, d->user_id, p->width, p->height);
   ENGINE_CALLBACK(o->raw.on_frame, o, channel_id, d->user_id, &f);
 }
 
