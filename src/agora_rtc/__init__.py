@@ -20,9 +20,10 @@ from .publish import (AudioEncoderConfiguration, AudioProfileType, AudioPublishT
 from .service import AgoraService, AgoraServiceConfig, AreaCode
 from .vad import AudioVadConfigV2, AudioVadManager, AudioVadV2, VadDump
 from .video import (EncodedVideoFrameInfo, ExternalVideoFrame, IVideoEncodedFrameObserver, IVideoFrameObserver,
-                    LocalVideoTrack, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig, TCcMode, VideoCodecType,
-                    VideoDimensions, VideoEncodedImageSender, VideoEncoderConfiguration, VideoFrame, VideoFrameSender,
-                    VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
+                    LocalVideoTrack, RemoteVideoStreamInfo, RemoteVideoTrack, SenderOptions, SimulcastStreamConfig,
+                    TCcMode, VideoCodecType, VideoDimensions, VideoEncodedImageSender, VideoEncoderConfiguration,
+                    VideoFrame, VideoFrameSender, VideoFrameType, VideoPixelFormat, VideoStreamType,
+                    VideoSubscriptionOptions, VideoTrackInfo)
 
 __version__ = "0.1.0"
 
@@ -47,7 +48,8 @@ __all__ = [
     "PcmAudioFrame", "RTCConnConfig", "RTCConnInfo", "RTCConnection", "UserOfflineReason",
     "AudioProfileType", "AudioPublishType", "AudioScenarioType", "RtcConnectionPublishConfig", "VideoPublishType",
     "EncodedVideoFrameInfo", "ExternalVideoFrame", "IVideoEncodedFrameObserver", "IVideoFrameObserver",
-    "LocalVideoTrack", "RemoteVideoTrack", "SenderOptions", "SimulcastStreamConfig", "VideoCodecType",
+    "LocalVideoTrack", "RemoteVideoStreamInfo", "RemoteVideoTrack", "SenderOptions", "SimulcastStreamConfig",
+    "VideoCodecType",
     "VideoDimensions", "VideoEncodedImageSender", "VideoEncoderConfiguration", "VideoFrame", "VideoFrameSender",
     "VideoFrameType", "VideoPixelFormat", "VideoStreamType", "VideoSubscriptionOptions", "VideoTrackInfo",
     "AudioEncodedFrameSender", "EncodedAudioFrameInfo", "IAudioEncodedFrameObserver", "EncryptionConfig",

@@ -55,6 +55,8 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         int audio_recv_encoded_frame
         int video_recv_media_packet
 
+    ctypedef struct client_role_options:
+        int audience_latency_level
     ctypedef struct rtc_conn_observer:
         void (*on_connected)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
         void (*on_disconnected)(AGORA_HANDLE, const rtc_conn_info*, int) noexcept nogil
@@ -70,6 +72,9 @@ cdef extern from "agora_c/agora_rtc_conn.h":
         void (*on_stream_message_error)(AGORA_HANDLE, user_id_t, int, int, int, int) noexcept nogil
         void (*on_encryption_error)(AGORA_HANDLE, int) noexcept nogil
         void (*on_transport_stats)(AGORA_HANDLE, const rtc_stats*) noexcept nogil
+        void (*on_change_role_success)(AGORA_HANDLE, int, int, const client_role_options*) noexcept nogil
+        void (*on_user_network_quality)(AGORA_HANDLE, user_id_t, int, int) noexcept nogil
+        void (*on_network_type_changed)(AGORA_HANDLE, int) noexcept nogil
         # other slots stay NULL (memset) until their features land
 
 cdef extern from "agora_c/agora_base.h":
@@ -125,6 +130,9 @@ cdef extern from "agora_c/agora_base.h":
 
 cdef extern from "agora_c/agora_base.h":
     ctypedef unsigned int uid_t
+    ctypedef struct remote_video_stream_info:
+        uid_t uid
+        uint8_t stream_type, current_downscale_level, total_downscale_level_counts
     ctypedef struct video_dimensions:
         int width
         int height
@@ -327,6 +335,15 @@ cdef extern from "agora_c/agora_local_user.h":
         void (*on_remote_audio_track_statistics)(AGORA_HANDLE, AGORA_HANDLE, const remote_audio_track_stats*) noexcept nogil
         void (*on_local_video_track_statistics)(AGORA_HANDLE, AGORA_HANDLE, const local_video_track_stats*) noexcept nogil
         void (*on_remote_video_track_statistics)(AGORA_HANDLE, AGORA_HANDLE, const remote_video_track_stats*) noexcept nogil
+        void (*on_audio_track_publish_start)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+        void (*on_video_track_publish_start)(AGORA_HANDLE, AGORA_HANDLE) noexcept nogil
+        void (*on_local_audio_track_state_changed)(AGORA_HANDLE, AGORA_HANDLE, int, int) noexcept nogil
+        void (*on_local_video_track_state_changed)(AGORA_HANDLE, AGORA_HANDLE, int, int) noexcept nogil
+        void (*on_user_info_updated)(AGORA_HANDLE, user_id_t, int, int) noexcept nogil
+        void (*on_user_state_changed)(AGORA_HANDLE, user_id_t, uint32_t) noexcept nogil
+        void (*on_video_size_changed)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
+        void (*on_first_remote_video_frame_rendered)(AGORA_HANDLE, user_id_t, int, int, int) noexcept nogil
+        void (*on_remote_video_stream_info_updated)(AGORA_HANDLE, const remote_video_stream_info*) noexcept nogil
 
 
 # The dispatch table: one code path for the loopback engine and Agora's library.

@@ -428,6 +428,12 @@ _PUBLISH_STATE_TARGETS: tuple[str, str]
 _SUBSCRIBE_STATE_TARGETS: tuple[str, str]
 
 # --------------------------------------------------------------------------
+# Local track states, remote users' media, roles and network (_local_events.pxi)
+
+_LOCAL_STATE_TARGETS: tuple[str, str]
+_PUBLISH_START_TARGETS: tuple[str, str]
+
+# --------------------------------------------------------------------------
 # Audio sinks and the APM filter (_audio_sink.pxi). A sink's target gets
 # ``_on_audio_sink_data(frame)`` with an AudioFrame valid during the call.
 

@@ -1654,6 +1654,8 @@ cdef class Dispatcher:
                 _deliver_transport_stats(&it)
             elif kind == EV_TRACK_STATS:
                 _deliver_track_stats(&it)
+            elif EV_L_LOCAL_TRACK_STATE <= kind < EV_LOCAL_EVENTS_END:
+                _deliver_local_event(&it)
             elif kind >= EV_ENCODED_AUDIO:
                 _deliver_audio_encoded_event(&it)
             elif kind >= EV_V_PUBLISH_SUCCESS:
@@ -1757,6 +1759,7 @@ include "_stats.pxi"
 include "_stream_states.pxi"
 include "_audio_sink.pxi"
 include "_track_stats.pxi"
+include "_local_events.pxi"
 
 
 def route(uintptr_t handle, int family, Dispatcher dispatcher):
@@ -1809,7 +1812,8 @@ _audio_observer_d.on_record_audio_frame = _dtr_record
 _audio_observer_d.on_mixed_audio_frame = _dtr_mixed
 
 # Encoded audio, meta data, encryption (_audio_encoded.pxi), statistics (_stats.pxi), publish and subscribe
-# states (_stream_states.pxi), track statistics (_track_stats.pxi): after the memsets above.
+# states (_stream_states.pxi), track statistics (_track_stats.pxi), local track states, remote users' media,
+# roles and network (_local_events.pxi): after the memsets above.
 _conn_observer.on_encryption_error = _tr_encryption_error
 _conn_observer_d.on_encryption_error = _dtr_encryption_error
 _user_observer.on_audio_meta_data_received = _tr_audio_meta_data
@@ -1832,3 +1836,27 @@ _user_observer.on_local_video_track_statistics = _tr_local_video_stats
 _user_observer_d.on_local_video_track_statistics = _dtr_local_video_stats
 _user_observer.on_remote_video_track_statistics = _tr_remote_video_stats
 _user_observer_d.on_remote_video_track_statistics = _dtr_remote_video_stats
+_user_observer.on_local_audio_track_state_changed = _tr_local_audio_state
+_user_observer_d.on_local_audio_track_state_changed = _dtr_local_audio_state
+_user_observer.on_local_video_track_state_changed = _tr_local_video_state
+_user_observer_d.on_local_video_track_state_changed = _dtr_local_video_state
+_user_observer.on_audio_track_publish_start = _tr_audio_publish_start
+_user_observer_d.on_audio_track_publish_start = _dtr_audio_publish_start
+_user_observer.on_video_track_publish_start = _tr_video_publish_start
+_user_observer_d.on_video_track_publish_start = _dtr_video_publish_start
+_user_observer.on_user_info_updated = _tr_user_info
+_user_observer_d.on_user_info_updated = _dtr_user_info
+_user_observer.on_user_state_changed = _tr_user_state
+_user_observer_d.on_user_state_changed = _dtr_user_state
+_user_observer.on_video_size_changed = _tr_video_size
+_user_observer_d.on_video_size_changed = _dtr_video_size
+_user_observer.on_first_remote_video_frame_rendered = _tr_video_rendered
+_user_observer_d.on_first_remote_video_frame_rendered = _dtr_video_rendered
+_user_observer.on_remote_video_stream_info_updated = _tr_stream_info
+_user_observer_d.on_remote_video_stream_info_updated = _dtr_stream_info
+_conn_observer.on_change_role_success = _tr_change_role
+_conn_observer_d.on_change_role_success = _dtr_change_role
+_conn_observer.on_network_type_changed = _tr_network_type
+_conn_observer_d.on_network_type_changed = _dtr_network_type
+_conn_observer.on_user_network_quality = _tr_network_quality
+_conn_observer_d.on_user_network_quality = _dtr_network_quality

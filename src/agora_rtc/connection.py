@@ -460,6 +460,15 @@ class RTCConnection:
     def _on_encryption_error(self, error_type: int) -> None:
         self._emit("on_encryption_error", error_type)
 
+    def _on_change_role_success(self, old_role: int, new_role: int) -> None:
+        self._emit("on_change_role_success", old_role, new_role)
+
+    def _on_network_type_changed(self, network_type: int) -> None:
+        self._emit("on_network_type_changed", network_type)
+
+    def _on_user_network_quality(self, user_id: str, tx_quality: int, rx_quality: int) -> None:
+        self._emit("on_user_network_quality", user_id, tx_quality, rx_quality)
+
     def _on_transport_stats(self, stats: dict[str, float]) -> None:
         from .stats import RTCStats
         self._emit("on_transport_stats", RTCStats._from(stats))

@@ -464,6 +464,46 @@ class LocalUser:
         for o in self._observers:
             o.on_video_subscribe_state_changed(self, channel, user_id, old_state, new_state, elapsed)
 
+    def _on_local_audio_track_state_changed(self, track_handle: int, state: int, error: int) -> None:
+        for o in self._observers:
+            o.on_local_audio_track_state_changed(self, self._audio_track(track_handle), state, error)
+
+    def _on_local_video_track_state_changed(self, track_handle: int, state: int, error: int) -> None:
+        for o in self._observers:
+            o.on_local_video_track_state_changed(self, self._video_track(track_handle), state, error)
+
+    def _on_audio_track_publish_start(self, track_handle: int) -> None:
+        for o in self._observers:
+            o.on_audio_track_publish_start(self, self._audio_track(track_handle))
+
+    def _on_video_track_publish_start(self, track_handle: int) -> None:
+        for o in self._observers:
+            o.on_video_track_publish_start(self, self._video_track(track_handle))
+
+    def _on_user_info_updated(self, user_id: str, msg: int, val: int) -> None:
+        for o in self._observers:
+            o.on_user_info_updated(self, user_id, msg, val)
+
+    def _on_user_state_changed(self, user_id: str, state: int) -> None:
+        for o in self._observers:
+            o.on_user_state_changed(self, user_id, state)
+
+    def _on_video_size_changed(self, user_id: str, width: int, height: int, rotation: int) -> None:
+        for o in self._observers:
+            o.on_video_size_changed(self, user_id, width, height, rotation)
+
+    def _on_first_remote_video_frame_rendered(self, user_id: str, width: int, height: int, elapsed: int) -> None:
+        for o in self._observers:
+            o.on_first_remote_video_frame_rendered(self, user_id, width, height, elapsed)
+
+    def _on_remote_video_stream_info_updated(self, uid: int, stream_type: int, current_downscale_level: int,
+                                             total_downscale_level_counts: int) -> None:
+        from .video import RemoteVideoStreamInfo
+        info = RemoteVideoStreamInfo(uid=uid, stream_type=stream_type, current_downscale_level=current_downscale_level,
+                                     total_downscale_level_counts=total_downscale_level_counts)
+        for o in self._observers:
+            o.on_remote_video_stream_info_updated(self, info)
+
     def _on_track_statistics(self, which: int, handle: int, values: Mapping[str, float]) -> None:
         # every 2 s with on_transport_stats: which = 0 local audio, 1 remote audio, 2 local video, 3 remote video
         from .stats import LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats

@@ -13,7 +13,7 @@ is logged on the ``agora_rtc`` logger and the engine keeps delivering.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, IntFlag
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .local_user import LocalUser
     from .stats import (LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats,
                         RTCStats)
-    from .video import LocalVideoTrack, RemoteVideoTrack, VideoTrackInfo
+    from .video import LocalVideoTrack, RemoteVideoStreamInfo, RemoteVideoTrack, VideoTrackInfo
 
 
 class IRTCConnectionObserver:
@@ -76,6 +76,68 @@ class IRTCConnectionObserver:
         """A member's media could not be decrypted (EncryptionErrorType.DECRYPTION_FAILURE, 1):
         its key, mode or salt differs. Reported once per member and connect."""
 
+    def on_change_role_success(self, agora_rtc_conn: RTCConnection, old_role: int, new_role: int) -> None:
+        """``set_user_role`` changed this user's ClientRoleType while connected (the engine's
+        client_role_options are not passed on, as in the official SDK). Setting the role before
+        joining, or to the role it has, reports nothing."""
+
+    def on_change_role_failure(self, agora_rtc_conn: RTCConnection, reason: int, cur_role: int) -> None:
+        """Never fired by the loopback: it limits neither broadcasters nor permissions
+        (ClientRoleChangeFailedReason lists Agora's reasons)."""
+
+    def on_user_network_quality(self, agora_rtc_conn: RTCConnection, uid: str, tx_quality: int,
+                                rx_quality: int) -> None:
+        """Every 2 s with on_transport_stats, per remote user (``uid``: its user id): QualityType of its
+        uplink (*tx_quality*) and downlink (*rx_quality*). EXCELLENT on a clean network. The uplink of a
+        user in this process follows the faults injected on its connection (``loopback.fault.*`` loss,
+        jitter, reorder; DOWN during an outage); a user elsewhere is rated by the loss and lateness of its
+        audio packets here."""
+
+    def on_network_type_changed(self, agora_rtc_conn: RTCConnection, network_type: int) -> None:
+        """NetworkType, once per connect, after on_connected: NETWORK_TYPE_LAN (1) on the loopback."""
+
+    def on_lastmile_quality(self, agora_rtc_conn: RTCConnection, quality: int) -> None:
+        """The loopback never fires it (no last-mile probe)."""
+
+    def on_lastmile_probe_result(self, agora_rtc_conn: RTCConnection, result: object) -> None:
+        """The loopback never fires it (no last-mile probe)."""
+
+    def on_connection_license_validation_failure(self, agora_rtc_conn: RTCConnection, reason: int) -> None:
+        """The loopback never fires it (no licenses)."""
+
+    def on_api_call_executed(self, agora_rtc_conn: RTCConnection, error: int, api_type: str, api_param: str) -> None:
+        """The loopback never fires it."""
+
+    def on_content_inspect_result(self, agora_rtc_conn: RTCConnection, result: int) -> None:
+        """The loopback never fires it (no content inspection)."""
+
+    def on_snapshot_taken(self, agora_rtc_conn: RTCConnection, uid: int, file_path: str, width: int, height: int,
+                          err_code: int) -> None:
+        """The loopback never fires it (no snapshots)."""
+
+    def on_error(self, agora_rtc_conn: RTCConnection, error_code: int, error_msg: str) -> None:
+        """The loopback never fires it (errors are return codes and connection events)."""
+
+    def on_warning(self, agora_rtc_conn: RTCConnection, warn_code: int, warn_msg: str) -> None:
+        """The loopback never fires it."""
+
+    def on_channel_media_relay_state_changed(self, agora_rtc_conn: RTCConnection, state: int, code: int) -> None:
+        """The loopback never fires it (no media relay)."""
+
+    def on_local_user_registered(self, agora_rtc_conn: RTCConnection, uid: int, user_account: str) -> None:
+        """The loopback never fires it (string user ids need no registration)."""
+
+    def on_user_account_updated(self, agora_rtc_conn: RTCConnection, uid: int, user_account: str) -> None:
+        """The loopback never fires it."""
+
+    def on_upload_log_result(self, agora_rtc_conn: RTCConnection, request_id_str: str, success: int,
+                             reason: int) -> None:
+        """The loopback never fires it (no log upload)."""
+
+    def on_aiqos_capability_missing(self, agora_rtc_conn: RTCConnection, recommend_audio_scenario: int) -> int:
+        """The loopback never fires it (every member supports every scenario); -1 leaves the scenario as set."""
+        return -1
+
 
 @dataclass(frozen=True)
 class AudioVolumeInfo:
@@ -101,6 +163,71 @@ class StreamSubscribeState(IntEnum):
     SUB_STATE_NO_SUBSCRIBED = 1
     SUB_STATE_SUBSCRIBING = 2
     SUB_STATE_SUBSCRIBED = 3
+
+
+class LocalAudioStreamState(IntEnum):
+    """on_local_audio_track_state_changed: ENCODING when a track is published, STOPPED when unpublished."""
+    LOCAL_AUDIO_STREAM_STATE_STOPPED = 0
+    LOCAL_AUDIO_STREAM_STATE_RECORDING = 1
+    LOCAL_AUDIO_STREAM_STATE_ENCODING = 2
+    LOCAL_AUDIO_STREAM_STATE_FAILED = 3
+
+
+class LocalVideoStreamState(IntEnum):
+    """on_local_video_track_state_changed: ENCODING when a track is published, STOPPED when unpublished."""
+    LOCAL_VIDEO_STREAM_STATE_STOPPED = 0
+    LOCAL_VIDEO_STREAM_STATE_CAPTURING = 1
+    LOCAL_VIDEO_STREAM_STATE_ENCODING = 2
+    LOCAL_VIDEO_STREAM_STATE_FAILED = 3
+
+
+class UserMediaInfo(IntEnum):
+    """on_user_info_updated's *msg*; its *val* is 1 when muted (MUTE_*) or enabled (ENABLE_*)."""
+    USER_MEDIA_INFO_MUTE_AUDIO = 0
+    USER_MEDIA_INFO_MUTE_VIDEO = 1
+    USER_MEDIA_INFO_ENABLE_VIDEO = 4
+    USER_MEDIA_INFO_ENABLE_LOCAL_VIDEO = 8
+
+
+class RemoteUserState(IntFlag):
+    """on_user_state_changed's *state*: a bit mask."""
+    USER_STATE_MUTE_AUDIO = 1 << 0
+    USER_STATE_MUTE_VIDEO = 1 << 1
+    USER_STATE_ENABLE_VIDEO = 1 << 4
+    USER_STATE_ENABLE_LOCAL_VIDEO = 1 << 8
+
+
+class NetworkType(IntEnum):
+    """on_network_type_changed."""
+    NETWORK_TYPE_UNKNOWN = -1
+    NETWORK_TYPE_DISCONNECTED = 0
+    NETWORK_TYPE_LAN = 1
+    NETWORK_TYPE_WIFI = 2
+    NETWORK_TYPE_MOBILE_2G = 3
+    NETWORK_TYPE_MOBILE_3G = 4
+    NETWORK_TYPE_MOBILE_4G = 5
+    NETWORK_TYPE_MOBILE_5G = 6
+
+
+class QualityType(IntEnum):
+    """on_user_network_quality (and RemoteAudioTrackStats.quality)."""
+    QUALITY_UNKNOWN = 0
+    QUALITY_EXCELLENT = 1
+    QUALITY_GOOD = 2
+    QUALITY_POOR = 3
+    QUALITY_BAD = 4
+    QUALITY_VBAD = 5
+    QUALITY_DOWN = 6
+    QUALITY_UNSUPPORTED = 7
+    QUALITY_DETECTING = 8
+
+
+class ClientRoleChangeFailedReason(IntEnum):
+    """on_change_role_failure's *reason* (the loopback has none of these causes)."""
+    CLIENT_ROLE_CHANGE_FAILED_TOO_MANY_BROADCASTERS = 1
+    CLIENT_ROLE_CHANGE_FAILED_NOT_AUTHORIZED = 2
+    CLIENT_ROLE_CHANGE_FAILED_REQUEST_TIME_OUT = 3
+    CLIENT_ROLE_CHANGE_FAILED_CONNECTION_FAILED = 4
 
 
 class IRTCLocalUserObserver:
@@ -213,6 +340,62 @@ class IRTCLocalUserObserver:
     def on_remote_video_track_statistics(self, agora_local_user: LocalUser, agora_remote_video_track: RemoteVideoTrack,
                                          stats: RemoteVideoTrackStats) -> None:
         """Every 2 s per remote video stream being received."""
+
+    def on_audio_track_publish_start(self, agora_local_user: LocalUser,
+                                     agora_local_audio_track: LocalAudioTrack | int) -> None:
+        """A track's publishing starts: right before its on_audio_track_publish_success."""
+
+    def on_video_track_publish_start(self, agora_local_user: LocalUser,
+                                     agora_local_video_track: LocalVideoTrack | int) -> None:
+        """As on_audio_track_publish_start, for a video track."""
+
+    def on_local_audio_track_state_changed(self, agora_local_user: LocalUser,
+                                           agora_local_audio_track: LocalAudioTrack | int, state: int,
+                                           error: int) -> None:
+        """LocalAudioStreamState of a track this user publishes: ENCODING (error 0) when published, before
+        on_audio_track_publish_start; STOPPED after on_audio_track_unpublished."""
+
+    def on_local_video_track_state_changed(self, agora_local_user: LocalUser,
+                                           agora_local_video_track: LocalVideoTrack | int, state: int,
+                                           error: int) -> None:
+        """LocalVideoStreamState, as on_local_audio_track_state_changed, for a video track."""
+
+    def on_audio_track_publication_failure(self, agora_local_user: LocalUser,
+                                           agora_local_audio_track: LocalAudioTrack | int, error: int) -> None:
+        """The loopback never fires it (publishing fails synchronously, with an error code)."""
+
+    def on_video_track_publication_failure(self, agora_local_user: LocalUser,
+                                           agora_local_video_track: LocalVideoTrack | int, error: int) -> None:
+        """The loopback never fires it (publishing fails synchronously, with an error code)."""
+
+    def on_user_info_updated(self, agora_local_user: LocalUser, user_id: str, msg: int, val: int) -> None:
+        """A remote user started (*val* 0) or stopped (*val* 1) publishing audio (*msg*
+        USER_MEDIA_INFO_MUTE_AUDIO) or video (USER_MEDIA_INFO_MUTE_VIDEO), learnt when its stream
+        starts reaching this user or it unpublishes. Unsubscribing here changes nothing it did; a user
+        who leaves gets on_user_left instead."""
+
+    def on_user_state_changed(self, agora_local_user: LocalUser, user_id: str, state: int) -> None:
+        """With each on_user_info_updated: the remote user's RemoteUserState mask (MUTE_AUDIO unless it
+        publishes audio; MUTE_VIDEO unless it publishes video, ENABLE_VIDEO | ENABLE_LOCAL_VIDEO while
+        it does)."""
+
+    def on_video_size_changed(self, agora_local_user: LocalUser, user_id: str, width: int, height: int,
+                              rotation: int) -> None:
+        """A remote user's video as received: on its first frame (after on_first_remote_video_decoded)
+        and whenever its size or rotation (0/90/180/270) changes."""
+
+    def on_first_remote_video_frame_rendered(self, agora_local_user: LocalUser, user_id: str, width: int,
+                                             height: int, elapsed: int) -> None:
+        """The first frame of a remote user's video stream was handed to a video frame observer (none
+        registered: not fired). *elapsed*: ms since this user joined."""
+
+    def on_remote_video_stream_info_updated(self, agora_local_user: LocalUser, info: RemoteVideoStreamInfo) -> None:
+        """A remote video stream was subscribed: a RemoteVideoStreamInfo (numeric uid, the stream type this
+        user receives), after on_user_video_track_subscribed."""
+
+    def on_remote_subscribe_fallback_to_audio_only(self, agora_local_user: LocalUser, user_id: str,
+                                                   is_fallback_or_recover: int) -> None:
+        """The loopback never fires it (no stream fallback: video is never dropped for bandwidth)."""
 
 
 class IAudioFrameObserver:

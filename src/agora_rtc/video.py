@@ -156,6 +156,16 @@ class VideoTrackInfo:
     observation_position: int = 0
 
 
+@dataclass(frozen=True, kw_only=True)
+class RemoteVideoStreamInfo:
+    """A subscribed remote video stream, as on_remote_video_stream_info_updated reports it (official fields)."""
+
+    uid: int
+    stream_type: int                   # VideoStreamType received: high (0) or low (1)
+    current_downscale_level: int       # the loopback does not downscale: 0
+    total_downscale_level_counts: int  # 0
+
+
 @dataclass(kw_only=True)
 class ColorSpaceType:
     primaries_id: int = 0

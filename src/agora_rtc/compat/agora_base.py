@@ -15,7 +15,8 @@ from ..publish import (AudioEncoderConfiguration, AudioProfileType, AudioPublish
 from ..service import AgoraServiceConfig, AreaCode, Capabilities, CapabilityItem, CapabilityItemMap
 from ..video import (ColorSpaceType, EncodedVideoFrameInfo, ExternalVideoFrame, SenderOptions, SimulcastStreamConfig,
                      TCcMode, VideoCodecType, VideoDimensions, VideoEncoderConfiguration, VideoFrame,
-                     VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo)
+                     VideoFrameType, VideoPixelFormat, VideoStreamType, VideoSubscriptionOptions, VideoTrackInfo,
+                     RemoteVideoStreamInfo)
 
 __all__ = ["AgcConfig", "AgoraServiceConfig", "AiAecConfig", "AiNsConfig", "APMConfig", "AreaCode", "AudioCodecType",
            "AudioEncoderConfiguration", "SendExternalAudioParameters", "AnaStats", "AudioProcessingStats",
@@ -26,7 +27,8 @@ __all__ = ["AgcConfig", "AgoraServiceConfig", "AiAecConfig", "AiNsConfig", "APMC
            "ColorSpaceType", "EncodedAudioFrameInfo", "EncodedVideoFrameInfo", "EncryptionConfig",
            "EncryptionErrorType", "EncryptionMode", "ExternalVideoFrame", "LocalAudioTrackStats",
            "LocalVideoTrackStats", "PcmAudioFrame", "RawAudioFrameOpModeType", "RemoteAudioTrackStats",
-           "RemoteVideoTrackStats", "RTCConnConfig", "RtcConnectionPublishConfig", "RTCConnInfo", "RTCStats",
+           "RemoteVideoStreamInfo", "RemoteVideoTrackStats", "RTCConnConfig", "RtcConnectionPublishConfig",
+           "RTCConnInfo", "RTCStats",
            "SenderOptions", "SimulcastStreamConfig", "TCcMode", "VideoCodecType", "VideoDimensions",
            "VideoEncoderConfiguration", "VideoFrame", "VideoFrameType", "VideoPixelFormat", "VideoPublishType",
            "VideoStreamType", "VideoSubscriptionOptions", "VideoTrackInfo"]
