@@ -281,6 +281,10 @@ static void log_event(const event* e) {
       [EV_RECONNECTED] = "reconnected", [EV_CONNECTION_LOST] = "connection lost",
       [EV_AUDIO_PUBLISH_STATE] = "audio publish state", [EV_VIDEO_PUBLISH_STATE] = "video publish state",
       [EV_AUDIO_SUBSCRIBE_STATE] = "audio subscribe state", [EV_VIDEO_SUBSCRIBE_STATE] = "video subscribe state",
+      [EV_LOCAL_TRACK_STATE] = "local track state", [EV_TRACK_PUBLISH_START] = "publish start",
+      [EV_CHANGE_ROLE_SUCCESS] = "role changed", [EV_NETWORK_TYPE] = "network type",
+      [EV_USER_INFO] = "user info", [EV_USER_STATE] = "user state", [EV_VIDEO_SIZE] = "video size",
+      [EV_FIRST_VIDEO_RENDERED] = "first video frame rendered",
   };
   const char* name = e->type >= 0 && e->type < (int)(sizeof names / sizeof *names) ? names[e->type] : NULL;
   if (name)
