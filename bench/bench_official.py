@@ -129,7 +129,16 @@ def video_sender(width, height, publish):
     return sends
 
 
-if workload.startswith("video"):
+if workload.startswith("videocg"):  # under callgrind (bench/callgrind_video.py): n calls, no timing
+    _, size, name, n = workload.split(":")
+    width, height = {"720p": (1280, 720), "1080p": (1920, 1080)}[size]
+    send = video_sender(width, height, False)[name]
+    for _ in range(20):
+        assert send() == 0
+    for _ in range(int(n)):
+        send()
+    print(json.dumps({"calls": int(n)}))
+elif workload.startswith("video"):
     _, size, published = workload.split(":")
     width, height = {"720p": (1280, 720), "1080p": (1920, 1080)}[size]
     calls = 300 if published == "1" else 2000  # a published 1080p send copies 3 MB: fewer calls

@@ -35,8 +35,8 @@ def test_log_file_from_the_config_records_what_happened(tmp_path):
     svc.release()
     lines = log_lines(path)
     text = "\n".join(lines)
-    order = ["service initialized", "conn 1: connect to channel logged as user alice", "(logged as alice): connected",
-             "(logged as alice): user joined (user bob)", "conn 2: disconnect from channel logged",
+    order = ["service initialized", ": connect to channel logged as user alice", "(logged as alice): connected",
+             "(logged as alice): user joined (user bob)", ": disconnect from channel logged",
              "(logged as alice): user left (user bob)", "service released"]
     positions = [text.index(what) for what in order]
     assert positions == sorted(positions), text

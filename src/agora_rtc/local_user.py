@@ -237,6 +237,7 @@ class LocalUser:
         """The RemoteAudioTrack of *uid* this user was given in on_user_audio_track_subscribed
         (it needs a local user observer, as in the official SDK), or None."""
         from .audio import RemoteAudioTrack
+        self._handle("get_remote_audio_track")  # raises once released
         uid = str(uid)
         found = [t for t in self._remote_tracks.values() if isinstance(t, RemoteAudioTrack) and t.user_id == uid]
         return found[-1] if found else None
