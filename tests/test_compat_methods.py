@@ -41,7 +41,6 @@ def test_log_file_from_the_config_records_what_happened(tmp_path):
     positions = [text.index(what) for what in order]
     assert positions == sorted(positions), text
     assert all(line[:4].isdigit() and line[23] == "Z" for line in lines), lines[:3]  # timestamped
-    svc.release()
 
 
 def test_set_log_file_switches_files_and_rotates(service, tmp_path):
