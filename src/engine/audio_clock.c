@@ -224,20 +224,12 @@ static delivery* plan_add(int slot, connection* c, const char* user_id, int chan
   return d;
 }
 
-
 /* Peak and energy of a frame a user sends (get_local_audio_statistics). */
 static void sent_level(connection* c, const pcm_frame* f) {
-  size_t len = (size_t)(f->sample_rate / 100 * f->channels);
-  int peak = 0;
-  double squares = 0;
-  for (size_t j = 0; j < len; j++) {
-    int v = f->data[j] < 0 ? -f->data[j] : f->data[j];
-    if (v > peak) peak = v;
-    squares += (double)f->data[j] * f->data[j];
-  }
+  double mean_square;
+  audio_frame_level(f, &c->tx_audio_peak, &mean_square);
   c->tx_audio_frames++;
-  c->tx_audio_peak = peak > 32767 ? 32767 : peak;
-  c->tx_audio_energy += len ? squares / (double)len / (32767.0 * 32767.0) * 0.01 : 0;
+  c->tx_audio_energy += mean_square * 0.01; /* 10 ms */
 }
 
 static void mix_into(int32_t* acc, const int16_t* in, size_t n) {

@@ -113,6 +113,18 @@ static double noise_floor(voice_detector* d, double dbfs) {
   return have ? floor : dbfs;
 }
 
+void audio_frame_level(const pcm_frame* f, int* peak, double* mean_square) {
+  int loudest = 0, samples = f->sample_rate / 100 * f->channels;
+  double squares = 0;
+  for (int i = 0; i < samples; i++) {
+    int a = f->data[i] < 0 ? -(int)f->data[i] : f->data[i];
+    if (a > loudest) loudest = a;
+    squares += (double)f->data[i] * f->data[i];
+  }
+  *peak = loudest > 32767 ? 32767 : loudest;
+  *mean_square = samples > 0 ? squares / samples / (32767.0 * 32767.0) : 0;
+}
+
 void audio_labels_compute(voice_detector* d, const pcm_frame* f, audio_labels* out) {
   double dbfs, zcr;
   int pitch_rate = frame_features(d, f, &dbfs, &zcr);
@@ -121,12 +133,8 @@ void audio_labels_compute(voice_detector* d, const pcm_frame* f, audio_labels* o
   out->rms = level < 0 ? 0 : level > 127 ? 127 : level;
   out->music_prob = 0;
   out->pitch = 0;
-  int peak = 0, samples = f->sample_rate / 100 * f->channels;
-  for (int i = 0; i < samples; i++) {
-    int a = f->data[i] < 0 ? -(int)f->data[i] : f->data[i];
-    if (a > peak) peak = a;
-  }
-  out->peak = peak > 32767 ? 32767 : peak;
+  double mean_square;
+  audio_frame_level(f, &out->peak, &mean_square);
 
   d->noise_floor_db = noise_floor(d, dbfs);
   int loud = dbfs > SPEECH_MIN_DBFS && dbfs > d->noise_floor_db + ABOVE_FLOOR_DB;

@@ -153,6 +153,8 @@ typedef struct audio_labels {
 
 void voice_detector_reset(voice_detector* d);
 void audio_labels_compute(voice_detector* d, const pcm_frame* f, audio_labels* out);
+/* A frame's loudest sample (0..32767) and mean square of samples / 32767, over all channels: one pass. */
+void audio_frame_level(const pcm_frame* f, int* peak, double* mean_square);
 
 /* ---- transport.c: members in other processes ---- */
 #define JITTER_RING 64
