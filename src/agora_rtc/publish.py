@@ -109,6 +109,10 @@ class ConnectionPublisher:
     def __init__(self, service: AgoraService, connection: RTCConnection, config: RtcConnectionPublishConfig) -> None:
         if not isinstance(config, RtcConnectionPublishConfig):
             raise TypeError(f"publish_config must be an RtcConnectionPublishConfig, not {type(config).__name__}")
+        fast_start = config.send_external_audio_parameters
+        if fast_start is not None and not isinstance(fast_start, SendExternalAudioParameters):
+            raise TypeError("send_external_audio_parameters must be a SendExternalAudioParameters or None, "
+                            f"not {type(fast_start).__name__}")
         self.config = config
         self._connection = connection
         self.factory = self.sender = self.track = self.consumer = None
@@ -137,9 +141,6 @@ class ConnectionPublisher:
         _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
                                       int(config.audio_scenario))
         fast_start = config.send_external_audio_parameters
-        if fast_start is not None and not isinstance(fast_start, SendExternalAudioParameters):
-            raise TypeError("send_external_audio_parameters must be a SendExternalAudioParameters or None, "
-                            f"not {type(fast_start).__name__}")
         self._fast_start_ms = 0
         if fast_start is not None and fast_start._active() and self.sender is not None:
             # the official keys: frames per 10 ms interval while the budget lasts (2..5, per connection),

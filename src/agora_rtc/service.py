@@ -54,11 +54,12 @@ class AgoraServiceConfig:
     log_path: str = ""  # the log file from initialize() on (see AgoraService.set_log_file)
     log_size: int = 0
     log_level: int = 0
-    log_file_size_kb: int = 5 * 1024  # where the log file starts over
-    # accepted for the official API; the loopback engine has no use for them
+    # accepted for the official API; the loopback engine has no use for them (except log_file_size_kb:
+    # where the log file of log_path starts over)
     context: object = None
     domain_limit: int = 0
     should_callbck_when_muted: int = 0  # (sic: the official spelling)
+    log_file_size_kb: int = 5 * 1024
     data_dir: str = ""
     config_dir: str = ""
     enable_apm: bool = False
