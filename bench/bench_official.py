@@ -125,7 +125,8 @@ def video_sender(width, height, publish):
     if sdk != "official":
         fast = conn._publisher.video_sender
         data = bytes(buf)
-        sends["send"] = lambda: fast.send(data, VideoPixelFormat.I420, width, height)
+        i420 = VideoPixelFormat.I420  # read once, as the official side's loop passes a literal 1 (an Enum
+        sends["send"] = lambda: fast.send(data, i420, width, height)  # class attribute costs ~120 ns on 3.11)
     return sends
 
 
