@@ -1,7 +1,9 @@
 """Instructions per raw I420 video frame sent, under callgrind (repeatable on a
 noisy machine): the official SDK's ``RTCConnection.push_video_frame`` (run
 unmodified on our engine, a new ExternalVideoFrame per call as its examples do)
-vs ours, the same call and our ``VideoFrameSender.send(buffer, I420, w, h)``.
+vs ours, the same call and our ``VideoFrameSender.send(buffer, I420, w, h)``,
+each called n times from a plain loop (no lambda around the call: a Python
+frame costs about as much as our whole send).
 The track is unpublished, so the engine drops each frame at once and what is
 counted (on the calling thread only) is the SDK layer's own work (the part that holds the GIL; the engine's
 copy of a published frame is the same C code for both). Each call runs with 0
@@ -21,7 +23,9 @@ from agora_rtc import official
 
 
 def instructions(tmp, root, sdk, workload):
-    env = dict(os.environ, AGORA_RTC_LOOPBACK_TRANSPORT="off")
+    # A fixed hash seed: otherwise start-up varies by ~1M instructions between runs (dict layouts), which is
+    # ~100 per frame at 10,000 frames.
+    env = dict(os.environ, AGORA_RTC_LOOPBACK_TRANSPORT="off", PYTHONHASHSEED="0")
     if sdk == "official":
         env["PYTHONPATH"] = str(root)
     out = os.path.join(tmp, "cg.out")

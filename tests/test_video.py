@@ -3,6 +3,7 @@ converted formats), metadata, alpha, rotation and timestamps; encoded access
 units byte-exact and in order; high/low streams; remote video track states;
 bad input raising clear exceptions."""
 
+import pickle
 import threading
 
 import numpy as np
@@ -13,7 +14,7 @@ from agora_rtc import (AgoraError, EncodedVideoFrameInfo, ExternalVideoFrame, IR
                        IVideoFrameObserver, RTCConnConfig, SenderOptions, SimulcastStreamConfig, VideoDimensions,
                        VideoCodecType, VideoEncoderConfiguration, VideoPixelFormat, VideoStreamType,
                        VideoSubscriptionOptions)
-from agora_rtc.video import RemoteVideoState, RemoteVideoStateReason
+from agora_rtc.video import ColorSpaceType, RemoteVideoState, RemoteVideoStateReason
 
 from conftest import join, wait_for
 
@@ -135,6 +136,44 @@ def test_official_external_video_frame_path(service):
     f = p.wait(1)[0]
     assert np.array_equal(f["y"], y) and f["metadata"] == b"meta" and f["ts"] == 7
 
+
+
+def test_external_video_frame_behaves_like_the_official_dataclass():
+    frame = ExternalVideoFrame(format=I420, stride=32, height=16)
+    # official defaults (type RAW_DATA = 1), one matrix list and one color space per frame
+    assert (frame.type, frame.buffer, frame.timestamp, frame.matrix, frame.color_space) == (1, None, 0, [], ColorSpaceType())
+    other = ExternalVideoFrame(format=I420, stride=32, height=16)
+    assert other.matrix is not frame.matrix and other.color_space is not frame.color_space
+    assert frame == other and frame != ExternalVideoFrame(format=I420, stride=32, height=18)
+    frame.matrix.append(1.0)
+    assert frame != other and frame.matrix == [1.0]
+    assert repr(other).startswith("ExternalVideoFrame(type=1, format=<VideoPixelFormat.I420: 1>, buffer=None, "
+                                  "stride=32, height=16, crop_left=0, ")
+    frame.note = "mine"  # extra attributes, as on the dataclass
+    copy = pickle.loads(pickle.dumps(ExternalVideoFrame(buffer=b"abc", timestamp=5, color_space=ColorSpaceType(range_id=2))))
+    assert (copy.buffer, copy.timestamp, copy.color_space.range_id) == (b"abc", 5, 2)
+    with pytest.raises(TypeError):
+        ExternalVideoFrame(I420)  # keyword arguments only, as the official one
+    with pytest.raises(TypeError, match="strides"):
+        ExternalVideoFrame(strides=32)
+
+
+def test_external_video_frame_bad_fields_name_the_field(service):
+    p = Pair(service)
+    _, _, _, buf = i420(16, 8)
+    for field, value in [("stride", "16"), ("height", 8.0), ("timestamp", "now"), ("format", None)]:
+        frame = ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=8)
+        setattr(frame, field, value)
+        with pytest.raises(TypeError, match=f"ExternalVideoFrame.{field} must be an int"):
+            p.sender.send_video_frame(frame)
+    with pytest.raises(ValueError, match="ExternalVideoFrame.height is out of range"):
+        p.sender.send_video_frame(ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=2**40))
+    with pytest.raises(TypeError, match="takes an ExternalVideoFrame, not dict"):
+        p.sender.send_video_frame({"buffer": buf})
+    frame = ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=8, rotation=90, timestamp=3)
+    assert p.sender.send_video_frame(frame) == 0  # the same frame object, fixed, goes out
+    f = p.wait(1)[0]
+    assert (f["w"], f["h"], f["rotation"], f["ts"]) == (16, 8, 90, 3)
 
 @pytest.mark.parametrize("fmt", [NV12, NV21])
 def test_nv12_and_nv21_arrive_as_the_same_i420(service, fmt):

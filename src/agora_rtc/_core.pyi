@@ -12,6 +12,8 @@ from typing import Any, Final
 import numpy as np
 from typing_extensions import Buffer, Self, disjoint_base
 
+from agora_rtc.video import ColorSpaceType
+
 # What the send paths take: any buffer (bytes, bytearray, memoryview, array.array, ...)
 # or a numpy array. The array is named because numpy's stubs give it __buffer__ only
 # from Python 3.12 on.
@@ -288,7 +290,55 @@ def user_subscribe_video(
 ) -> int: ...
 
 @disjoint_base
+class ExternalVideoFrame:
+    type: int
+    format: int
+    buffer: _Buffer | None
+    stride: int
+    height: int
+    crop_left: int
+    crop_top: int
+    crop_right: int
+    crop_bottom: int
+    rotation: int
+    timestamp: int
+    egl_context: object
+    egl_type: int
+    texture_id: int
+    metadata: _Buffer | None
+    alpha_buffer: _Buffer | None
+    fill_alpha_buffer: int
+    alpha_mode: int
+    matrix: list[float]
+    color_space: ColorSpaceType
+    def __init__(
+        self,
+        *,
+        type: int = 1,
+        format: int = 0,
+        buffer: _Buffer | None = None,
+        stride: int = 0,
+        height: int = 0,
+        crop_left: int = 0,
+        crop_top: int = 0,
+        crop_right: int = 0,
+        crop_bottom: int = 0,
+        rotation: int = 0,
+        timestamp: int = 0,
+        egl_context: object = None,
+        egl_type: int = 0,
+        texture_id: int = 0,
+        matrix: list[float] | None = None,
+        metadata: _Buffer | None = None,
+        alpha_buffer: _Buffer | None = None,
+        fill_alpha_buffer: int = 0,
+        alpha_mode: int = 0,
+        color_space: ColorSpaceType | None = None,
+    ) -> None: ...
+
+@disjoint_base
 class VideoSender:
+    def send_video_frame(self, frame: ExternalVideoFrame) -> int: ...
     @property
     def handle(self) -> int: ...
     def _set_handle(self, h: int) -> None: ...

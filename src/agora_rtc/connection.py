@@ -309,7 +309,11 @@ class RTCConnection:
 
     def push_video_frame(self, frame: ExternalVideoFrame) -> int:
         """Send one ExternalVideoFrame (publish config: video_publish_type YUV)."""
-        return self._publishing("push_video_frame").push_video_frame(frame)
+        publisher = self._publisher  # per-frame path: one lookup, the checks' messages only when it fails
+        sender = publisher.video_sender if publisher is not None and self._h else None
+        if sender is None:
+            return self._publishing("push_video_frame").push_video_frame(frame)
+        return sender.send_video_frame(frame)
 
     def push_video_encoded_data(self, data: _Buffer, info: EncodedVideoFrameInfo) -> int:
         """Send one encoded image with its EncodedVideoFrameInfo (video_publish_type ENCODED_IMAGE)."""

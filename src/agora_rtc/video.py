@@ -13,7 +13,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol, cast
 
 from . import _core
-from ._core import VideoFrame, VideoPlane
+from ._core import ExternalVideoFrame, VideoFrame, VideoPlane
 from .audio import _Child, _RemoteTrack
 
 if TYPE_CHECKING:
@@ -175,36 +175,6 @@ class ColorSpaceType:
 
 
 @dataclass(kw_only=True)
-class ExternalVideoFrame:
-    """A raw frame to send (official fields). ``stride`` is in pixels; the
-    visible width is ``stride - crop_left - crop_right``. ``buffer`` may be
-    any buffer (bytes, bytearray, numpy array). ``alpha_buffer`` is used only
-    when ``fill_alpha_buffer`` is set (as in the official SDK); with RGBA/BGRA
-    and no alpha_buffer, ``fill_alpha_buffer`` takes alpha from the pixels."""
-
-    type: int = VideoBufferType.RAW_DATA
-    format: int = 0
-    buffer: _Buffer | None = None
-    stride: int = 0
-    height: int = 0
-    crop_left: int = 0
-    crop_top: int = 0
-    crop_right: int = 0
-    crop_bottom: int = 0
-    rotation: int = 0
-    timestamp: int = 0
-    egl_context: object = None
-    egl_type: int = 0
-    texture_id: int = 0
-    matrix: list[float] = field(default_factory=list)
-    metadata: _Buffer | None = None
-    alpha_buffer: _Buffer | None = None
-    fill_alpha_buffer: int = 0
-    alpha_mode: int = 0
-    color_space: ColorSpaceType = field(default_factory=ColorSpaceType)
-
-
-@dataclass(kw_only=True)
 class EncodedVideoFrameInfo:
     codec_type: int = VideoCodecType.VIDEO_CODEC_NONE
     width: int = 0
@@ -264,22 +234,6 @@ class VideoFrameSender(_core.VideoSender):
     @property
     def released(self) -> bool:
         return self.handle == 0
-
-    def send_video_frame(self, frame: ExternalVideoFrame) -> int:
-        if not isinstance(frame, ExternalVideoFrame):
-            raise TypeError(f"send_video_frame() takes an ExternalVideoFrame, not {type(frame).__name__}")
-        if frame.buffer is None:
-            raise ValueError("ExternalVideoFrame.buffer is None")
-        if frame.crop_top or frame.crop_bottom:
-            raise ValueError("crop_top/crop_bottom are not supported: send the visible rows")
-        if frame.crop_left:
-            raise ValueError("crop_left is not supported: send the visible columns (stride may be larger)")
-        width = frame.stride - frame.crop_right
-        alpha = frame.alpha_buffer if frame.fill_alpha_buffer else None
-        fill = bool(frame.fill_alpha_buffer) and alpha is None
-        return self.send(frame.buffer, frame.format, width, frame.height, stride=frame.stride,
-                         rotation=frame.rotation, timestamp_ms=frame.timestamp, metadata=frame.metadata or None,
-                         alpha=alpha, fill_alpha=fill, buffer_type=frame.type)
 
     def send_jpeg(self, source: JpegSource, *, timestamp_ms: int = 0,
                   rotation: int = 0) -> npt.NDArray[np.uint8]:
