@@ -96,6 +96,8 @@ def test_bench_command_reports_the_foundation_figures(tmp_path):
     out = run.stdout
     assert "send() per 10 ms frame, 16kmono" in out and "send() per 10 ms frame, 48kstereo" in out
     assert "C->Python per delivered frame" in out
+    # the progress bar (text form without the progress extra) reached the end
+    assert re.search(r"\[#{30}\] (\d+)/\1 done", run.stderr), run.stderr[-500:]
     arrived = re.search(r"(\d+)/(\d+) frames arrived", out)
     assert arrived and arrived.group(1) == arrived.group(2) == "300"  # every latency probe frame came back
     # video: every paced frame delivered in both modes, and the report holds the same figures as the output

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import (AgoraService, AgoraServiceConfig, AudioFrame, AudioPcmDataSender, IAudioFrameObserver, LocalAudioTrack,
                LocalUser, RTCConnConfig, RTCConnection)
+from ._progress import Progress
 
 
 def make_service(speed: float = 1) -> AgoraService:
@@ -378,38 +379,58 @@ def main(args: argparse.Namespace | None = None) -> int:
         add_arguments(parser)
         args = parser.parse_args()
     report: list[tuple[str, str]] = []
+    counts = [int(v) for v in args.scale.split(",") if v.strip()] if args.scale else []
+    progress = Progress(5 + int(args.callgrind) + len(counts), "agora-rtc bench")
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        progress.update(done, label)
+        done += 1
 
     def say(name: str, value: str) -> None:
-        print(f"{name}: {value}")
+        progress.console_line(f"{name}: {value}")
         report.append((name, value))
 
-    svc = make_service()
     try:
-        for name, secs in bench_send(svc).items():
-            say(f"send() per 10 ms frame, {name}", f"{secs * 1e6:.3f} us (wall, min of 7 x 20000)")
+        step("PCM send()")
+        svc = make_service()
+        try:
+            for name, secs in bench_send(svc).items():
+                say(f"send() per 10 ms frame, {name}", f"{secs * 1e6:.3f} us (wall, min of 7 x 20000)")
+        finally:
+            svc.release()
+        step("C->Python delivery")
+        per_frame, delivered = bench_callback()
+        say("C->Python per delivered frame", f"{per_frame * 1e6:.3f} us CPU ({delivered} frames, direct mode)")
+        step("send->receive latency")
+        lat, n = bench_latency()
+        p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
+        say("send->receive latency", f"p50 {p50:.2f} ms ({p50 / 10:.2f} frames), p99 {p99:.2f} ms "
+            f"({p99 / 10:.2f} frames), {len(lat)}/{n} frames arrived")
+        step("video")
+        for name, value in bench_video().items():
+            say(f"video {name}", f"{value}" if name.startswith("frames") else f"{value * 1e6:.2f} us")
+        if args.callgrind:
+            step("callgrind send()")
+            cg = callgrind_send()
+            if cg:
+                total, engine = cg
+                say("callgrind send()", f"{total:.0f} instructions per call, {engine:.0f} in the engine, "
+                    f"{total - engine:.0f} in Python+_core")
+        scale = []
+        for count in counts:
+            step(f"scale: {count} connections in real time")
+            scale += bench_scale([count], args.scale_seconds)
+        for row in scale:
+            say(f"scale, {row['connections']:.0f} connections in real time",
+                f"{row['cpu_percent']:.1f}% of one core, {row['received']:.0f}/{row['expected']:.0f} frames "
+                f"({row['out_of_order']:.0f} out of order), {row['late_ticks']:.0f} late ticks, "
+                f"{row['underruns']:.0f} underruns")
+        step("done")
+        progress.update(done)
     finally:
-        svc.release()
-    per_frame, delivered = bench_callback()
-    say("C->Python per delivered frame", f"{per_frame * 1e6:.3f} us CPU ({delivered} frames, direct mode)")
-    lat, n = bench_latency()
-    p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
-    say("send->receive latency", f"p50 {p50:.2f} ms ({p50 / 10:.2f} frames), p99 {p99:.2f} ms "
-        f"({p99 / 10:.2f} frames), {len(lat)}/{n} frames arrived")
-    for name, value in bench_video().items():
-        say(f"video {name}", f"{value}" if name.startswith("frames") else f"{value * 1e6:.2f} us")
-    if args.callgrind:
-        cg = callgrind_send()
-        if cg:
-            total, engine = cg
-            say("callgrind send()", f"{total:.0f} instructions per call, {engine:.0f} in the engine, "
-                f"{total - engine:.0f} in Python+_core")
-    scale = bench_scale([int(v) for v in args.scale.split(",") if v.strip()], args.scale_seconds) \
-        if args.scale else []
-    for row in scale:
-        say(f"scale, {row['connections']:.0f} connections in real time",
-            f"{row['cpu_percent']:.1f}% of one core, {row['received']:.0f}/{row['expected']:.0f} frames "
-            f"({row['out_of_order']:.0f} out of order), {row['late_ticks']:.0f} late ticks, "
-            f"{row['underruns']:.0f} underruns")
+        progress.close()
     if args.out:
         write_report(args.out, report, lat, scale)
         print(f"report written to {args.out}")

@@ -15,44 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    # rich is optional (the progress extra): without it, Progress and TaskID are Any
-    from rich.progress import Progress, TaskID  # type: ignore[import-not-found, unused-ignore]
+from ._progress import Progress
 
+if TYPE_CHECKING:
     from . import AudioFrame, LocalUser
 
 log = logging.getLogger("agora_rtc.cli")
-
-
-class _Progress:
-    """rich's progress bar when rich is installed, else a one-line text bar."""
-
-    def __init__(self, total: int, label: str) -> None:
-        self.total, self.label = total, label
-        self._rich: Progress | None
-        self._task: TaskID
-        try:
-            from rich.progress import Progress
-            self._rich = Progress()
-            self._task = self._rich.add_task(label, total=total)
-            self._rich.start()
-        except ImportError:
-            self._rich = None
-
-    def update(self, done: int) -> None:
-        if self._rich is not None:
-            self._rich.update(self._task, completed=done)
-        else:
-            width = 30
-            filled = int(width * done / self.total)
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self._rich is not None:
-            self._rich.stop()
-        else:
-            sys.stderr.write("\n")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -89,7 +57,7 @@ def _demo(args: argparse.Namespace) -> int:
         track = service.create_custom_audio_track_pcm(sender)
         bot_a.get_local_user().publish_audio(track)
 
-        progress = _Progress(frames, "bot A -> bot B")
+        progress = Progress(frames, "bot A -> bot B")
         start = time.perf_counter() + 0.05
         for i in range(frames):  # one 10 ms frame per 10 ms, on absolute deadlines
             deadline = start + i * 0.01
