@@ -170,10 +170,14 @@ def test_external_video_frame_bad_fields_name_the_field(service):
         p.sender.send_video_frame(ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=2**40))
     with pytest.raises(TypeError, match="takes an ExternalVideoFrame, not dict"):
         p.sender.send_video_frame({"buffer": buf})
-    frame = ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=8, rotation=90, timestamp=3)
+    frame = ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=8, rotation=90, timestamp=3,
+                               metadata=np.frombuffer(b"meta", np.uint8))  # any buffer, a numpy array too
     assert p.sender.send_video_frame(frame) == 0  # the same frame object, fixed, goes out
-    f = p.wait(1)[0]
-    assert (f["w"], f["h"], f["rotation"], f["ts"]) == (16, 8, 90, 3)
+    frame.metadata = bytearray()  # empty: no metadata
+    assert p.sender.send_video_frame(frame) == 0
+    f = p.wait(2)
+    assert (f[0]["w"], f[0]["h"], f[0]["rotation"], f[0]["ts"], f[0]["metadata"]) == (16, 8, 90, 3, b"meta")
+    assert f[1]["metadata"] == b""
 
 @pytest.mark.parametrize("fmt", [NV12, NV21])
 def test_nv12_and_nv21_arrive_as_the_same_i420(service, fmt):

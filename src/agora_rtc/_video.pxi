@@ -408,7 +408,7 @@ cdef class VideoSender:
         cdef bint fill = bool(f.fill_alpha_buffer) and alpha is None
         return self._send(f.buffer, _frame_int(f.format, "format"), stride - _frame_int(f.crop_right, "crop_right"),
                           _frame_int(f.height, "height"), stride, _frame_int(f.rotation, "rotation"),
-                          _frame_timestamp(f.timestamp), f.metadata or None, alpha, fill, _frame_int(f.type, "type"))
+                          _frame_timestamp(f.timestamp), f.metadata, alpha, fill, _frame_int(f.type, "type"))
 
     cdef object _send(self, data, int format, int width, int height, int stride, int rotation,
                       long long timestamp_ms, metadata, alpha, bint fill_alpha, int buffer_type):
