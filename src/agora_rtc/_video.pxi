@@ -241,7 +241,8 @@ cdef tuple _shape_of(const Py_buffer* view):
     return tuple([view.shape[i] for i in range(view.ndim)])
 
 
-cdef inline int _frame_int(object value, str name) except? -1:
+cdef long long _frame_integer(object value, str name) except? -1:
+    """An ExternalVideoFrame field as a C integer, or an exception naming the field."""
     if not PyIndex_Check(value):  # a float would be truncated without a word
         raise TypeError(f"ExternalVideoFrame.{name} must be an int, not {value!r}")
     try:
@@ -250,13 +251,11 @@ cdef inline int _frame_int(object value, str name) except? -1:
         raise ValueError(f"ExternalVideoFrame.{name} is out of range: {value!r}") from None
 
 
-cdef inline long long _frame_timestamp(object value) except? -1:
-    if not PyIndex_Check(value):
-        raise TypeError(f"ExternalVideoFrame.timestamp must be an int (ms), not {value!r}")
-    try:
-        return value
-    except OverflowError:
-        raise ValueError(f"ExternalVideoFrame.timestamp is out of range: {value!r}") from None
+cdef int _frame_int(object value, str name) except? -1:
+    cdef long long v = _frame_integer(value, name)
+    if v < INT_MIN or v > INT_MAX:
+        raise ValueError(f"ExternalVideoFrame.{name} is out of range: {value!r}")
+    return <int>v
 
 
 _EXTERNAL_VIDEO_FRAME_FIELDS = (
@@ -408,7 +407,7 @@ cdef class VideoSender:
         cdef bint fill = bool(f.fill_alpha_buffer) and alpha is None
         return self._send(f.buffer, _frame_int(f.format, "format"), stride - _frame_int(f.crop_right, "crop_right"),
                           _frame_int(f.height, "height"), stride, _frame_int(f.rotation, "rotation"),
-                          _frame_timestamp(f.timestamp), f.metadata, alpha, fill, _frame_int(f.type, "type"))
+                          _frame_integer(f.timestamp, "timestamp"), f.metadata, alpha, fill, _frame_int(f.type, "type"))
 
     cdef object _send(self, data, int format, int width, int height, int stride, int rotation,
                       long long timestamp_ms, metadata, alpha, bint fill_alpha, int buffer_type):
