@@ -295,6 +295,16 @@ static video_payload* convert(const external_video_frame* f, int width, int heig
   return p;
 }
 
+/* Whether frames sent now would go out (published and enabled); when not, the frame is counted as
+ * discarded. track_push checks again under the same lock: the state may change in between. */
+static int track_live(video_track* t) {
+  pthread_mutex_lock(&t->lock);
+  int live = t->published && t->enabled;
+  if (!live) t->frames_discarded++;
+  pthread_mutex_unlock(&t->lock);
+  return live;
+}
+
 AGORA_API_C_INT agora_video_frame_sender_send(AGORA_HANDLE agora_video_frame_sender, const external_video_frame* frame) {
   video_sender* s = agora_video_frame_sender;
   if (!s || s->magic != MAGIC_VIDEO_SENDER || !frame) return -ERR_INVALID_ARGUMENT;
@@ -344,27 +354,33 @@ AGORA_API_C_INT agora_video_encoded_image_sender_send(AGORA_HANDLE agora_video_e
   if (!s || s->magic != MAGIC_ENCODED_SENDER || !image_buffer || !info || length == 0 || length > LOOPBACK_VIDEO_MAX_ENCODED)
     return -ERR_INVALID_ARGUMENT;
   if (info->stream_type != VIDEO_STREAM_HIGH && info->stream_type != VIDEO_STREAM_LOW) return -ERR_INVALID_ARGUMENT;
-  video_payload* p = malloc(sizeof *p + length);
-  if (!p) return -ERR_RESOURCE_LIMITED;
-  memset(p, 0, sizeof *p);
-  p->refs = 1;
-  p->encoded = 1;
-  p->data = (uint8_t*)(p + 1);
-  p->length = length;
-  memcpy(p->data, image_buffer, length);
-  p->info = *info;
-  p->width = info->width;
-  p->height = info->height;
-  p->rotation = info->rotation;
-  pthread_mutex_lock(&s->lock);
+  pthread_mutex_lock(&s->lock); /* held while copying: the sender stays attached to its track */
   video_track* t = s->track;
-  int queued = t ? track_push(t, p) : 0;
+  if (!t) {
+    pthread_mutex_unlock(&s->lock);
+    return -ERR_NOT_READY; /* no track made from this sender yet */
+  }
+  int queued = 0;
+  if (track_live(t)) { /* else counted as discarded, without copying the image only to free it */
+    video_payload* p = malloc(sizeof *p + length);
+    if (!p) {
+      pthread_mutex_unlock(&s->lock);
+      return -ERR_RESOURCE_LIMITED;
+    }
+    memset(p, 0, sizeof *p);
+    p->refs = 1;
+    p->encoded = 1;
+    p->data = (uint8_t*)(p + 1);
+    p->length = length;
+    memcpy(p->data, image_buffer, length);
+    p->info = *info;
+    p->width = info->width;
+    p->height = info->height;
+    p->rotation = info->rotation;
+    queued = track_push(t, p);
+  }
   pthread_mutex_unlock(&s->lock);
   if (queued) engine_kick();
-  if (!t) {
-    video_payload_release(p);
-    return -ERR_NOT_READY;
-  }
   return 1; /* Agora's sendEncodedVideoImage returns a C++ bool */
 }
 
