@@ -279,6 +279,33 @@ def test_encoded_access_units_arrive_byte_exact_in_order(service):
     assert all(f[0] == 1 and f[2] == len(f[1]) and (f[3].width, f[3].height) == (640, 360) for f in frames)
 
 
+
+def test_encoded_video_frame_info_behaves_like_the_official_dataclass(service):
+    info = EncodedVideoFrameInfo(codec_type=2, width=640, height=360, frame_type=3, uid=7)
+    assert (info.frames_per_second, info.stream_type, info.presentation_ms) == (0, 0, 0)  # official defaults
+    assert info == EncodedVideoFrameInfo(codec_type=2, width=640, height=360, frame_type=3, uid=7) != \
+        EncodedVideoFrameInfo(codec_type=2, width=640, height=360, frame_type=4, uid=7)
+    assert repr(info).startswith("EncodedVideoFrameInfo(codec_type=2, width=640, height=360, frames_per_second=0, ")
+    assert pickle.loads(pickle.dumps(info)) == info
+    with pytest.raises(TypeError):
+        EncodedVideoFrameInfo(2)  # keyword arguments only, as the official one
+    p = Pair(service, encoded=True)
+    for field, value, error in [("width", 640.5, TypeError), ("capture_time_ms", "now", TypeError),
+                                ("uid", -1, ValueError), ("frame_type", 2**40, ValueError)]:
+        bad = EncodedVideoFrameInfo(codec_type=2, frame_type=3)
+        setattr(bad, field, value)
+        with pytest.raises(error, match=f"EncodedVideoFrameInfo.{field} "):
+            p.sender.send_encoded_video_image(b"\x01" * 10, bad)
+    with pytest.raises(TypeError, match="frame_info must be an EncodedVideoFrameInfo"):
+        p.sender.send_encoded_video_image(b"\x01" * 10, {"codec_type": 2})
+    # the fields arrive as sent (the uid field is the sender's on receipt)
+    assert p.sender.send_encoded_video_image(b"\x01" * 10, EncodedVideoFrameInfo(
+        codec_type=2, width=640, height=360, frames_per_second=30, frame_type=3, rotation=90, track_id=0,
+        capture_time_ms=123, decode_time_ms=456)) == 1
+    got = p.wait(1)[0][3]
+    assert (got.codec_type, got.width, got.height, got.frames_per_second, got.frame_type, got.rotation,
+            got.capture_time_ms, got.decode_time_ms) == (2, 640, 360, 30, 3, 90, 123, 456)
+
 def test_encoded_low_stream_goes_to_low_subscribers_high_to_high(service):
     p = Pair(service, encoded=True, receiver_config=RTCConnConfig(auto_subscribe_video=0))
     p.rx.get_local_user().subscribe_video("1", VideoSubscriptionOptions(type=1, encodedFrameOnly=True))

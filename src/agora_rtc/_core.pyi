@@ -289,8 +289,46 @@ def user_subscribe_video(
     user: int, user_id: str | None, subscribe: _Flag = True, stream_type: int = 0, encoded_frame_only: _Flag = False
 ) -> int: ...
 
+class _OfficialRecord:
+    _FIELDS: tuple[str, ...]
+    def _fields(self) -> dict[str, object]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[object, ...]: ...
+
 @disjoint_base
-class ExternalVideoFrame:
+class EncodedVideoFrameInfo(_OfficialRecord):
+    codec_type: int
+    width: int
+    height: int
+    frames_per_second: int
+    frame_type: int
+    rotation: int
+    track_id: int
+    capture_time_ms: int
+    decode_time_ms: int
+    uid: int
+    stream_type: int
+    presentation_ms: int
+    def __init__(
+        self,
+        *,
+        codec_type: int = 0,
+        width: int = 0,
+        height: int = 0,
+        frames_per_second: int = 0,
+        frame_type: int = 0,
+        rotation: int = 0,
+        track_id: int = 0,
+        capture_time_ms: int = 0,
+        decode_time_ms: int = 0,
+        uid: int = 0,
+        stream_type: int = 0,
+        presentation_ms: int = 0,
+    ) -> None: ...
+
+@disjoint_base
+class ExternalVideoFrame(_OfficialRecord):
     type: int
     format: int
     buffer: _Buffer | None
@@ -374,6 +412,7 @@ def video_encoded_send(
     uid: int = 0,
     stream_type: int = 0,
 ) -> int: ...
+def video_encoded_send_info(sender: int, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int: ...
 
 @disjoint_base
 class VideoPlane:

@@ -15,7 +15,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SI
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
 from cpython.number cimport PyIndex_Check
-from libc.limits cimport INT_MAX, INT_MIN
+from libc.limits cimport INT_MAX, INT_MIN, UINT_MAX
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
 from libc.stdio cimport snprintf
 from libc.stdlib cimport free, malloc, realloc

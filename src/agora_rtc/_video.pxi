@@ -242,29 +242,53 @@ cdef tuple _shape_of(const Py_buffer* view):
 
 
 cdef long long _frame_integer(object value, str name) except? -1:
-    """An ExternalVideoFrame field as a C integer, or an exception naming the field."""
+    """A field of an official record (``ExternalVideoFrame.stride``...) as a C integer, or an exception naming it."""
     if not PyIndex_Check(value):  # a float would be truncated without a word
-        raise TypeError(f"ExternalVideoFrame.{name} must be an int, not {value!r}")
+        raise TypeError(f"{name} must be an int, not {value!r}")
     try:
         return value
     except OverflowError:
-        raise ValueError(f"ExternalVideoFrame.{name} is out of range: {value!r}") from None
+        raise ValueError(f"{name} is out of range: {value!r}") from None
 
 
 cdef int _frame_int(object value, str name) except? -1:
     cdef long long v = _frame_integer(value, name)
     if v < INT_MIN or v > INT_MAX:
-        raise ValueError(f"ExternalVideoFrame.{name} is out of range: {value!r}")
+        raise ValueError(f"{name} is out of range: {value!r}")
     return <int>v
 
 
-_EXTERNAL_VIDEO_FRAME_FIELDS = (
-    "type", "format", "buffer", "stride", "height", "crop_left", "crop_top", "crop_right", "crop_bottom", "rotation",
-    "timestamp", "egl_context", "egl_type", "texture_id", "matrix", "metadata", "alpha_buffer", "fill_alpha_buffer",
-    "alpha_mode", "color_space")
+cdef class _OfficialRecord:
+    """What the official SDK's dataclasses give that ours, kept in C for the
+    send paths, give too: ``==``, ``repr`` and pickling over the official
+    fields (``_FIELDS``, in the official order), extra attributes."""
+
+    cdef dict __dict__  # extra attributes, as on the dataclass
+    _FIELDS = ()
+
+    def _fields(self):
+        return {name: getattr(self, name) for name in self._FIELDS}
+
+    def __repr__(self):
+        fields = ", ".join(f"{name}={value!r}" for name, value in self._fields().items())
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # mutable, like the dataclass
+
+    def __reduce__(self):
+        return _rebuild_official_record, (type(self), self._fields())
 
 
-cdef class ExternalVideoFrame:
+def _rebuild_official_record(cls, fields):
+    return cls(**fields)
+
+
+cdef class ExternalVideoFrame(_OfficialRecord):
     """A raw frame to send (official fields, keyword arguments). ``stride`` is
     in pixels; the visible width is ``stride - crop_left - crop_right``.
     ``buffer`` may be any buffer (bytes, bytearray, numpy array).
@@ -282,7 +306,9 @@ cdef class ExternalVideoFrame:
     cdef public object rotation, timestamp, egl_context, egl_type, texture_id, metadata, alpha_buffer
     cdef public object fill_alpha_buffer, alpha_mode
     cdef object _matrix, _color_space
-    cdef dict __dict__  # extra attributes, as on the dataclass
+    _FIELDS = ("type", "format", "buffer", "stride", "height", "crop_left", "crop_top", "crop_right", "crop_bottom",
+               "rotation", "timestamp", "egl_context", "egl_type", "texture_id", "matrix", "metadata", "alpha_buffer",
+               "fill_alpha_buffer", "alpha_mode", "color_space")
 
     def __init__(self, *, type=1, format=0, buffer=None, stride=0, height=0, crop_left=0, crop_top=0,
                  crop_right=0, crop_bottom=0, rotation=0, timestamp=0, egl_context=None, egl_type=0,
@@ -330,26 +356,29 @@ cdef class ExternalVideoFrame:
     def color_space(self, value):
         self._color_space = value
 
-    def _fields(self):
-        return {name: getattr(self, name) for name in _EXTERNAL_VIDEO_FRAME_FIELDS}
+cdef class EncodedVideoFrameInfo(_OfficialRecord):
+    """The info sent and received with an encoded image (official fields and
+    defaults, keyword arguments), kept in C like ``ExternalVideoFrame``."""
 
-    def __repr__(self):
-        fields = ", ".join(f"{name}={value!r}" for name, value in self._fields().items())
-        return f"{type(self).__name__}({fields})"
+    cdef public object codec_type, width, height, frames_per_second, frame_type, rotation, track_id
+    cdef public object capture_time_ms, decode_time_ms, uid, stream_type, presentation_ms
+    _FIELDS = ("codec_type", "width", "height", "frames_per_second", "frame_type", "rotation", "track_id",
+               "capture_time_ms", "decode_time_ms", "uid", "stream_type", "presentation_ms")
 
-    def __eq__(self, other):
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    __hash__ = None  # mutable, like the dataclass
-
-    def __reduce__(self):
-        return _rebuild_external_video_frame, (type(self), self._fields())
-
-
-def _rebuild_external_video_frame(cls, fields):
-    return cls(**fields)
+    def __init__(self, *, codec_type=0, width=0, height=0, frames_per_second=0, frame_type=0, rotation=0,
+                 track_id=0, capture_time_ms=0, decode_time_ms=0, uid=0, stream_type=0, presentation_ms=0):
+        self.codec_type = codec_type
+        self.width = width
+        self.height = height
+        self.frames_per_second = frames_per_second
+        self.frame_type = frame_type
+        self.rotation = rotation
+        self.track_id = track_id
+        self.capture_time_ms = capture_time_ms
+        self.decode_time_ms = decode_time_ms
+        self.uid = uid
+        self.stream_type = stream_type
+        self.presentation_ms = presentation_ms
 
 
 cdef class VideoSender:
@@ -402,12 +431,15 @@ cdef class VideoSender:
             raise ValueError("crop_top/crop_bottom are not supported: send the visible rows")
         if f.crop_left:
             raise ValueError("crop_left is not supported: send the visible columns (stride may be larger)")
-        cdef int stride = _frame_int(f.stride, "stride")
+        cdef int stride = _frame_int(f.stride, "ExternalVideoFrame.stride")
         alpha = f.alpha_buffer if f.fill_alpha_buffer else None
         cdef bint fill = bool(f.fill_alpha_buffer) and alpha is None
-        return self._send(f.buffer, _frame_int(f.format, "format"), stride - _frame_int(f.crop_right, "crop_right"),
-                          _frame_int(f.height, "height"), stride, _frame_int(f.rotation, "rotation"),
-                          _frame_integer(f.timestamp, "timestamp"), f.metadata, alpha, fill, _frame_int(f.type, "type"))
+        return self._send(f.buffer, _frame_int(f.format, "ExternalVideoFrame.format"),
+                          stride - _frame_int(f.crop_right, "ExternalVideoFrame.crop_right"),
+                          _frame_int(f.height, "ExternalVideoFrame.height"), stride,
+                          _frame_int(f.rotation, "ExternalVideoFrame.rotation"),
+                          _frame_integer(f.timestamp, "ExternalVideoFrame.timestamp"), f.metadata, alpha, fill,
+                          _frame_int(f.type, "ExternalVideoFrame.type"))
 
     cdef object _send(self, data, int format, int width, int height, int stride, int rotation,
                       long long timestamp_ms, metadata, alpha, bint fill_alpha, int buffer_type):
@@ -518,7 +550,48 @@ def video_encoded_send(uintptr_t sender, data, int codec_type, int width, int he
                        int frames_per_second=0, int rotation=0, int track_id=0, int64_t capture_time_ms=0,
                        int64_t decode_time_ms=0, unsigned int uid=0, int stream_type=0):
     """Send one encoded image (an access unit) with its frame info; returns 1 like Agora's C API."""
+    cdef encoded_video_frame_info info
+    memset(&info, 0, sizeof(info))
+    info.codec_type = codec_type
+    info.width = width
+    info.height = height
+    info.frames_per_second = frames_per_second
+    info.frame_type = frame_type
+    info.rotation = rotation
+    info.track_id = track_id
+    info.capture_time_ms = capture_time_ms
+    info.decode_time_ms = decode_time_ms
+    info.uid = uid
+    info.stream_type = stream_type
+    return _encoded_send(_ptr(sender, "send_encoded_video_image"), data, &info)
+
+
+def video_encoded_send_info(uintptr_t sender, data, frame_info):
+    """``video_encoded_send`` with the fields of an ``EncodedVideoFrameInfo``, read in C."""
     cdef AGORA_HANDLE s = _ptr(sender, "send_encoded_video_image")
+    if not isinstance(frame_info, EncodedVideoFrameInfo):
+        raise TypeError(f"frame_info must be an EncodedVideoFrameInfo, not {type(frame_info).__name__}")
+    cdef EncodedVideoFrameInfo i = <EncodedVideoFrameInfo>frame_info
+    cdef encoded_video_frame_info info
+    memset(&info, 0, sizeof(info))
+    info.codec_type = _frame_int(i.codec_type, "EncodedVideoFrameInfo.codec_type")
+    info.width = _frame_int(i.width, "EncodedVideoFrameInfo.width")
+    info.height = _frame_int(i.height, "EncodedVideoFrameInfo.height")
+    info.frames_per_second = _frame_int(i.frames_per_second, "EncodedVideoFrameInfo.frames_per_second")
+    info.frame_type = _frame_int(i.frame_type, "EncodedVideoFrameInfo.frame_type")
+    info.rotation = _frame_int(i.rotation, "EncodedVideoFrameInfo.rotation")
+    info.track_id = _frame_int(i.track_id, "EncodedVideoFrameInfo.track_id")
+    info.capture_time_ms = _frame_integer(i.capture_time_ms, "EncodedVideoFrameInfo.capture_time_ms")
+    info.decode_time_ms = _frame_integer(i.decode_time_ms, "EncodedVideoFrameInfo.decode_time_ms")
+    cdef long long uid = _frame_integer(i.uid, "EncodedVideoFrameInfo.uid")
+    if uid < 0 or uid > UINT_MAX:
+        raise ValueError(f"EncodedVideoFrameInfo.uid is out of range: {uid}")
+    info.uid = <unsigned int>uid
+    info.stream_type = _frame_int(i.stream_type, "EncodedVideoFrameInfo.stream_type")
+    return _encoded_send(s, data, &info)
+
+
+cdef object _encoded_send(AGORA_HANDLE s, data, encoded_video_frame_info* info):
     cdef Py_buffer view
     try:
         PyObject_GetBuffer(data, &view, PyBUF_C_CONTIGUOUS)
@@ -527,29 +600,16 @@ def video_encoded_send(uintptr_t sender, data, int codec_type, int width, int he
                         f"not {type(data).__name__}") from None
     except BufferError:
         raise ValueError("encoded image must be a C-contiguous buffer") from None
-    cdef encoded_video_frame_info info
     cdef int rc
     try:
         if view.len == 0:
             raise ValueError("encoded image is empty")
         if view.len > LOOPBACK_VIDEO_MAX_ENCODED:
             raise ValueError(f"encoded image holds {view.len} bytes; at most {LOOPBACK_VIDEO_MAX_ENCODED}")
-        if stream_type not in (0, 1):
-            raise ValueError(f"stream_type must be 0 (high) or 1 (low), not {stream_type}")
-        memset(&info, 0, sizeof(info))
-        info.codec_type = codec_type
-        info.width = width
-        info.height = height
-        info.frames_per_second = frames_per_second
-        info.frame_type = frame_type
-        info.rotation = rotation
-        info.track_id = track_id
-        info.capture_time_ms = capture_time_ms
-        info.decode_time_ms = decode_time_ms
-        info.uid = uid
-        info.stream_type = stream_type
+        if info.stream_type not in (0, 1):
+            raise ValueError(f"stream_type must be 0 (high) or 1 (low), not {info.stream_type}")
         with nogil:
-            rc = api.video_encoded_image_sender_send(s, <const uint8_t*>view.buf, <uint32_t>view.len, &info)
+            rc = api.video_encoded_image_sender_send(s, <const uint8_t*>view.buf, <uint32_t>view.len, info)
     finally:
         PyBuffer_Release(&view)
     return _check(rc, "agora_video_encoded_image_sender_send")

@@ -317,7 +317,11 @@ class RTCConnection:
 
     def push_video_encoded_data(self, data: _Buffer, info: EncodedVideoFrameInfo) -> int:
         """Send one encoded image with its EncodedVideoFrameInfo (video_publish_type ENCODED_IMAGE)."""
-        return self._publishing("push_video_encoded_data").push_video_encoded_data(data, info)
+        publisher = self._publisher  # per-frame path, as push_video_frame
+        sender = publisher.video_encoded_sender if publisher is not None and self._h else None
+        if sender is None:
+            return self._publishing("push_video_encoded_data").push_video_encoded_data(data, info)
+        return sender.send_encoded_video_image(data, info)
 
     def set_video_encoder_configuration(self, config: VideoEncoderConfiguration) -> int:
         """The track's encoder configuration: its dimensions cap what receivers get (aspect kept)."""

@@ -13,7 +13,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol, cast
 
 from . import _core
-from ._core import ExternalVideoFrame, VideoFrame, VideoPlane
+from ._core import EncodedVideoFrameInfo, ExternalVideoFrame, VideoFrame, VideoPlane
 from .audio import _Child, _RemoteTrack
 
 if TYPE_CHECKING:
@@ -174,22 +174,6 @@ class ColorSpaceType:
     range_id: int = 0
 
 
-@dataclass(kw_only=True)
-class EncodedVideoFrameInfo:
-    codec_type: int = VideoCodecType.VIDEO_CODEC_NONE
-    width: int = 0
-    height: int = 0
-    frames_per_second: int = 0
-    frame_type: int = 0
-    rotation: int = 0
-    track_id: int = 0
-    capture_time_ms: int = 0
-    decode_time_ms: int = 0
-    uid: int = 0
-    stream_type: int = 0
-    presentation_ms: int = 0
-
-
 class IVideoFrameObserver:
     """Raw frames of remote users (I420 VideoFrame, valid during the call).
     The return value is ignored (the official SDK's observers return 1)."""
@@ -280,11 +264,7 @@ class VideoEncodedImageSender(_Child):
                 frame_info, _size = _size, frame_info
             else:
                 raise TypeError("frame_info must be an EncodedVideoFrameInfo")
-        i = frame_info
-        return _core.video_encoded_send(self._handle(), data, int(i.codec_type), i.width, i.height, int(i.frame_type),
-                                        frames_per_second=i.frames_per_second, rotation=i.rotation,
-                                        track_id=i.track_id, capture_time_ms=i.capture_time_ms,
-                                        decode_time_ms=i.decode_time_ms, uid=i.uid, stream_type=int(i.stream_type))
+        return _core.video_encoded_send_info(self._handle(), data, frame_info)
 
     def send_encoded_video_image_withbytes(self, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int:
         return self.send_encoded_video_image(data, frame_info)
