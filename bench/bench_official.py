@@ -3,7 +3,7 @@ in one run (issue 9). The official SDK is fetched from PyPI and run unmodified
 (see agora_rtc.official); each side runs in its own process (one service per
 process), the same workloads, interleaved, several times.
 
-    python bench/bench_official.py [--reps 5] [--json out.json]
+    python bench/bench_official.py [--reps 5] [--callgrind CALLS] [--out DIR] [--json out.json]
 
 Workloads:
   send      CPU of the calling thread per 10 ms PCM frame handed to the engine (16 kHz mono):
@@ -14,6 +14,8 @@ Workloads:
             as its examples do) vs ours (the same call, and our fast path ``VideoFrameSender.send(buffer, I420, w, h)``). Measured twice:
             track unpublished (the engine discards the frame at once: the SDK layer's own cost,
             what holds the GIL) and published (plus the engine's copy into its queue).
+  encoded   CPU of the calling thread per encoded image sent (30 KB, track unpublished), 2.4 API on both
+            sides: ``RTCConnection.push_video_encoded_data(bytes, EncodedVideoFrameInfo)``, a new info per call.
   receive   process CPU per remote frame delivered to a Python
             ``on_playback_audio_frame_before_mixing`` (4 publishers at 16 kHz,
             test clock 20x), minus the same run with no observer (the engine's
@@ -288,6 +290,8 @@ WALL_ROWS = [
      "1080p unpublished agora_rtc push_video_frame", None, "us"),
     ("raw video send 1080p I420, published (+ the engine's 3 MB copy)", "1080p published official push_video_frame",
      "1080p published agora_rtc send", None, "us"),
+    ("encoded video send, 30 KB unit, unpublished (2.4 push_video_encoded_data on both)", "encoded official",
+     "encoded agora_rtc", None, "us"),
     ("C->Python delivery per 16 kHz frame", "receive official", "receive agora_rtc", 10, "us"),
 ]
 
@@ -308,7 +312,7 @@ def main():
     def add(key, secs):
         samples.setdefault(key, []).append(secs)
 
-    steps = args.reps * 2 * 6 + (9 if args.callgrind else 0)
+    steps = args.reps * 2 * 7 + (11 if args.callgrind else 0)
     progress = Progress(steps, "side by side")
     done = 0
 
@@ -327,6 +331,8 @@ def main():
                         step(f"rep {rep + 1}/{args.reps} {sdk}: video {size} {label}")
                         for call, secs in run(root, sdk, f"video:{size}:{published}").items():
                             add(f"{size} {label} {sdk} {call}", secs)
+                step(f"rep {rep + 1}/{args.reps} {sdk}: encoded video send")
+                add(f"encoded {sdk}", run(root, sdk, "encoded")["push_video_encoded_data"])
                 step(f"rep {rep + 1}/{args.reps} {sdk}: delivery")
                 with_obs = run(root, sdk, "receive", observe=True)
                 without = run(root, sdk, "receive", observe=False)
@@ -348,6 +354,9 @@ def main():
                         step(f"callgrind: video {size} {sdk} {call}")
                         counts[f"{size} unpublished {sdk} {call}"] = per_call(
                             root, sdk, f"videocg:{size}:{call}", args.callgrind, tmp)
+                for sdk in ("official", "agora_rtc"):
+                    step(f"callgrind: encoded video send, {sdk}")
+                    counts[f"encoded {sdk}"] = per_call(root, sdk, "encodedcg", args.callgrind, tmp)
             step("callgrind: delivery")
             for mode, count in callgrind_callbacks.measure().items():
                 counts[{"official": "receive official", "direct": "receive agora_rtc",
