@@ -205,3 +205,20 @@ def test_resizing_the_queue_keeps_a_partial_frame(service):
     wait_for(lambda: len(frames.samples("talker")) >= 320, what="both frames")
     np.testing.assert_array_equal(frames.samples("talker")[:320], x)
     assert pub.track.queue_stats()["staged_samples"] == 0
+
+
+def test_send_refuses_floats_and_out_of_range_counts(service):
+    pub = Publisher(service, "strict", "talker")
+    frame = np.zeros(160, np.int16)
+    # a float sample count or rate is not truncated (160.5 used to send 160 samples)
+    for args in [(frame, 160.5, 16000), (frame, 160, 16000.0), (frame, 160, 16000, 1.0)]:
+        with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+            pub.sender.send(*args)
+    with pytest.raises(ValueError, match="samples_per_channel must be 0..4294967295, not -160"):
+        pub.sender.send(frame, -160, 16000)
+    with pytest.raises(ValueError, match="sample_rate must be 0..4294967295, not 4294967296"):
+        pub.sender.send(frame, 160, 2**32)
+    # three large factors whose 64-bit product wraps around must not pass the size check
+    with pytest.raises(ValueError, match=f"PCM buffer holds 320 bytes; expected {(2**32 - 1) ** 2 * 4} "):
+        pub.sender.send(frame, 2**32 - 1, 16000, 2**32 - 1, 4)
+    assert pub.sender.send(frame, np.int64(160), np.int32(16000)) == 0  # numpy integers are integers

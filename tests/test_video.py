@@ -166,7 +166,7 @@ def test_external_video_frame_bad_fields_name_the_field(service):
         setattr(frame, field, value)
         with pytest.raises(TypeError, match=f"ExternalVideoFrame.{field} must be an int"):
             p.sender.send_video_frame(frame)
-    with pytest.raises(ValueError, match="ExternalVideoFrame.height is out of range"):
+    with pytest.raises(ValueError, match="ExternalVideoFrame.height must be -2147483648..2147483647, not 1099511627776"):
         p.sender.send_video_frame(ExternalVideoFrame(format=I420, buffer=buf, stride=16, height=2**40))
     with pytest.raises(TypeError, match="takes an ExternalVideoFrame, not dict"):
         p.sender.send_video_frame({"buffer": buf})
@@ -369,6 +369,9 @@ def test_unsubscribe_stops_frames(service):
     ((np.zeros(192, np.uint8), I420, 16, 8, {"rotation": 45}), "rotation must be 0, 90, 180 or 270"),
     ((np.zeros(192, np.uint8), I420, 16, 8, {"alpha": b"12"}), "alpha holds 2 bytes; expected 128"),
     (("not a buffer", I420, 16, 8), "buffer protocol"),
+    ((np.zeros(192, np.uint8), I420, 16, 8.0), "cannot be interpreted as an integer"),  # not truncated
+    ((np.zeros(192, np.uint8), I420, 16, 8, {"stride": 16.5}), "cannot be interpreted as an integer"),
+    ((np.zeros(192, np.uint8), I420, 2**32 + 16, 8), "width must be -2147483648..2147483647, not 4294967312"),
 ])
 def test_bad_frames_raise_clear_errors(service, args, match):
     p = Pair(service)

@@ -626,8 +626,10 @@ cdef class PcmSender:
     def _set_handle(self, uintptr_t h):
         self._h = <AGORA_HANDLE>h
 
-    def send(self, data, unsigned int samples_per_channel, unsigned int sample_rate, unsigned int channels=1,
-             unsigned int bytes_per_sample=2, unsigned int capture_timestamp=0, int64_t presentation_ms=0):
+    # Py_ssize_t, not unsigned int: Cython converts that with __index__, so a float (160.5 samples) is a
+    # TypeError instead of being truncated; the C ranges are checked below.
+    def send(self, data, Py_ssize_t samples_per_channel, Py_ssize_t sample_rate, Py_ssize_t channels=1,
+             Py_ssize_t bytes_per_sample=2, Py_ssize_t capture_timestamp=0, Py_ssize_t presentation_ms=0):
         """Queue PCM for the track made from this sender.
 
         *data* is any C-contiguous buffer (bytes, bytearray, memoryview, numpy
@@ -637,6 +639,11 @@ cdef class PcmSender:
         a wrong size, dtype or layout and AgoraError when the engine refuses.
         """
         cdef AGORA_HANDLE h = self._handle()
+        _need_uint(samples_per_channel, "samples_per_channel")
+        _need_uint(sample_rate, "sample_rate")
+        _need_uint(channels, "channels")
+        _need_uint(bytes_per_sample, "bytes_per_sample")
+        _need_uint(capture_timestamp, "capture_timestamp")
         cdef Py_buffer view
         cdef const void* ptr
         cdef Py_ssize_t nbytes
@@ -691,10 +698,25 @@ cdef int _get_pcm_buffer(object data, Py_buffer* view) except -1:
     return 0
 
 
-cdef inline int _check_pcm_size(Py_ssize_t nbytes, unsigned int samples_per_channel, unsigned int channels,
-                                unsigned int bytes_per_sample) except -1:
-    cdef Py_ssize_t expected = <Py_ssize_t>samples_per_channel * channels * bytes_per_sample
-    if nbytes != expected:
+cdef inline int _need_uint(Py_ssize_t value, str name) except -1:
+    """*value* fits the engine's unsigned int argument (two comparisons; the message only on failure)."""
+    if value < 0 or value > UINT_MAX:
+        raise ValueError(f"{name} must be 0..{UINT_MAX}, not {value}")
+    return 0
+
+
+cdef inline int _need_int(Py_ssize_t value, str name) except -1:
+    """*value* fits the engine's int argument."""
+    if value < INT_MIN or value > INT_MAX:
+        raise ValueError(f"{name} must be {INT_MIN}..{INT_MAX}, not {value}")
+    return 0
+
+
+cdef inline int _check_pcm_size(Py_ssize_t nbytes, Py_ssize_t samples_per_channel, Py_ssize_t channels,
+                                Py_ssize_t bytes_per_sample) except -1:
+    # In doubles: three 32-bit factors can overflow 64 bits; a product the buffer could match is < 2**53, exact.
+    if <double>samples_per_channel * <double>channels * <double>bytes_per_sample != <double>nbytes:
+        expected = int(samples_per_channel) * int(channels) * int(bytes_per_sample)  # Python ints: exact
         raise ValueError(
             f"PCM buffer holds {nbytes} bytes; expected {expected} "
             f"({samples_per_channel} samples x {channels} channel(s) x {bytes_per_sample} bytes)")

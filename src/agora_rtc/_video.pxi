@@ -253,8 +253,7 @@ cdef long long _frame_integer(object value, str name) except? -1:
 
 cdef int _frame_int(object value, str name) except? -1:
     cdef long long v = _frame_integer(value, name)
-    if v < INT_MIN or v > INT_MAX:
-        raise ValueError(f"{name} is out of range: {value!r}")
+    _need_int(v, name)
     return <int>v
 
 
@@ -402,8 +401,9 @@ cdef class VideoSender:
     def _set_handle(self, uintptr_t h):
         self._h = <AGORA_HANDLE>h
 
-    def send(self, data, int format, int width, int height, *, int stride=0, int rotation=0,
-             long long timestamp_ms=0, metadata=None, alpha=None, bint fill_alpha=False, int buffer_type=1):
+    def send(self, data, Py_ssize_t format, Py_ssize_t width, Py_ssize_t height, *, Py_ssize_t stride=0,
+             Py_ssize_t rotation=0, Py_ssize_t timestamp_ms=0, metadata=None, alpha=None, bint fill_alpha=False,
+             Py_ssize_t buffer_type=1):
         """Send one frame of *width* x *height* pixels in *format*
         (``PIXEL_I420``, ``PIXEL_NV12``, ``PIXEL_NV21``, ``PIXEL_RGBA``, ``PIXEL_BGRA``).
 
@@ -415,8 +415,16 @@ cdef class VideoSender:
         frame; *fill_alpha*: take alpha from RGBA/BGRA pixels. *metadata*:
         bytes carried with the frame.
         """
-        return self._send(data, format, width, height, stride, rotation, timestamp_ms, metadata, alpha, fill_alpha,
-                          buffer_type)
+        # Py_ssize_t arguments: converted with __index__ (a float is a TypeError, not truncated), then checked
+        # against the C int range here.
+        _need_int(format, "format")
+        _need_int(width, "width")
+        _need_int(height, "height")
+        _need_int(stride, "stride")
+        _need_int(rotation, "rotation")
+        _need_int(buffer_type, "buffer_type")
+        return self._send(data, <int>format, <int>width, <int>height, <int>stride, <int>rotation, timestamp_ms,
+                          metadata, alpha, fill_alpha, <int>buffer_type)
 
     def send_video_frame(self, frame):
         """Send an ``ExternalVideoFrame`` (the official call). ``stride`` is in
