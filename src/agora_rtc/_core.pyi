@@ -396,22 +396,6 @@ class VideoSender:
         buffer_type: int = 1,
     ) -> int: ...
 
-def video_encoded_send(
-    sender: int,
-    data: _Buffer,
-    codec_type: int,
-    width: int,
-    height: int,
-    frame_type: int,
-    *,
-    frames_per_second: int = 0,
-    rotation: int = 0,
-    track_id: int = 0,
-    capture_time_ms: int = 0,
-    decode_time_ms: int = 0,
-    uid: int = 0,
-    stream_type: int = 0,
-) -> int: ...
 def video_encoded_send_info(sender: int, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int: ...
 
 @disjoint_base

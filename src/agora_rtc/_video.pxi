@@ -554,28 +554,9 @@ cdef class VideoSender:
         return _check(rc, "agora_video_frame_sender_send")
 
 
-def video_encoded_send(uintptr_t sender, data, int codec_type, int width, int height, int frame_type, *,
-                       int frames_per_second=0, int rotation=0, int track_id=0, int64_t capture_time_ms=0,
-                       int64_t decode_time_ms=0, unsigned int uid=0, int stream_type=0):
-    """Send one encoded image (an access unit) with its frame info; returns 1 like Agora's C API."""
-    cdef encoded_video_frame_info info
-    memset(&info, 0, sizeof(info))
-    info.codec_type = codec_type
-    info.width = width
-    info.height = height
-    info.frames_per_second = frames_per_second
-    info.frame_type = frame_type
-    info.rotation = rotation
-    info.track_id = track_id
-    info.capture_time_ms = capture_time_ms
-    info.decode_time_ms = decode_time_ms
-    info.uid = uid
-    info.stream_type = stream_type
-    return _encoded_send(_ptr(sender, "send_encoded_video_image"), data, &info)
-
-
 def video_encoded_send_info(uintptr_t sender, data, frame_info):
-    """``video_encoded_send`` with the fields of an ``EncodedVideoFrameInfo``, read in C."""
+    """Send one encoded image (an access unit) with its ``EncodedVideoFrameInfo`` (fields read in C);
+    returns 1 like Agora's C API."""
     cdef AGORA_HANDLE s = _ptr(sender, "send_encoded_video_image")
     if not isinstance(frame_info, EncodedVideoFrameInfo):
         raise TypeError(f"frame_info must be an EncodedVideoFrameInfo, not {type(frame_info).__name__}")
@@ -592,14 +573,9 @@ def video_encoded_send_info(uintptr_t sender, data, frame_info):
     info.capture_time_ms = _frame_integer(i.capture_time_ms, "EncodedVideoFrameInfo.capture_time_ms")
     info.decode_time_ms = _frame_integer(i.decode_time_ms, "EncodedVideoFrameInfo.decode_time_ms")
     cdef long long uid = _frame_integer(i.uid, "EncodedVideoFrameInfo.uid")
-    if uid < 0 or uid > UINT_MAX:
-        raise ValueError(f"EncodedVideoFrameInfo.uid is out of range: {uid}")
+    _need_uint(uid, "EncodedVideoFrameInfo.uid")
     info.uid = <unsigned int>uid
     info.stream_type = _frame_int(i.stream_type, "EncodedVideoFrameInfo.stream_type")
-    return _encoded_send(s, data, &info)
-
-
-cdef object _encoded_send(AGORA_HANDLE s, data, encoded_video_frame_info* info):
     cdef Py_buffer view
     try:
         PyObject_GetBuffer(data, &view, PyBUF_C_CONTIGUOUS)
@@ -617,7 +593,7 @@ cdef object _encoded_send(AGORA_HANDLE s, data, encoded_video_frame_info* info):
         if info.stream_type not in (0, 1):
             raise ValueError(f"stream_type must be 0 (high) or 1 (low), not {info.stream_type}")
         with nogil:
-            rc = api.video_encoded_image_sender_send(s, <const uint8_t*>view.buf, <uint32_t>view.len, info)
+            rc = api.video_encoded_image_sender_send(s, <const uint8_t*>view.buf, <uint32_t>view.len, &info)
     finally:
         PyBuffer_Release(&view)
     return _check(rc, "agora_video_encoded_image_sender_send")
