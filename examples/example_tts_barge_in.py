@@ -39,16 +39,26 @@ class BargeIn(IAudioFrameObserver):
     def __init__(self, conn: RTCConnection) -> None:
         self.conn = conn
         self.interrupted = threading.Event()
+        # interrupt_audio() empties the queue, so is_push_to_rtc_completed() turns true before
+        # `interrupted` is set; the lock keeps the main loop from reading that as "finished"
+        self.lock = threading.Lock()
 
     # The 2.4 six-argument form (register_audio_frame_observer with enable_vad=1); the VAD
     # arguments' defaults, "no VAD result", keep it a valid IAudioFrameObserver override.
     def on_playback_audio_frame_before_mixing(self, local_user: LocalUser, channel_id: str, uid: str, frame: AudioFrame,
                                               vad_state: int = -1, vad_bytes: bytes | bytearray = b"") -> int:
-        if vad_state == AudioVadV2.START_SPEAKING and not self.conn.is_push_to_rtc_completed():
-            self.conn.interrupt_audio()  # safe in the callback: the engine drops the queue under its lock
-            print(f"barge-in: {uid} started talking, bot silenced at {time.monotonic():.3f}", flush=True)
-            self.interrupted.set()
+        if vad_state == AudioVadV2.START_SPEAKING:
+            with self.lock:
+                if self.conn.is_push_to_rtc_completed():
+                    return 1
+                self.conn.interrupt_audio()  # safe in the callback: the engine drops the queue under its lock
+                print(f"barge-in: {uid} started talking, bot silenced at {time.monotonic():.3f}", flush=True)
+                self.interrupted.set()
         return 1
+
+    def reply_ended(self) -> bool:
+        with self.lock:
+            return self.interrupted.is_set() or self.conn.is_push_to_rtc_completed()
 
 
 def main() -> None:
@@ -74,8 +84,7 @@ def main() -> None:
         conn.push_audio_pcm_data(reply.tobytes(), 16000, 1)
         print(f"bot talking: {len(reply) / 16000:.1f} s queued at {time.monotonic():.3f}", flush=True)
         deadline = time.monotonic() + args.seconds
-        while time.monotonic() < deadline and not observer.interrupted.is_set() \
-                and not conn.is_push_to_rtc_completed():
+        while time.monotonic() < deadline and not observer.reply_ended():
             time.sleep(0.01)
         print("interrupted" if observer.interrupted.is_set() else "finished the reply", flush=True)
         conn.release()
