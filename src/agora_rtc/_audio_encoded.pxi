@@ -44,12 +44,13 @@ def audio_encoded_sender_destroy(uintptr_t sender):
         api.audio_encoded_frame_sender_destroy(s)
 
 
-def service_create_encoded_audio_track(uintptr_t svc, uintptr_t sender, int mix_mode):
+def service_create_encoded_audio_track(uintptr_t svc, uintptr_t sender, mix_mode):
     cdef AGORA_HANDLE h = _ptr(svc, "create_custom_audio_track_encoded")
+    cdef int c_mix_mode = _as_int(mix_mode, "mix_mode")
     cdef AGORA_HANDLE s = _ptr(sender, "create_custom_audio_track_encoded")
     cdef AGORA_HANDLE t
     with nogil:
-        t = api.service_create_custom_audio_track_encoded(h, s, mix_mode)
+        t = api.service_create_custom_audio_track_encoded(h, s, c_mix_mode)
     return _created(t, "agora_service_create_custom_audio_track_encoded")
 
 
@@ -64,21 +65,20 @@ cdef int _get_bytes_buffer(object data, Py_buffer* view, str what) except -1:
     return 0
 
 
-def audio_encoded_sender_send(uintptr_t sender, data, int codec, int sample_rate, int channels,
-                              int samples_per_channel, int speech=1, int send_even_if_empty=1,
-                              int64_t capture_time_ms=-1):
+def audio_encoded_sender_send(uintptr_t sender, data, codec, sample_rate, channels, samples_per_channel, speech=1,
+                              send_even_if_empty=1, capture_time_ms=-1):
     """Send one encoded audio frame (*data*: any C-contiguous buffer), without the GIL."""
     cdef AGORA_HANDLE s = _ptr(sender, "send_encoded_audio_frame")
     cdef encoded_audio_frame_info info
     cdef Py_buffer view
     cdef int rc
-    info.speech = speech
-    info.codec = codec
-    info.sample_rate_hz = sample_rate
-    info.samples_per_channel = samples_per_channel
-    info.send_even_if_empty = send_even_if_empty
-    info.number_of_channels = channels
-    info.capture_time_ms = capture_time_ms
+    info.speech = _as_int(speech, "speech")
+    info.codec = _as_int(codec, "codec")
+    info.sample_rate_hz = _as_int(sample_rate, "sample_rate")
+    info.samples_per_channel = _as_int(samples_per_channel, "samples_per_channel")
+    info.send_even_if_empty = _as_int(send_even_if_empty, "send_even_if_empty")
+    info.number_of_channels = _as_int(channels, "channels")
+    info.capture_time_ms = _as_integer(capture_time_ms, "capture_time_ms")
     _get_bytes_buffer(data, &view, "encoded audio")
     try:
         if view.len == 0 or view.len > LOOPBACK_AUDIO_MAX_ENCODED:
@@ -105,7 +105,7 @@ def user_send_audio_meta_data(uintptr_t user, data):
     return _check(rc, "agora_local_user_send_audio_meta_data")
 
 
-def conn_enable_encryption(uintptr_t conn, bint enabled, int mode, str key, bytes salt, bint datastream):
+def conn_enable_encryption(uintptr_t conn, bint enabled, mode, str key, bytes salt, bint datastream):
     """The key is handed to the engine for the call only (it keeps a tag, never the key)."""
     cdef AGORA_HANDLE h = _ptr(conn, "enable_encryption")
     cdef encryption_config cfg
@@ -116,7 +116,7 @@ def conn_enable_encryption(uintptr_t conn, bint enabled, int mode, str key, byte
     if b"\0" in bkey:
         raise ValueError("encryption_key must not contain NUL characters")
     memset(&cfg, 0, sizeof(cfg))
-    cfg.encryption_mode = mode
+    cfg.encryption_mode = _as_int(mode, "encryption_mode")
     cfg.encryption_key = bkey
     memcpy(cfg.encryption_kdf_salt, <const char*>salt, len(salt))
     cfg.datastream_encryption_enabled = datastream

@@ -37,13 +37,13 @@ cdef int _tr_sink_data(AGORA_HANDLE sink, const audio_pcm_frame* f) noexcept nog
     return 0
 
 
-def audio_sink_add(uintptr_t track, int sample_rate, int channels, target):
+def audio_sink_add(uintptr_t track, sample_rate, channels, target):
     """A sink on *track* delivering its frames at (sample_rate, channels) to
     ``target._on_audio_sink_data(frame)``; returns the sink handle."""
     cdef AGORA_HANDLE t = _ptr(track, "add_audio_sink")
     cdef audio_sink_wants wants
-    wants.samples_per_sec = sample_rate
-    wants.channels = channels
+    wants.samples_per_sec = _as_int(sample_rate, "sample_rate")
+    wants.channels = _as_int(channels, "channels")
     cdef AGORA_HANDLE sink
     with nogil:
         sink = api.audio_sink_create(&_sink_callbacks)
@@ -67,26 +67,28 @@ def audio_sink_destroy(uintptr_t sink):
             api.audio_sink_destroy(h)
 
 
-def track_enable_audio_filter(uintptr_t track, str name not None, bint enable, int position):
+def track_enable_audio_filter(uintptr_t track, str name not None, bint enable, position):
     cdef AGORA_HANDLE h = _ptr(track, "enable_audio_filter")
+    cdef int c_position = _as_int(position, "position")
     cdef bytes c_name = name.encode("utf-8")
     cdef const char* p = c_name
     cdef int rc
     with nogil:
-        rc = api.audio_track_enable_audio_filter(h, p, enable, position)
+        rc = api.audio_track_enable_audio_filter(h, p, enable, c_position)
     return _check(rc, "agora_audio_track_enable_audio_filter")
 
 
 def track_set_filter_property(uintptr_t track, str name not None, str key not None, str value not None,
-                              int position):
+                              position):
     cdef AGORA_HANDLE h = _ptr(track, "set_filter_property")
+    cdef int c_position = _as_int(position, "position")
     cdef bytes c_name = name.encode("utf-8"), c_key = key.encode("utf-8"), c_value = value.encode("utf-8")
     cdef const char* pn = c_name
     cdef const char* pk = c_key
     cdef const char* pv = c_value
     cdef int rc
     with nogil:
-        rc = api.audio_track_set_filter_property(h, pn, pk, pv, position)
+        rc = api.audio_track_set_filter_property(h, pn, pk, pv, c_position)
     return _check(rc, "agora_audio_track_set_filter_property")
 
 

@@ -274,10 +274,9 @@ def service_create():
     return _created(h, "agora_service_create")
 
 
-def service_initialize(uintptr_t svc, *, str app_id, int enable_audio_processor=1, int enable_audio_device=0,
-                       int enable_video=0, unsigned int area_code=0xFFFFFFFF, int channel_profile=1,
-                       int audio_scenario=0, int use_string_uid=0, int log_level=0, str log_path="",
-                       unsigned int log_file_size_kb=0):
+def service_initialize(uintptr_t svc, *, str app_id, enable_audio_processor=1, enable_audio_device=0,
+                       enable_video=0, area_code=0xFFFFFFFF, channel_profile=1, audio_scenario=0,
+                       use_string_uid=0, log_level=0, str log_path="", log_file_size_kb=0):
     cdef agora_service_config cfg
     memset(&cfg, 0, sizeof(cfg))
     cdef bytes bapp = app_id.encode()
@@ -285,15 +284,15 @@ def service_initialize(uintptr_t svc, *, str app_id, int enable_audio_processor=
     cfg.app_id = bapp
     if blog:
         cfg.log_file_path = blog
-    cfg.log_file_size_kb = log_file_size_kb
-    cfg.enable_audio_processor = enable_audio_processor
-    cfg.enable_audio_device = enable_audio_device
-    cfg.enable_video = enable_video
-    cfg.area_code = area_code
-    cfg.channel_profile = channel_profile
-    cfg.audio_scenario = audio_scenario
-    cfg.use_string_uid = use_string_uid
-    cfg.log_level = log_level
+    cfg.log_file_size_kb = _as_uint(log_file_size_kb, "log_file_size_kb")
+    cfg.enable_audio_processor = _as_int(enable_audio_processor, "enable_audio_processor")
+    cfg.enable_audio_device = _as_int(enable_audio_device, "enable_audio_device")
+    cfg.enable_video = _as_int(enable_video, "enable_video")
+    cfg.area_code = _as_uint(area_code, "area_code")
+    cfg.channel_profile = _as_int(channel_profile, "channel_profile")
+    cfg.audio_scenario = _as_int(audio_scenario, "audio_scenario")
+    cfg.use_string_uid = _as_int(use_string_uid, "use_string_uid")
+    cfg.log_level = _as_int(log_level, "log_level")
     cdef AGORA_HANDLE h = _ptr(svc, "initialize")
     cdef int rc
     with nogil:
@@ -405,19 +404,19 @@ def track_is_enabled(uintptr_t track):
     return bool(enabled)
 
 
-def track_set_max_buffered_frames(uintptr_t track, int frames):
+def track_set_max_buffered_frames(uintptr_t track, frames):
     cdef AGORA_HANDLE h = _ptr(track, "set_max_buffer_audio_frame_number")
-    cdef int rc
+    cdef int rc, c_frames = _as_int(frames, "frames")
     with nogil:
-        rc = api.local_audio_track_set_max_bufferd_frame_number(h, frames)
+        rc = api.local_audio_track_set_max_bufferd_frame_number(h, c_frames)
     return _check(rc, "agora_local_audio_track_set_max_bufferd_frame_number")
 
 
-def track_adjust_publish_volume(uintptr_t track, int volume):
+def track_adjust_publish_volume(uintptr_t track, volume):
     cdef AGORA_HANDLE h = _ptr(track, "adjust_publish_volume")
-    cdef int rc
+    cdef int rc, c_volume = _as_int(volume, "volume")
     with nogil:
-        rc = api.local_audio_track_adjust_publish_volume(h, volume)
+        rc = api.local_audio_track_adjust_publish_volume(h, c_volume)
     return _check(rc, "agora_local_audio_track_adjust_publish_volume")
 
 
@@ -429,12 +428,13 @@ def track_get_state(uintptr_t track):
     return _check(rc, "agora_local_audio_track_get_state")
 
 
-def track_set_send_delay_ms(uintptr_t track, int delay_ms):
+def track_set_send_delay_ms(uintptr_t track, delay_ms):
     cdef AGORA_HANDLE h = _ptr(track, "set_send_delay_ms")
-    if delay_ms < 0:
+    cdef int c_delay_ms = _as_int(delay_ms, "delay_ms")
+    if c_delay_ms < 0:
         raise ValueError(f"delay_ms must be >= 0, not {delay_ms}")
     with nogil:
-        api.local_audio_track_set_send_delay_ms(h, delay_ms)
+        api.local_audio_track_set_send_delay_ms(h, c_delay_ms)
 
 
 def track_enable_local_playback(uintptr_t track, bint enable):
@@ -445,47 +445,51 @@ def track_enable_local_playback(uintptr_t track, bint enable):
     return _check(rc, "agora_local_audio_track_enable_local_playback")
 
 
-def track_enable_ear_monitor(uintptr_t track, bint enable, int include_audio_filter):
+def track_enable_ear_monitor(uintptr_t track, bint enable, include_audio_filter):
     cdef AGORA_HANDLE h = _ptr(track, "enable_ear_monitor")
-    cdef int rc
+    cdef int rc, c_include = _as_int(include_audio_filter, "include_audio_filter")
     with nogil:
-        rc = api.local_audio_track_enable_ear_monitor(h, enable, include_audio_filter)
+        rc = api.local_audio_track_enable_ear_monitor(h, enable, c_include)
     return _check(rc, "agora_local_audio_track_enable_ear_monitor")
 
 
-def track_set_total_extra_send_ms(uintptr_t track, uint64_t total_extra_ms):
+def track_set_total_extra_send_ms(uintptr_t track, total_extra_ms):
     cdef AGORA_HANDLE h = _ptr(track, "set_total_extra_send_ms")
     cdef int rc
+    cdef long long c_ms = _as_integer(total_extra_ms, "total_extra_ms")
+    if c_ms < 0:
+        raise ValueError(f"total_extra_ms must be >= 0, not {total_extra_ms}")
     with nogil:
-        rc = api.local_audio_track_set_total_extra_send_ms(h, total_extra_ms)
+        rc = api.local_audio_track_set_total_extra_send_ms(h, <uint64_t>c_ms)
     return _check(rc, "agora_local_audio_track_set_total_extra_send_ms")
 
 
-def user_set_audio_encoder_config(uintptr_t user, int audio_profile):
+def user_set_audio_encoder_config(uintptr_t user, audio_profile):
     cdef AGORA_HANDLE h = _ptr(user, "set_audio_encoder_configuration")
     cdef audio_encoder_config config
-    config.audioProfile = audio_profile
+    config.audioProfile = _as_int(audio_profile, "audio_profile")
     cdef int rc
     with nogil:
         rc = api.local_user_set_audio_encoder_config(h, &config)
     return _check(rc, "agora_local_user_set_audio_encoder_config")
 
 
-def service_set_log_file(uintptr_t svc, str path not None, unsigned int size):
+def service_set_log_file(uintptr_t svc, str path not None, size):
     cdef AGORA_HANDLE h = _ptr(svc, "set_log_file")
+    cdef unsigned int c_size = _as_uint(size, "size")
     cdef bytes bpath = path.encode()
     cdef const char* cpath = bpath
     cdef int rc
     with nogil:
-        rc = api.service_set_log_file(h, cpath, size)
+        rc = api.service_set_log_file(h, cpath, c_size)
     return _check(rc, "agora_service_set_log_file")
 
 
-def user_set_role(uintptr_t user, int role):
+def user_set_role(uintptr_t user, role):
     cdef AGORA_HANDLE h = _ptr(user, "set_user_role")
-    cdef int rc
+    cdef int rc, c_role = _as_int(role, "role")
     with nogil:
-        rc = api.local_user_set_user_role(h, role)
+        rc = api.local_user_set_user_role(h, c_role)
     return _check(rc, "agora_local_user_set_user_role")
 
 
@@ -506,11 +510,11 @@ def track_get_publish_volume(uintptr_t track):
     return volume
 
 
-def user_adjust_playback_signal_volume(uintptr_t user, int volume):
+def user_adjust_playback_signal_volume(uintptr_t user, volume):
     cdef AGORA_HANDLE h = _ptr(user, "adjust_playback_signal_volume")
-    cdef int rc
+    cdef int rc, c_volume = _as_int(volume, "volume")
     with nogil:
-        rc = api.local_user_adjust_playback_signal_volume(h, volume)
+        rc = api.local_user_adjust_playback_signal_volume(h, c_volume)
     return _check(rc, "agora_local_user_adjust_playback_signal_volume")
 
 
@@ -523,19 +527,19 @@ def user_get_playback_signal_volume(uintptr_t user):
     return volume
 
 
-def user_set_audio_scenario(uintptr_t user, int scenario):
+def user_set_audio_scenario(uintptr_t user, scenario):
     cdef AGORA_HANDLE h = _ptr(user, "set_audio_scenario")
-    cdef int rc
+    cdef int rc, c_scenario = _as_int(scenario, "scenario")
     with nogil:
-        rc = api.local_user_set_audio_scenario(h, scenario)
+        rc = api.local_user_set_audio_scenario(h, c_scenario)
     return _check(rc, "agora_local_user_set_audio_scenario")
 
 
-def user_set_volume_indication(uintptr_t user, int interval_ms, int smooth, bint report_vad):
+def user_set_volume_indication(uintptr_t user, interval_ms, smooth, bint report_vad):
     cdef AGORA_HANDLE h = _ptr(user, "set_audio_volume_indication_parameters")
-    cdef int rc
+    cdef int rc, c_interval = _as_int(interval_ms, "interval_in_ms"), c_smooth = _as_int(smooth, "smooth")
     with nogil:
-        rc = api.local_user_set_audio_volume_indication_parameters(h, interval_ms, smooth, report_vad)
+        rc = api.local_user_set_audio_volume_indication_parameters(h, c_interval, c_smooth, report_vad)
     return _check(rc, "agora_local_user_set_audio_volume_indication_parameters")
 
 
@@ -712,6 +716,31 @@ cdef inline int _need_int(Py_ssize_t value, str name) except -1:
     return 0
 
 
+# Cython converts a Python object to a C int argument through __int__, so 2.5
+# would arrive as 2 without a word; arguments users give go through these
+# (ctypes, under the official SDK, refuses floats too).
+cdef long long _as_integer(object value, str name) except? -1:
+    """*value* (an int, a bool, a numpy integer, an IntEnum...) as a C integer, or an exception naming it."""
+    if not PyIndex_Check(value):
+        raise TypeError(f"{name} must be an int, not {value!r}")
+    try:
+        return value
+    except OverflowError:
+        raise ValueError(f"{name} is out of range: {value!r}") from None
+
+
+cdef int _as_int(object value, str name) except? -1:
+    cdef long long v = _as_integer(value, name)
+    _need_int(v, name)
+    return <int>v
+
+
+cdef unsigned int _as_uint(object value, str name) except? 0:
+    cdef long long v = _as_integer(value, name)
+    _need_uint(v, name)
+    return <unsigned int>v
+
+
 cdef inline int _check_pcm_size(Py_ssize_t nbytes, Py_ssize_t samples_per_channel, Py_ssize_t channels,
                                 Py_ssize_t bytes_per_sample) except -1:
     # In doubles: three 32-bit factors can overflow 64 bits; a product the buffer could match is < 2**53, exact.
@@ -726,24 +755,25 @@ cdef inline int _check_pcm_size(Py_ssize_t nbytes, Py_ssize_t samples_per_channe
 # --------------------------------------------------------------------------
 # Connections and local users
 
-def conn_create(uintptr_t svc, *, int auto_subscribe_audio=1, int auto_subscribe_video=0,
-                int enable_audio_recording_or_playout=0, int max_send_bitrate=0, int client_role_type=1,
-                int channel_profile=1, int audio_recv_media_packet=0, int audio_recv_encoded_frame=0,
-                int video_recv_media_packet=0, unsigned int sub_sample_rate=0, unsigned int sub_channels=0):
+def conn_create(uintptr_t svc, *, auto_subscribe_audio=1, auto_subscribe_video=0,
+                enable_audio_recording_or_playout=0, max_send_bitrate=0, client_role_type=1, channel_profile=1,
+                audio_recv_media_packet=0, audio_recv_encoded_frame=0, video_recv_media_packet=0,
+                sub_sample_rate=0, sub_channels=0):
     cdef rtc_conn_config cfg
     memset(&cfg, 0, sizeof(cfg))
-    cfg.auto_subscribe_audio = auto_subscribe_audio
-    cfg.auto_subscribe_video = auto_subscribe_video
-    cfg.enable_audio_recording_or_playout = enable_audio_recording_or_playout
-    cfg.max_send_bitrate = max_send_bitrate
-    cfg.client_role_type = client_role_type
-    cfg.channel_profile = channel_profile
-    cfg.audio_recv_media_packet = audio_recv_media_packet
-    cfg.audio_recv_encoded_frame = audio_recv_encoded_frame
-    cfg.video_recv_media_packet = video_recv_media_packet
+    cfg.auto_subscribe_audio = _as_int(auto_subscribe_audio, "auto_subscribe_audio")
+    cfg.auto_subscribe_video = _as_int(auto_subscribe_video, "auto_subscribe_video")
+    cfg.enable_audio_recording_or_playout = _as_int(enable_audio_recording_or_playout,
+                                                    "enable_audio_recording_or_playout")
+    cfg.max_send_bitrate = _as_int(max_send_bitrate, "max_send_bitrate")
+    cfg.client_role_type = _as_int(client_role_type, "client_role_type")
+    cfg.channel_profile = _as_int(channel_profile, "channel_profile")
+    cfg.audio_recv_media_packet = _as_int(audio_recv_media_packet, "audio_recv_media_packet")
+    cfg.audio_recv_encoded_frame = _as_int(audio_recv_encoded_frame, "audio_recv_encoded_frame")
+    cfg.video_recv_media_packet = _as_int(video_recv_media_packet, "video_recv_media_packet")
     cfg.audio_subs_options.bytes_per_sample = 2
-    cfg.audio_subs_options.sample_rate_hz = sub_sample_rate
-    cfg.audio_subs_options.number_of_channels = sub_channels
+    cfg.audio_subs_options.sample_rate_hz = _as_uint(sub_sample_rate, "sample_rate")
+    cfg.audio_subs_options.number_of_channels = _as_uint(sub_channels, "channels")
     cdef AGORA_HANDLE h = _ptr(svc, "create_rtc_connection")
     with nogil:
         h = api.rtc_conn_create(h, &cfg)
@@ -884,18 +914,20 @@ cdef enum:
 PLAYBACK, RECORD, MIXED, BEFORE_MIXING = KIND_PLAYBACK, KIND_RECORD, KIND_MIXED, KIND_BEFORE_MIXING
 
 
-def user_set_frame_parameters(uintptr_t user, int which, int channels, int sample_rate, int samples_per_call=0):
+def user_set_frame_parameters(uintptr_t user, int which, channels, sample_rate, samples_per_call=0):
     cdef AGORA_HANDLE u = _ptr(user, "set_audio_frame_parameters")
     cdef int rc
+    cdef int c_channels = _as_int(channels, "channels"), c_rate = _as_int(sample_rate, "sample_rate")
+    cdef int c_samples = _as_int(samples_per_call, "samples_per_call")
     with nogil:
         if which == KIND_PLAYBACK:
-            rc = api.local_user_set_playback_audio_frame_parameters(u, channels, sample_rate, 0, samples_per_call)
+            rc = api.local_user_set_playback_audio_frame_parameters(u, c_channels, c_rate, 0, c_samples)
         elif which == KIND_RECORD:
-            rc = api.local_user_set_recording_audio_frame_parameters(u, channels, sample_rate, 0, samples_per_call)
+            rc = api.local_user_set_recording_audio_frame_parameters(u, c_channels, c_rate, 0, c_samples)
         elif which == KIND_MIXED:
-            rc = api.local_user_set_mixed_audio_frame_parameters(u, channels, sample_rate, samples_per_call)
+            rc = api.local_user_set_mixed_audio_frame_parameters(u, c_channels, c_rate, c_samples)
         else:
-            rc = api.local_user_set_playback_audio_frame_before_mixing_parameters(u, channels, sample_rate)
+            rc = api.local_user_set_playback_audio_frame_before_mixing_parameters(u, c_channels, c_rate)
     return _check(rc, "agora_local_user_set_audio_frame_parameters")
 
 
@@ -1633,10 +1665,11 @@ cdef class Dispatcher:
     """
 
     cdef dqueue* _q
-    def __cinit__(self, int capacity=1024):
-        if capacity < 1:
+    def __cinit__(self, capacity=1024):
+        cdef int c_capacity = _as_int(capacity, "capacity")
+        if c_capacity < 1:
             raise ValueError(f"capacity must be >= 1, not {capacity}")
-        self._q = dq_new(capacity)
+        self._q = dq_new(c_capacity)
         if self._q == NULL:
             raise MemoryError("cannot allocate the dispatch queue")
 
@@ -1660,13 +1693,14 @@ cdef class Dispatcher:
         return {"capacity": self._q.capacity, "pending": self._q.count,
                 "delivered_to_queue": self._q.pushed, "dropped": self._q.dropped}
 
-    def dispatch(self, int max_items=0):
+    def dispatch(self, max_items=0):
         """Deliver waiting items (all, or at most *max_items*); returns how many."""
+        cdef int c_max = _as_int(max_items, "max_items")
         cdef dq_item it
         cdef int n = 0
         cdef int kind
         dq_drain_wakeups(self._q)
-        while max_items == 0 or n < max_items:
+        while c_max == 0 or n < c_max:
             with nogil:
                 if not dq_pop(self._q, &it):
                     break

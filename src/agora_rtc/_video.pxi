@@ -57,15 +57,15 @@ def video_sender_destroy(uintptr_t sender, bint encoded=False):
             api.video_frame_sender_destroy(s)
 
 
-def service_create_video_track(uintptr_t svc, uintptr_t sender, bint encoded=False, int cc_mode=0,
-                               int codec_type=2, int target_bitrate=0):
+def service_create_video_track(uintptr_t svc, uintptr_t sender, bint encoded=False, cc_mode=0, codec_type=2,
+                               target_bitrate=0):
     cdef AGORA_HANDLE sv = _ptr(svc, "create_custom_video_track")
     cdef AGORA_HANDLE s = _ptr(sender, "create_custom_video_track")
     cdef AGORA_HANDLE t
     cdef sender_options opts
-    opts.cc_mode = cc_mode
-    opts.codec_type = codec_type
-    opts.target_bitrate = target_bitrate
+    opts.cc_mode = _as_int(cc_mode, "cc_mode")
+    opts.codec_type = _as_int(codec_type, "codec_type")
+    opts.target_bitrate = _as_int(target_bitrate, "target_bitrate")
     with nogil:
         t = (api.service_create_custom_video_track_encoded(sv, s, &opts) if encoded
              else api.service_create_custom_video_track_frame(sv, s))
@@ -95,36 +95,34 @@ def video_track_get_state(uintptr_t track):
     return _check(rc, "agora_local_video_track_get_state")
 
 
-def video_track_set_encoder_config(uintptr_t track, int codec_type, int width, int height, int frame_rate,
-                                   int bitrate, int min_bitrate=-1, int orientation_mode=0,
-                                   int degradation_preference=0, int mirror_mode=0, int encode_alpha=0):
+def video_track_set_encoder_config(uintptr_t track, codec_type, width, height, frame_rate, bitrate, min_bitrate=-1,
+                                   orientation_mode=0, degradation_preference=0, mirror_mode=0, encode_alpha=0):
     cdef AGORA_HANDLE t = _ptr(track, "set_video_encoder_configuration")
     cdef video_encoder_config cfg
     memset(&cfg, 0, sizeof(cfg))
-    cfg.codec_type = codec_type
-    cfg.dimensions.width = width
-    cfg.dimensions.height = height
-    cfg.frame_rate = frame_rate
-    cfg.bitrate = bitrate
-    cfg.min_bitrate = min_bitrate
-    cfg.orientation_mode = orientation_mode
-    cfg.degradation_preference = degradation_preference
-    cfg.mirror_mode = mirror_mode
-    cfg.encode_alpha = encode_alpha
+    cfg.codec_type = _as_int(codec_type, "codec_type")
+    cfg.dimensions.width = _as_int(width, "width")
+    cfg.dimensions.height = _as_int(height, "height")
+    cfg.frame_rate = _as_int(frame_rate, "frame_rate")
+    cfg.bitrate = _as_int(bitrate, "bitrate")
+    cfg.min_bitrate = _as_int(min_bitrate, "min_bitrate")
+    cfg.orientation_mode = _as_int(orientation_mode, "orientation_mode")
+    cfg.degradation_preference = _as_int(degradation_preference, "degradation_preference")
+    cfg.mirror_mode = _as_int(mirror_mode, "mirror_mode")
+    cfg.encode_alpha = _as_int(encode_alpha, "encode_alpha")
     cdef int rc
     with nogil:
         rc = api.local_video_track_set_video_encoder_config(t, &cfg)
     return _check(rc, "agora_local_video_track_set_video_encoder_config")
 
 
-def video_track_enable_simulcast(uintptr_t track, bint enabled, int width=0, int height=0, int bitrate=0,
-                                 int framerate=0):
+def video_track_enable_simulcast(uintptr_t track, bint enabled, width=0, height=0, bitrate=0, framerate=0):
     cdef AGORA_HANDLE t = _ptr(track, "enable_simulcast_stream")
     cdef simulcast_stream_config cfg
-    cfg.dimensions.width = width
-    cfg.dimensions.height = height
-    cfg.bitrate = bitrate
-    cfg.framerate = framerate
+    cfg.dimensions.width = _as_int(width, "width")
+    cfg.dimensions.height = _as_int(height, "height")
+    cfg.bitrate = _as_int(bitrate, "bitrate")
+    cfg.framerate = _as_int(framerate, "framerate")
     cdef int rc
     with nogil:
         rc = api.local_video_track_enable_simulcast_stream(t, enabled, &cfg)
@@ -188,12 +186,12 @@ def user_send_intra_request(uintptr_t user, user_id):
     return _check(rc, "agora_local_user_send_intra_request")
 
 
-def user_subscribe_video(uintptr_t user, user_id, bint subscribe=True, int stream_type=0,
+def user_subscribe_video(uintptr_t user, user_id, bint subscribe=True, stream_type=0,
                          bint encoded_frame_only=False):
     """Subscribe to one user's video (*user_id*) or everyone's (None)."""
     cdef AGORA_HANDLE u = _ptr(user, "subscribe_video")
     cdef video_subscription_options opts
-    opts.type = stream_type
+    opts.type = _as_int(stream_type, "stream_type")
     opts.encoded_frame_only = encoded_frame_only
     cdef bytes uid = None
     cdef const char* p = NULL
@@ -239,22 +237,6 @@ cdef str _format_choices():
 
 cdef tuple _shape_of(const Py_buffer* view):
     return tuple([view.shape[i] for i in range(view.ndim)])
-
-
-cdef long long _frame_integer(object value, str name) except? -1:
-    """A field of an official record (``ExternalVideoFrame.stride``...) as a C integer, or an exception naming it."""
-    if not PyIndex_Check(value):  # a float would be truncated without a word
-        raise TypeError(f"{name} must be an int, not {value!r}")
-    try:
-        return value
-    except OverflowError:
-        raise ValueError(f"{name} is out of range: {value!r}") from None
-
-
-cdef int _frame_int(object value, str name) except? -1:
-    cdef long long v = _frame_integer(value, name)
-    _need_int(v, name)
-    return <int>v
 
 
 cdef class _OfficialRecord:
@@ -439,15 +421,15 @@ cdef class VideoSender:
             raise ValueError("crop_top/crop_bottom are not supported: send the visible rows")
         if f.crop_left:
             raise ValueError("crop_left is not supported: send the visible columns (stride may be larger)")
-        cdef int stride = _frame_int(f.stride, "ExternalVideoFrame.stride")
+        cdef int stride = _as_int(f.stride, "ExternalVideoFrame.stride")
         alpha = f.alpha_buffer if f.fill_alpha_buffer else None
         cdef bint fill = bool(f.fill_alpha_buffer) and alpha is None
-        return self._send(f.buffer, _frame_int(f.format, "ExternalVideoFrame.format"),
-                          stride - _frame_int(f.crop_right, "ExternalVideoFrame.crop_right"),
-                          _frame_int(f.height, "ExternalVideoFrame.height"), stride,
-                          _frame_int(f.rotation, "ExternalVideoFrame.rotation"),
-                          _frame_integer(f.timestamp, "ExternalVideoFrame.timestamp"), f.metadata, alpha, fill,
-                          _frame_int(f.type, "ExternalVideoFrame.type"))
+        return self._send(f.buffer, _as_int(f.format, "ExternalVideoFrame.format"),
+                          stride - _as_int(f.crop_right, "ExternalVideoFrame.crop_right"),
+                          _as_int(f.height, "ExternalVideoFrame.height"), stride,
+                          _as_int(f.rotation, "ExternalVideoFrame.rotation"),
+                          _as_integer(f.timestamp, "ExternalVideoFrame.timestamp"), f.metadata, alpha, fill,
+                          _as_int(f.type, "ExternalVideoFrame.type"))
 
     cdef object _send(self, data, int format, int width, int height, int stride, int rotation,
                       long long timestamp_ms, metadata, alpha, bint fill_alpha, int buffer_type):
@@ -563,19 +545,17 @@ def video_encoded_send_info(uintptr_t sender, data, frame_info):
     cdef EncodedVideoFrameInfo i = <EncodedVideoFrameInfo>frame_info
     cdef encoded_video_frame_info info
     memset(&info, 0, sizeof(info))
-    info.codec_type = _frame_int(i.codec_type, "EncodedVideoFrameInfo.codec_type")
-    info.width = _frame_int(i.width, "EncodedVideoFrameInfo.width")
-    info.height = _frame_int(i.height, "EncodedVideoFrameInfo.height")
-    info.frames_per_second = _frame_int(i.frames_per_second, "EncodedVideoFrameInfo.frames_per_second")
-    info.frame_type = _frame_int(i.frame_type, "EncodedVideoFrameInfo.frame_type")
-    info.rotation = _frame_int(i.rotation, "EncodedVideoFrameInfo.rotation")
-    info.track_id = _frame_int(i.track_id, "EncodedVideoFrameInfo.track_id")
-    info.capture_time_ms = _frame_integer(i.capture_time_ms, "EncodedVideoFrameInfo.capture_time_ms")
-    info.decode_time_ms = _frame_integer(i.decode_time_ms, "EncodedVideoFrameInfo.decode_time_ms")
-    cdef long long uid = _frame_integer(i.uid, "EncodedVideoFrameInfo.uid")
-    _need_uint(uid, "EncodedVideoFrameInfo.uid")
-    info.uid = <unsigned int>uid
-    info.stream_type = _frame_int(i.stream_type, "EncodedVideoFrameInfo.stream_type")
+    info.codec_type = _as_int(i.codec_type, "EncodedVideoFrameInfo.codec_type")
+    info.width = _as_int(i.width, "EncodedVideoFrameInfo.width")
+    info.height = _as_int(i.height, "EncodedVideoFrameInfo.height")
+    info.frames_per_second = _as_int(i.frames_per_second, "EncodedVideoFrameInfo.frames_per_second")
+    info.frame_type = _as_int(i.frame_type, "EncodedVideoFrameInfo.frame_type")
+    info.rotation = _as_int(i.rotation, "EncodedVideoFrameInfo.rotation")
+    info.track_id = _as_int(i.track_id, "EncodedVideoFrameInfo.track_id")
+    info.capture_time_ms = _as_integer(i.capture_time_ms, "EncodedVideoFrameInfo.capture_time_ms")
+    info.decode_time_ms = _as_integer(i.decode_time_ms, "EncodedVideoFrameInfo.decode_time_ms")
+    info.uid = _as_uint(i.uid, "EncodedVideoFrameInfo.uid")
+    info.stream_type = _as_int(i.stream_type, "EncodedVideoFrameInfo.stream_type")
     cdef Py_buffer view
     try:
         PyObject_GetBuffer(data, &view, PyBUF_C_CONTIGUOUS)

@@ -52,7 +52,7 @@ class AudioEncodedFrameSender(_Child):
         if not isinstance(frame_info, EncodedAudioFrameInfo):
             raise TypeError(f"frame_info must be an EncodedAudioFrameInfo, not {type(frame_info).__name__}")
         i = frame_info
-        return _core.audio_encoded_sender_send(self._handle(), data, int(i.codec), i.sample_rate, i.number_of_channels,
+        return _core.audio_encoded_sender_send(self._handle(), data, i.codec, i.sample_rate, i.number_of_channels,
                                                i.samples_per_channel, i.speech, i.send_even_if_empty,
                                                i.capture_time_ms)
 

@@ -106,8 +106,8 @@ class RTCConnection:
         self._h = _core.conn_create(
             svc, auto_subscribe_audio=config.auto_subscribe_audio, auto_subscribe_video=config.auto_subscribe_video,
             enable_audio_recording_or_playout=config.enable_audio_recording_or_playout,
-            max_send_bitrate=config.max_send_bitrate, client_role_type=int(config.client_role_type),
-            channel_profile=int(config.channel_profile), audio_recv_media_packet=config.audio_recv_media_packet,
+            max_send_bitrate=config.max_send_bitrate, client_role_type=config.client_role_type,
+            channel_profile=config.channel_profile, audio_recv_media_packet=config.audio_recv_media_packet,
             audio_recv_encoded_frame=config.audio_recv_encoded_frame,
             video_recv_media_packet=config.video_recv_media_packet,
             sub_sample_rate=subs.sample_rate_hz, sub_channels=subs.number_of_channels)
@@ -275,7 +275,7 @@ class RTCConnection:
 
     def update_audio_scenario(self, scenario: AudioScenarioType) -> int:
         publisher = self._publishing("update_audio_scenario")
-        _core.user_set_audio_scenario(self._local_user._handle("update_audio_scenario"), int(scenario))
+        _core.user_set_audio_scenario(self._local_user._handle("update_audio_scenario"), scenario)
         publisher.config.audio_scenario = scenario
         return 0
 
@@ -346,11 +346,11 @@ class RTCConnection:
         if not isinstance(config.encryption_key, str) or not config.encryption_key:
             raise ValueError("EncryptionConfig.encryption_key must be a non-empty str")
         salt = bytes(config.encryption_kdf_salt or b"")
-        if int(config.encryption_mode) not in range(1, 9):
+        if config.encryption_mode not in range(1, 9):
             raise ValueError(f"encryption_mode must be an EncryptionMode (1..8), not {config.encryption_mode!r}")
-        if int(config.encryption_mode) in (7, 8) and not any(salt):
+        if config.encryption_mode in (7, 8) and not any(salt):
             raise ValueError("the GCM2 encryption modes need encryption_kdf_salt (up to 32 bytes, not all zero)")
-        return _core.conn_enable_encryption(h, True, int(config.encryption_mode), config.encryption_key, salt,
+        return _core.conn_enable_encryption(h, True, config.encryption_mode, config.encryption_key, salt,
                                             bool(config.datastream_encryption_enabled))
 
     def set_parameters(self, params: str | Mapping[str, object]) -> int:

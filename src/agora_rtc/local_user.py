@@ -192,7 +192,7 @@ class LocalUser:
     def set_user_role(self, role: int) -> int:
         """ClientRoleType: BROADCASTER (1) publishes; AUDIENCE (2) only listens (its
         published tracks stop reaching the channel until it is a broadcaster again)."""
-        return _core.user_set_role(self._handle("set_user_role"), int(role))
+        return _core.user_set_role(self._handle("set_user_role"), role)
 
     def get_user_role(self) -> int:
         return _core.user_get_role(self._handle("get_user_role"))
@@ -213,7 +213,7 @@ class LocalUser:
     def set_audio_scenario(self, scenario_type: AudioScenarioType | int) -> int:
         """The audio scenario of this user's tracks (AudioScenarioType; on the loopback engine
         PCM travels as sent in every scenario). The 2.4 form is RTCConnection.update_audio_scenario."""
-        return _core.user_set_audio_scenario(self._handle("set_audio_scenario"), int(scenario_type))
+        return _core.user_set_audio_scenario(self._handle("set_audio_scenario"), scenario_type)
 
     def set_audio_encoder_configuration(self, config: AudioEncoderConfiguration) -> int:
         """The audio encoder profile (AudioEncoderConfiguration.audioProfile, an AudioProfileType);
@@ -225,7 +225,7 @@ class LocalUser:
             raise ValueError(f"audioProfile must be an AudioProfileType ({', '.join(p.name for p in AudioProfileType)}), "
                              f"not {config.audioProfile!r}")
         return _core.user_set_audio_encoder_config(self._handle("set_audio_encoder_configuration"),
-                                                   int(config.audioProfile))
+                                                   config.audioProfile)
 
     def get_local_audio_statistics(self) -> LocalAudioDetailedStats:
         """What this user's audio sender did since the connection was made (a LocalAudioDetailedStats:
@@ -274,7 +274,7 @@ class LocalUser:
         if not 0 <= smooth <= 10:
             raise ValueError(f"smooth must be in [0, 10], not {smooth}")
         return _core.user_set_volume_indication(self._handle("set_audio_volume_indication_parameters"),
-                                                int(interval_in_ms), int(smooth), bool(report_vad))
+                                                interval_in_ms, smooth, bool(report_vad))
 
     def set_playback_audio_frame_before_mixing_parameters(self, channels: int, sample_rate_hz: int) -> int:
         _check_format("set_playback_audio_frame_before_mixing_parameters", channels, sample_rate_hz)
@@ -545,7 +545,7 @@ def _video_options(options: VideoSubscriptionOptions | None) -> tuple[int, bool]
     """(stream type, encoded only) from VideoSubscriptionOptions or None."""
     if options is None:
         return 0, False
-    stream = int(getattr(options, "type", 0))
+    stream = getattr(options, "type", 0)
     if stream not in (0, 1):
         raise ValueError(f"VideoSubscriptionOptions.type must be 0 (high) or 1 (low), not {stream}")
     return stream, bool(getattr(options, "encodedFrameOnly", getattr(options, "encoded_frame_only", False)))

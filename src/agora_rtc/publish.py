@@ -139,7 +139,7 @@ class ConnectionPublisher:
             self.video_track.set_enabled(1)
         from . import _core
         _core.user_set_audio_scenario(connection.get_local_user()._handle("set_audio_scenario"),
-                                      int(config.audio_scenario))
+                                      config.audio_scenario)
         fast_start = config.send_external_audio_parameters
         self._fast_start_ms = 0
         if fast_start is not None and fast_start._active() and self.sender is not None:

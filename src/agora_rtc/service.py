@@ -123,7 +123,7 @@ class AgoraService:
     def initialize(self, config: AgoraServiceConfig) -> int:
         if not isinstance(config, AgoraServiceConfig):
             raise TypeError(f"initialize() takes an AgoraServiceConfig, not {type(config).__name__}")
-        if int(config.audio_scenario) not in range(0, 11):
+        if config.audio_scenario not in range(0, 11):
             raise ValueError(f"AgoraServiceConfig.audio_scenario must be an AudioScenarioType (0..10), "
                              f"not {config.audio_scenario!r}")
         if config.log_path:
@@ -141,8 +141,8 @@ class AgoraService:
             rc = _core.service_initialize(
                 self._h, app_id=config.appid, enable_audio_processor=config.enable_audio_processor,
                 enable_audio_device=config.enable_audio_device, enable_video=config.enable_video,
-                area_code=config.area_code, channel_profile=int(config.channel_profile),
-                audio_scenario=int(config.audio_scenario), use_string_uid=config.use_string_uid,
+                area_code=config.area_code, channel_profile=config.channel_profile,
+                audio_scenario=config.audio_scenario, use_string_uid=config.use_string_uid,
                 log_level=config.log_level, log_path=config.log_path, log_file_size_kb=config.log_file_size_kb)
             self._initialized = True
             self.config = config
@@ -262,7 +262,7 @@ class AgoraService:
         conn = RTCConnection(self, con_config if con_config is not None else RTCConnConfig(), publish_config)
         if publish_config is None:  # the service's scenario is the connection's (2.4: the publish config's)
             _core.user_set_audio_scenario(conn.get_local_user()._handle("create_rtc_connection"),
-                                          int(self.config.audio_scenario))
+                                          self.config.audio_scenario)
         return conn
 
     def create_custom_audio_track_pcm(self, audio_pcm_data_sender: AudioPcmDataSender) -> LocalAudioTrack:
@@ -309,6 +309,6 @@ class AgoraService:
             raise TypeError("create_custom_video_track_encoded() takes a VideoEncodedImageSender")
         options = options if options is not None else SenderOptions()
         h = _core.service_create_video_track(self._need_initialized("create_custom_video_track_encoded"),
-                                             video_encoded_frame_sender._handle(), True, int(options.cc_mode),
-                                             int(options.codec_type), int(options.target_bitrate))
+                                             video_encoded_frame_sender._handle(), True, options.cc_mode,
+                                             options.codec_type, options.target_bitrate)
         return LocalVideoTrack(self, h)

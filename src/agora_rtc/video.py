@@ -288,7 +288,7 @@ class LocalVideoTrack(_Child):
             raise TypeError(f"set_video_encoder_configuration() takes a VideoEncoderConfiguration, "
                             f"not {type(config).__name__}")
         d = config.dimensions
-        return _core.video_track_set_encoder_config(self._handle(), int(config.codec_type), d.width, d.height,
+        return _core.video_track_set_encoder_config(self._handle(), config.codec_type, d.width, d.height,
                                                     config.frame_rate, config.bitrate, config.min_bitrate,
                                                     config.orientation_mode, config.degradation_preference,
                                                     config.mirror_mode, config.encode_alpha)
