@@ -138,6 +138,56 @@ def test_official_external_video_frame_path(service):
 
 
 
+def test_external_video_frame_crops_send_the_window(service):
+    # a 1088-row encoder-aligned I420 buffer cut down, as official senders do, with every crop at once
+    p = Pair(service)
+    stride, height, left, top, right, bottom = 48, 40, 4, 6, 12, 10
+    y, u, v, buf = i420(stride, height, seed=4)
+    alpha = pattern(stride - left - right, height - top - bottom, seed=5)
+    frame = ExternalVideoFrame(format=I420, buffer=buf.tobytes(), stride=stride, height=height, crop_left=left,
+                               crop_top=top, crop_right=right, crop_bottom=bottom, alpha_buffer=alpha.tobytes(),
+                               fill_alpha_buffer=1)
+    assert p.sender.send_video_frame(frame) == 0
+    rgba = np.random.default_rng(6).integers(0, 256, (height, stride, 4), dtype=np.uint8)
+    assert p.sender.send_video_frame(ExternalVideoFrame(format=RGBA, buffer=rgba, stride=stride, height=height,
+                                                        crop_left=left, crop_top=top, crop_right=right,
+                                                        crop_bottom=bottom)) == 0
+    nv12 = np.concatenate([y, np.stack([u, v], axis=-1).reshape(height // 2, stride)])
+    assert p.sender.send_video_frame(ExternalVideoFrame(format=NV12, buffer=nv12, stride=stride, height=height,
+                                                        crop_left=left, crop_top=top, crop_right=right,
+                                                        crop_bottom=bottom)) == 0
+    f = p.wait(3)
+    assert (f[0]["w"], f[0]["h"]) == (32, 24) == (f[1]["w"], f[1]["h"]) == (f[2]["w"], f[2]["h"])
+    for sent_yuv in (f[0], f[2]):
+        assert np.array_equal(sent_yuv["y"], y[top:height - bottom, left:stride - right])
+        assert np.array_equal(sent_yuv["u"], u[top // 2:(height - bottom) // 2, left // 2:(stride - right) // 2])
+        assert np.array_equal(sent_yuv["v"], v[top // 2:(height - bottom) // 2, left // 2:(stride - right) // 2])
+    assert f[0]["alpha"] == alpha.tobytes()
+    ry, ru, rv = bt601(rgba[top:height - bottom, left:stride - right, :3])
+    assert close(f[1]["y"], ry) and close(f[1]["u"], ru) and close(f[1]["v"], rv)
+
+
+@pytest.mark.parametrize("crops, error, match", [
+    (dict(crop_top=3, crop_bottom=1), ValueError, r"I420 crops must be even \(4:2:0 chroma\), not left 0, top 3, "
+                                                  r"bottom 1"),
+    (dict(crop_left=-2), ValueError, "crops must be >= 0, not left -2, top 0, right 0, bottom 0"),
+    (dict(crop_left=10, crop_right=8), ValueError, "width and height must be positive, not -2x8"),
+    (dict(crop_bottom=2.0), TypeError, "ExternalVideoFrame.crop_bottom must be an int, not 2.0"),
+])
+def test_external_video_frame_bad_crops_raise_clear_errors(service, crops, error, match):
+    p = Pair(service)
+    with pytest.raises(error, match=match):
+        p.sender.send_video_frame(ExternalVideoFrame(format=I420, buffer=i420(16, 8)[3], stride=16, height=8, **crops))
+
+
+def test_a_cropped_frame_of_the_wrong_size_names_the_window(service):
+    p = Pair(service)
+    with pytest.raises(ValueError, match=r"I420 12x4 window at \(2, 2\) of a 8-row frame with stride 16 needs 192 "
+                                         r"bytes, got 100"):
+        p.sender.send_video_frame(ExternalVideoFrame(format=I420, buffer=bytes(100), stride=16, height=8, crop_left=2,
+                                                     crop_top=2, crop_right=2, crop_bottom=2))
+
+
 def test_external_video_frame_behaves_like_the_official_dataclass():
     frame = ExternalVideoFrame(format=I420, stride=32, height=16)
     # official defaults (type RAW_DATA = 1), one matrix list and one color space per frame

@@ -362,6 +362,13 @@ cdef class EncodedVideoFrameInfo(_OfficialRecord):
         self.presentation_ms = presentation_ms
 
 
+cdef str _frame_shape(int width, int height, int buffer_height, int crop_left, int crop_top):
+    """How an error message names the frame: its size, and with crops where the window sits."""
+    if buffer_height == height and crop_left == 0:
+        return f"{width}x{height} frame"
+    return f"{width}x{height} window at ({crop_left}, {crop_top}) of a {buffer_height}-row frame"
+
+
 cdef class VideoSender:
     """Low-level raw video frame sender: ``send()`` takes any buffer without a
     Python-side copy and converts/copies in C with the GIL released."""
@@ -406,33 +413,40 @@ cdef class VideoSender:
         _need_int(rotation, "rotation")
         _need_int(buffer_type, "buffer_type")
         return self._send(data, <int>format, <int>width, <int>height, <int>stride, <int>rotation, timestamp_ms,
-                          metadata, alpha, fill_alpha, <int>buffer_type)
+                          metadata, alpha, fill_alpha, <int>buffer_type, 0, 0, 0)
 
     def send_video_frame(self, frame):
-        """Send an ``ExternalVideoFrame`` (the official call). ``stride`` is in
-        pixels; the visible width is ``stride - crop_right`` (crop_left, crop_top
-        and crop_bottom are not supported)."""
+        """Send an ``ExternalVideoFrame`` (the official call). ``stride`` and
+        ``height`` (pixels) describe the whole buffer; what goes out is its
+        window without the ``crop_*`` edges: ``stride - crop_left - crop_right``
+        by ``height - crop_top - crop_bottom``."""
         if not isinstance(frame, ExternalVideoFrame):
             raise TypeError(f"send_video_frame() takes an ExternalVideoFrame, not {type(frame).__name__}")
         cdef ExternalVideoFrame f = <ExternalVideoFrame>frame
         if f.buffer is None:
             raise ValueError("ExternalVideoFrame.buffer is None")
-        if f.crop_top or f.crop_bottom:
-            raise ValueError("crop_top/crop_bottom are not supported: send the visible rows")
-        if f.crop_left:
-            raise ValueError("crop_left is not supported: send the visible columns (stride may be larger)")
         cdef int stride = _as_int(f.stride, "ExternalVideoFrame.stride")
+        cdef int height = _as_int(f.height, "ExternalVideoFrame.height")
+        cdef int crop_left = _as_int(f.crop_left, "ExternalVideoFrame.crop_left")
+        cdef int crop_top = _as_int(f.crop_top, "ExternalVideoFrame.crop_top")
+        cdef int crop_right = _as_int(f.crop_right, "ExternalVideoFrame.crop_right")
+        cdef int crop_bottom = _as_int(f.crop_bottom, "ExternalVideoFrame.crop_bottom")
+        if crop_left < 0 or crop_top < 0 or crop_right < 0 or crop_bottom < 0:
+            raise ValueError(f"ExternalVideoFrame crops must be >= 0, not left {crop_left}, top {crop_top}, "
+                             f"right {crop_right}, bottom {crop_bottom}")
         alpha = f.alpha_buffer if f.fill_alpha_buffer else None
         cdef bint fill = bool(f.fill_alpha_buffer) and alpha is None
         return self._send(f.buffer, _as_int(f.format, "ExternalVideoFrame.format"),
-                          stride - _as_int(f.crop_right, "ExternalVideoFrame.crop_right"),
-                          _as_int(f.height, "ExternalVideoFrame.height"), stride,
+                          stride - crop_left - crop_right, height - crop_top - crop_bottom, stride,
                           _as_int(f.rotation, "ExternalVideoFrame.rotation"),
                           _as_integer(f.timestamp, "ExternalVideoFrame.timestamp"), f.metadata, alpha, fill,
-                          _as_int(f.type, "ExternalVideoFrame.type"))
+                          _as_int(f.type, "ExternalVideoFrame.type"), crop_left, crop_top, crop_bottom)
 
     cdef object _send(self, data, int format, int width, int height, int stride, int rotation,
-                      long long timestamp_ms, metadata, alpha, bint fill_alpha, int buffer_type):
+                      long long timestamp_ms, metadata, alpha, bint fill_alpha, int buffer_type,
+                      int crop_left, int crop_top, int crop_bottom):
+        # width x height: the window sent; the buffer's rows start crop_left pixels before it and it
+        # has crop_top rows above and crop_bottom rows below (crops >= 0: the callers see to it)
         cdef AGORA_HANDLE h = self._handle()
         if not _known_format(format):
             raise ValueError(f"unknown pixel format {format}; expected one of "
@@ -443,6 +457,11 @@ cdef class VideoSender:
         cdef bint yuv = px == 1
         if yuv and (width % 2 or height % 2):
             raise ValueError(f"{_FORMAT_NAMES[format]} frames need even width and height, not {width}x{height}")
+        if yuv and (crop_left % 2 or crop_top % 2 or crop_bottom % 2):
+            raise ValueError(f"{_FORMAT_NAMES[format]} crops must be even (4:2:0 chroma), not left {crop_left}, "
+                             f"top {crop_top}, bottom {crop_bottom}")
+        cdef int buffer_height = crop_top + height + crop_bottom
+        cdef int span = crop_left + width  # pixels of each buffer row up to the window's right edge
         if rotation != 0 and rotation != 90 and rotation != 180 and rotation != 270:
             raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation}")
         cdef Py_buffer view
@@ -462,29 +481,30 @@ cdef class VideoSender:
         try:
             if view.itemsize != 1 and not (view.ndim >= 1 and view.itemsize == 4 and px == 4):
                 raise ValueError(f"frame data must be bytes (uint8), not items of {view.itemsize} bytes")
-            rows = height * 3 // 2 if yuv else height
+            rows = buffer_height * 3 // 2 if yuv else buffer_height
             if view.ndim <= 1:
                 if view.ndim == 1 and view.strides != NULL and view.strides[0] != view.itemsize:
                     raise ValueError("a 1-D frame buffer must be contiguous")
                 if stride == 0:
-                    stride = width
+                    stride = span
                 row_bytes = <Py_ssize_t>stride * px
                 need = row_bytes * rows
                 if yuv and stride % 2:
                     raise ValueError(f"{_FORMAT_NAMES[format]} stride must be even, not {stride}")
                 if view.len != need:
-                    raise ValueError(f"{_FORMAT_NAMES[format]} {width}x{height} frame with stride {stride} needs "
-                                     f"{need} bytes, got {view.len}")
+                    raise ValueError(f"{_FORMAT_NAMES[format]} {_frame_shape(width, height, buffer_height, crop_left, crop_top)}"
+                                     f" with stride {stride} needs {need} bytes, got {view.len}")
             else:
                 # Rows of pixels: each row contiguous, rows row_stride bytes apart.
                 if view.ndim > 3:
                     raise ValueError(f"frame arrays have 2 or 3 dimensions, not {view.ndim}")
                 if view.shape[0] != rows:
-                    raise ValueError(f"{_FORMAT_NAMES[format]} {width}x{height} frame needs {rows} rows, got "
-                                     f"shape {_shape_of(&view)}")
+                    raise ValueError(f"{_FORMAT_NAMES[format]} {_frame_shape(width, height, buffer_height, crop_left, crop_top)}"
+                                     f" needs {rows} rows, got shape {_shape_of(&view)}")
                 row_bytes = view.shape[1] * view.itemsize * (view.shape[2] if view.ndim == 3 else 1)
-                if row_bytes != <Py_ssize_t>width * px:
-                    raise ValueError(f"{_FORMAT_NAMES[format]} rows of {width} pixels hold {width * px} bytes, "
+                # rows up to the window's right edge, or whole rows of the stride given
+                if row_bytes != <Py_ssize_t>span * px and not (stride and row_bytes == <Py_ssize_t>stride * px):
+                    raise ValueError(f"{_FORMAT_NAMES[format]} rows of {span} pixels hold {span * px} bytes, "
                                      f"got {row_bytes} (shape "
                                      f"{_shape_of(&view)})")
                 if view.strides[view.ndim - 1] != view.itemsize or (
@@ -499,15 +519,19 @@ cdef class VideoSender:
                                      f"{view.strides[0]} bytes")
                 if yuv and stride % 2:
                     raise ValueError(f"{_FORMAT_NAMES[format]} stride must be even, not {stride}")
-            if stride < width:
-                raise ValueError(f"stride {stride} is smaller than width {width}")
+            if stride < span:
+                raise ValueError(f"stride {stride} is smaller than width {width}" if crop_left == 0 else
+                                 f"stride {stride} is smaller than crop_left + width ({crop_left} + {width})")
             memset(&f, 0, sizeof(f))
             f.type = buffer_type
             f.format = format
             f.buffer = view.buf
             f.stride = stride
-            f.height = height
-            f.crop_right = stride - width  # padding at the end of each row
+            f.height = buffer_height
+            f.crop_left = crop_left
+            f.crop_top = crop_top
+            f.crop_right = stride - span  # padding at the end of each row
+            f.crop_bottom = crop_bottom
             f.rotation = rotation
             f.timestamp = timestamp_ms
             f.fill_alpha_buffer = fill_alpha
