@@ -375,11 +375,19 @@ class ExternalVideoFrame(_OfficialRecord):
     ) -> None: ...
 
 @disjoint_base
-class VideoSender:
-    def send_video_frame(self, frame: ExternalVideoFrame) -> int: ...
+class _Sender:
     @property
     def handle(self) -> int: ...
     def _set_handle(self, h: int) -> None: ...
+
+class EncodedVideoSender(_Sender):
+    def send_encoded_video_image(
+        self, data: _Buffer, frame_info: EncodedVideoFrameInfo | int, _size: EncodedVideoFrameInfo | int | None = None
+    ) -> int: ...
+    def send_encoded_video_image_withbytes(self, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int: ...
+
+class VideoSender(_Sender):
+    def send_video_frame(self, frame: ExternalVideoFrame) -> int: ...
     def send(
         self,
         data: _Buffer,
@@ -396,7 +404,6 @@ class VideoSender:
         buffer_type: int = 1,
     ) -> int: ...
 
-def video_encoded_send_info(sender: int, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int: ...
 
 @disjoint_base
 class VideoPlane:

@@ -369,9 +369,8 @@ cdef str _frame_shape(int width, int height, int buffer_height, int crop_left, i
     return f"{width}x{height} window at ({crop_left}, {crop_top}) of a {buffer_height}-row frame"
 
 
-cdef class VideoSender:
-    """Low-level raw video frame sender: ``send()`` takes any buffer without a
-    Python-side copy and converts/copies in C with the GIL released."""
+cdef class _Sender:
+    """An engine sender's handle, kept in C so the send paths reach it without an attribute lookup."""
 
     cdef AGORA_HANDLE _h
 
@@ -380,7 +379,7 @@ cdef class VideoSender:
 
     cdef inline AGORA_HANDLE _handle(self) except NULL:
         if self._h == NULL:
-            raise ValueError("VideoFrameSender was released")
+            raise ValueError(f"{type(self).__name__} was released")
         return self._h
 
     @property
@@ -389,6 +388,33 @@ cdef class VideoSender:
 
     def _set_handle(self, uintptr_t h):
         self._h = <AGORA_HANDLE>h
+
+
+cdef class EncodedVideoSender(_Sender):
+    """Low-level encoded image sender: the access unit is read from its buffer in place (no copy in Python)."""
+
+    def send_encoded_video_image(self, data, frame_info, _size=None):
+        """Send one access unit (bytes-like) with its ``EncodedVideoFrameInfo``. Returns 1 (Agora's C API
+        returns a bool).
+
+        The official signature ``(buffer_ptr, buffer_size, frame_info)`` takes a raw
+        address; here pass the bytes themselves (an address cannot be checked)."""
+        if isinstance(data, int):
+            raise TypeError("send_encoded_video_image() takes the encoded bytes (bytes, bytearray, numpy array), "
+                            "not a raw address; use send_encoded_video_image(data, info)")
+        if not isinstance(frame_info, EncodedVideoFrameInfo):
+            if not isinstance(_size, EncodedVideoFrameInfo):  # the official order is (data, size, info)
+                raise TypeError(f"frame_info must be an EncodedVideoFrameInfo, not {type(frame_info).__name__}")
+            frame_info = _size
+        return _encoded_send(self._handle(), data, <EncodedVideoFrameInfo>frame_info)
+
+    def send_encoded_video_image_withbytes(self, data, frame_info):
+        return self.send_encoded_video_image(data, frame_info)
+
+
+cdef class VideoSender(_Sender):
+    """Low-level raw video frame sender: ``send()`` takes any buffer without a
+    Python-side copy and converts/copies in C with the GIL released."""
 
     def send(self, data, Py_ssize_t format, Py_ssize_t width, Py_ssize_t height, *, Py_ssize_t stride=0,
              Py_ssize_t rotation=0, Py_ssize_t timestamp_ms=0, metadata=None, alpha=None, bint fill_alpha=False,
@@ -560,13 +586,8 @@ cdef class VideoSender:
         return _check(rc, "agora_video_frame_sender_send")
 
 
-def video_encoded_send_info(uintptr_t sender, data, frame_info):
-    """Send one encoded image (an access unit) with its ``EncodedVideoFrameInfo`` (fields read in C);
-    returns 1 like Agora's C API."""
-    cdef AGORA_HANDLE s = _ptr(sender, "send_encoded_video_image")
-    if not isinstance(frame_info, EncodedVideoFrameInfo):
-        raise TypeError(f"frame_info must be an EncodedVideoFrameInfo, not {type(frame_info).__name__}")
-    cdef EncodedVideoFrameInfo i = <EncodedVideoFrameInfo>frame_info
+cdef object _encoded_send(AGORA_HANDLE s, data, EncodedVideoFrameInfo i):
+    """Send one encoded image (an access unit) with its info (fields read in C); returns 1 like Agora's C API."""
     cdef encoded_video_frame_info info
     memset(&info, 0, sizeof(info))
     info.codec_type = _as_int(i.codec_type, "EncodedVideoFrameInfo.codec_type")

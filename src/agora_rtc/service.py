@@ -307,8 +307,10 @@ class AgoraService:
         from .video import LocalVideoTrack, SenderOptions, VideoEncodedImageSender
         if not isinstance(video_encoded_frame_sender, VideoEncodedImageSender):
             raise TypeError("create_custom_video_track_encoded() takes a VideoEncodedImageSender")
+        if video_encoded_frame_sender.released:
+            raise ValueError("create_custom_video_track_encoded(): the VideoEncodedImageSender was released")
         options = options if options is not None else SenderOptions()
         h = _core.service_create_video_track(self._need_initialized("create_custom_video_track_encoded"),
-                                             video_encoded_frame_sender._handle(), True, options.cc_mode,
+                                             video_encoded_frame_sender.handle, True, options.cc_mode,
                                              options.codec_type, options.target_bitrate)
         return LocalVideoTrack(self, h)

@@ -17,11 +17,12 @@ from ._core import EncodedVideoFrameInfo, ExternalVideoFrame, VideoFrame, VideoP
 from .audio import _Child, _RemoteTrack
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     import numpy.typing as npt
     from typing_extensions import Self
 
-    from ._core import _Buffer
     from .jpeg import JpegSource
     from .service import AgoraService
     from .stats import LocalVideoTrackStats, RemoteVideoTrackStats
@@ -202,13 +203,13 @@ class _EncodedVideoReceiver(Protocol):
                                video_encoded_frame_info: EncodedVideoFrameInfo, /) -> object: ...
 
 
-class VideoFrameSender(_core.VideoSender):
-    """Pushes raw frames into the custom video track made from it.
+class _OwnedSender:
+    """A sender whose send path is a _core class: owned by its service, released once, in any order."""
 
-    ``send(data, format, width, height, ...)`` is the fast path (no copy in
-    Python, conversion in C without the GIL); ``send_video_frame(ExternalVideoFrame)``
-    is the official one. Frames go out at the pace they are sent.
-    """
+    _encoded = False  # which engine sender video_sender_destroy frees
+    _service: AgoraService
+    handle: int  # from the _core class
+    _set_handle: Callable[[int], None]
 
     def __init__(self, service: AgoraService, handle: int) -> None:
         self._service = service
@@ -219,19 +220,11 @@ class VideoFrameSender(_core.VideoSender):
     def released(self) -> bool:
         return self.handle == 0
 
-    def send_jpeg(self, source: JpegSource, *, timestamp_ms: int = 0,
-                  rotation: int = 0) -> npt.NDArray[np.uint8]:
-        """Decodes a JPEG (path or bytes; needs the ``jpeg`` extra) and sends it. Returns the RGBA picture."""
-        if self.released:
-            raise ValueError("VideoFrameSender was released")  # before decoding, not after
-        from .jpeg import send_jpeg
-        return send_jpeg(self, source, timestamp_ms=timestamp_ms, rotation=rotation)
-
     def release(self) -> None:
         h = self.handle
         if h:
             self._set_handle(0)
-            _core.video_sender_destroy(h, False)
+            _core.video_sender_destroy(h, self._encoded)
             self._service._disown(self)
 
     def __enter__(self) -> Self:
@@ -241,33 +234,29 @@ class VideoFrameSender(_core.VideoSender):
         self.release()
 
 
-class VideoEncodedImageSender(_Child):
-    """Pushes encoded images (access units) into the track made from it."""
+class VideoFrameSender(_OwnedSender, _core.VideoSender):
+    """Pushes raw frames into the custom video track made from it.
 
-    _kind = "VideoEncodedImageSender"
+    ``send(data, format, width, height, ...)`` is the fast path (no copy in
+    Python, conversion in C without the GIL); ``send_video_frame(ExternalVideoFrame)``
+    is the official one. Frames go out at the pace they are sent.
+    """
 
-    @staticmethod
-    def _destroy(h: int) -> None:
-        _core.video_sender_destroy(h, True)
+    def send_jpeg(self, source: JpegSource, *, timestamp_ms: int = 0,
+                  rotation: int = 0) -> npt.NDArray[np.uint8]:
+        """Decodes a JPEG (path or bytes; needs the ``jpeg`` extra) and sends it. Returns the RGBA picture."""
+        if self.released:
+            raise ValueError("VideoFrameSender was released")  # before decoding, not after
+        from .jpeg import send_jpeg
+        return send_jpeg(self, source, timestamp_ms=timestamp_ms, rotation=rotation)
 
-    def send_encoded_video_image(self, data: _Buffer, frame_info: EncodedVideoFrameInfo | int,
-                                 _size: EncodedVideoFrameInfo | int | None = None) -> int:
-        """Send one access unit (bytes-like) with its info. Returns 1 (Agora's C API returns a bool).
 
-        The official signature ``(buffer_ptr, buffer_size, frame_info)`` takes a raw
-        address; here pass the bytes themselves (an address cannot be checked)."""
-        if isinstance(data, int):
-            raise TypeError("send_encoded_video_image() takes the encoded bytes (bytes, bytearray, numpy array), "
-                            "not a raw address; use send_encoded_video_image(data, info)")
-        if not isinstance(frame_info, EncodedVideoFrameInfo):
-            if isinstance(_size, EncodedVideoFrameInfo):  # official argument order: (data, size, info)
-                frame_info, _size = _size, frame_info
-            else:
-                raise TypeError("frame_info must be an EncodedVideoFrameInfo")
-        return _core.video_encoded_send_info(self._handle(), data, frame_info)
+class VideoEncodedImageSender(_OwnedSender, _core.EncodedVideoSender):
+    """Pushes encoded images (access units) into the track made from it:
+    ``send_encoded_video_image(data, EncodedVideoFrameInfo)`` (in C: the
+    info's fields and the bytes are read there, without a copy)."""
 
-    def send_encoded_video_image_withbytes(self, data: _Buffer, frame_info: EncodedVideoFrameInfo) -> int:
-        return self.send_encoded_video_image(data, frame_info)
+    _encoded = True
 
 
 class LocalVideoTrack(_Child):
