@@ -226,6 +226,13 @@ def test_bad_config_is_refused(kwargs, message):
         AudioVadConfigV2(**kwargs)
 
 
+def test_a_count_set_after_construction_is_checked_when_the_vad_is_made():
+    config = AudioVadConfigV2()
+    config.start_recognize_count = 2.5  # attributes are plain; 2.5 must not become 2 frames
+    with pytest.raises(ValueError, match=r"start_recognize_count must be an int in \[1, 1000\] \(10 ms frames\), not 2\.5"):
+        AudioVadV2(config)
+
+
 def test_bad_frames_are_refused():
     vad = AudioVadV2()
     vad.process(Labelled(bytes(320), 10, 0))

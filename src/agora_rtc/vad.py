@@ -108,9 +108,11 @@ class AudioVadConfigV2:
         factor = float(self.adaptive_rms_threshold_factor)
         if not 0.0 < factor <= 1.0:
             raise ValueError(f"adaptive_rms_threshold_factor must be in (0, 1], not {factor!r}")
-        return (self.pre_start_recognize_count, self.start_recognize_count, self.stop_recognize_count,
-                127 + int(self.start_rms), int(bool(self.enable_adaptive_rms_threshold)), factor,
-                int(bool(self.preroll_from_onset)))
+        # checked again: the attributes may have been set after construction
+        return (_count("pre_start_recognize_count", self.pre_start_recognize_count),
+                _count("start_recognize_count", self.start_recognize_count),
+                _count("stop_recognize_count", self.stop_recognize_count), 127 + int(self.start_rms),
+                int(bool(self.enable_adaptive_rms_threshold)), factor, int(bool(self.preroll_from_onset)))
 
     @classmethod
     def low_latency(cls, **overrides: Unpack[_VadSettings]) -> Self:
