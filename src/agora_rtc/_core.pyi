@@ -40,6 +40,9 @@ def shutdown_callbacks() -> None: ...
 # Errors
 
 ERROR_NAMES: dict[int, str]
+PCM_SAMPLE_RATES: Final[tuple[int, ...]]
+
+def on_engine_thread() -> bool: ...
 
 class AgoraError(RuntimeError):
     code: int

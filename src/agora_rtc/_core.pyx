@@ -68,9 +68,17 @@ cdef extern from *:
         }
         return 1;
     }
+    /* Engine threads are the ones that keep a thread state here. */
+    static int agora_on_engine_thread(void) { return agora_tstate_kept; }
     """
     int agora_shutting_down
     int agora_python_ready() nogil
+    int agora_on_engine_thread() nogil
+
+
+def on_engine_thread():
+    """Whether the caller runs on an engine thread (inside a direct callback)."""
+    return bool(agora_on_engine_thread())
 
 # --------------------------------------------------------------------------
 # Engine loading
@@ -658,7 +666,7 @@ cdef class PcmSender:
             nbytes = PyBytes_GET_SIZE(data)
             ptr = PyBytes_AS_STRING(data)
         elif cnp.PyArray_CheckExact(data) and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>data) and \
-                cnp.PyArray_TYPE(<cnp.ndarray>data) == cnp.NPY_INT16:
+                cnp.PyArray_TYPE(<cnp.ndarray>data) == cnp.NPY_INT16 and cnp.PyArray_ISNOTSWAPPED(<cnp.ndarray>data):
             nbytes = cnp.PyArray_NBYTES(<cnp.ndarray>data)
             ptr = cnp.PyArray_DATA(<cnp.ndarray>data)
         else:
@@ -669,7 +677,7 @@ cdef class PcmSender:
                 rc = api.audio_pcm_data_sender_send(h, ptr, capture_timestamp, presentation_ms,
                                                     samples_per_channel, bytes_per_sample, channels, sample_rate)
             if rc < 0:
-                _check(rc, "agora_audio_pcm_data_sender_send")
+                _pcm_refused(rc, samples_per_channel, sample_rate, channels, bytes_per_sample)
             return rc
         _get_pcm_buffer(data, &view)
         try:
@@ -680,8 +688,29 @@ cdef class PcmSender:
         finally:
             PyBuffer_Release(&view)
         if rc < 0:
-            _check(rc, "agora_audio_pcm_data_sender_send")
+            _pcm_refused(rc, samples_per_channel, sample_rate, channels, bytes_per_sample)
         return rc
+
+
+cdef int _pcm_refused(int rc, Py_ssize_t samples_per_channel, Py_ssize_t sample_rate, Py_ssize_t channels,
+                      Py_ssize_t bytes_per_sample) except -1:
+    """Raise for a send the engine refused, saying which argument when it was one (after the fact:
+    the successful path pays nothing for the messages)."""
+    if rc == -2:  # ERR_INVALID_ARGUMENT
+        if sample_rate not in PCM_SAMPLE_RATES:
+            raise ValueError(f"sample_rate must be one of {', '.join(map(str, PCM_SAMPLE_RATES))} Hz, not {sample_rate}")
+        if channels not in (1, 2):
+            raise ValueError(f"channels must be 1 or 2, not {channels}")
+        if bytes_per_sample != 2:
+            raise ValueError(f"bytes_per_sample must be 2 (16-bit PCM), not {bytes_per_sample}")
+        if samples_per_channel == 0 or samples_per_channel > sample_rate * 10:
+            raise ValueError(f"samples_per_channel must be 1..{sample_rate * 10} (at most 10 s per send), "
+                             f"not {samples_per_channel}")
+    return _check(rc, "agora_audio_pcm_data_sender_send")
+
+
+# What the engine takes (audio_rate_supported() in resampler.c, Agora's rates).
+PCM_SAMPLE_RATES = (8000, 16000, 24000, 32000, 44100, 48000)
 
 
 cdef int _get_pcm_buffer(object data, Py_buffer* view) except -1:
@@ -1462,6 +1491,7 @@ cdef extern from "_dispatch.h" nogil:
         int kind
         uintptr_t handle
         int i1, i2
+        unsigned int u1, u2
         int64_t queued_ns
         audio_frame frame
         char s1[256]
@@ -1479,6 +1509,8 @@ cdef extern from "_dispatch.h" nogil:
     void dq_route_clear(uintptr_t handle, int family)
     int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
                       const audio_frame* frame)
+    int dq_route_push_conn(int family, int kind, uintptr_t handle, int i1, int i2, unsigned int u1, unsigned int u2,
+                           const char* s1, const char* s2)
     int dq_uses(dqueue* q)
 
 cdef enum:
@@ -1518,8 +1550,9 @@ _CONN_EVENT_NAMES = {
 
 
 cdef inline void _dpush_info(int kind, AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
-    dq_route_push(FAMILY_CONN, kind, <uintptr_t>c, reason, i.state if i != NULL else 0,
-                  i.local_user_id if i != NULL else NULL, i.channel_id if i != NULL else NULL, NULL)
+    dq_route_push_conn(FAMILY_CONN, kind, <uintptr_t>c, reason, i.state if i != NULL else 0,
+                       i.id if i != NULL else 0, i.internal_uid if i != NULL else 0,
+                       i.local_user_id if i != NULL else NULL, i.channel_id if i != NULL else NULL)
 
 cdef void _dtr_connected(AGORA_HANDLE c, const rtc_conn_info* i, int reason) noexcept nogil:
     _dpush_info(EV_CONNECTED, c, i, reason)
@@ -1758,7 +1791,7 @@ cdef class Dispatcher:
                              "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
                              (_blob_track(&it),))
             else:
-                info = RTCConnInfo(0, _text(it.s2), it.i2, _text(it.s1), 0)
+                info = RTCConnInfo(it.u1, _text(it.s2), it.i2, _text(it.s1), it.u2)
                 name = _CONN_EVENT_NAMES[kind]
                 _call_target(_conn_targets, it.handle, name,
                              (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))

@@ -24,6 +24,7 @@ typedef struct dq_item {
   int kind;
   uintptr_t handle;
   int i1, i2;
+  unsigned int u1, u2; /* connection events: the connection's id and internal uid */
   int64_t queued_ns; /* CLOCK_MONOTONIC when the engine thread queued it */
   audio_frame frame;  /* frame.buffer is owned by the item (malloc) when set */
   char s1[DQ_STR];    /* user id */
@@ -81,8 +82,8 @@ static void dq_free(dqueue* q) {
 
 /* Engine thread: enqueue one item whose frame.buffer is `owned` (malloc'd, or
  * NULL); the queue owns it from here, and frees it when the item is dropped. */
-static int dq_push_owned(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
-                         const audio_frame* frame, void* owned) {
+static int dq_push_owned(dqueue* q, int kind, uintptr_t handle, int i1, int i2, unsigned int u1, unsigned int u2,
+                         const char* s1, const char* s2, const audio_frame* frame, void* owned) {
   pthread_mutex_lock(&q->lock);
   if (q->closed) {
     pthread_mutex_unlock(&q->lock);
@@ -103,6 +104,8 @@ static int dq_push_owned(dqueue* q, int kind, uintptr_t handle, int i1, int i2, 
   it->handle = handle;
   it->i1 = i1;
   it->i2 = i2;
+  it->u1 = u1;
+  it->u2 = u2;
   dq_copy_str(it->s1, s1);
   dq_copy_str(it->s2, s2);
   if (frame)
@@ -132,7 +135,7 @@ static int dq_push(dqueue* q, int kind, uintptr_t handle, int i1, int i2, const 
     if (!data) return -1;
     memcpy(data, frame->buffer, nbytes);
   }
-  return dq_push_owned(q, kind, handle, i1, i2, s1, s2, frame, data);
+  return dq_push_owned(q, kind, handle, i1, i2, 0, 0, s1, s2, frame, data);
 }
 
 /* Consumer: move the oldest item out (ownership of its buffer moves too). */
@@ -218,12 +221,22 @@ static int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2,
   return rc;
 }
 
+/* A connection event: two ints and the connection's id and internal uid (u1, u2) with its strings. */
+static int dq_route_push_conn(int family, int kind, uintptr_t handle, int i1, int i2, unsigned int u1, unsigned int u2,
+                              const char* s1, const char* s2) {
+  pthread_mutex_lock(&dq_routes_lock);
+  int i = dq_route_index(handle, family);
+  int rc = i < 0 ? -1 : dq_push_owned(dq_routes[i].q, kind, handle, i1, i2, u1, u2, s1, s2, NULL, NULL);
+  pthread_mutex_unlock(&dq_routes_lock);
+  return rc;
+}
+
 /* The same for an item that owns `blob` (a video frame copied once by the
  * caller): no second copy; freed here when nothing routes the handle. */
 static int dq_route_push_blob(int family, int kind, uintptr_t handle, const char* s1, const char* s2, void* blob) {
   pthread_mutex_lock(&dq_routes_lock);
   int i = dq_route_index(handle, family);
-  int rc = i < 0 ? -1 : dq_push_owned(dq_routes[i].q, kind, handle, 0, 0, s1, s2, NULL, blob);
+  int rc = i < 0 ? -1 : dq_push_owned(dq_routes[i].q, kind, handle, 0, 0, 0, 0, s1, s2, NULL, blob);
   pthread_mutex_unlock(&dq_routes_lock);
   if (i < 0) free(blob);
   return rc;

@@ -39,8 +39,10 @@ class AudioConsumer:
             raise TypeError(f"AudioConsumer needs an AudioPcmDataSender, not {type(pcm_sender).__name__}")
         if pcm_sender._track is None:
             raise ValueError("make the sender's track first: service.create_custom_audio_track_pcm(sender)")
-        if sample_rate not in (8000, 16000, 22050, 24000, 32000, 44100, 48000):
-            raise ValueError(f"sample_rate must be one of 8000..48000 Hz, not {sample_rate!r}")
+        from ._core import PCM_SAMPLE_RATES
+        if sample_rate not in PCM_SAMPLE_RATES:
+            raise ValueError(f"sample_rate must be one of {', '.join(map(str, PCM_SAMPLE_RATES))} Hz, "
+                             f"not {sample_rate!r}")
         if channels not in (1, 2):
             raise ValueError(f"channels must be 1 or 2, not {channels!r}")
         self._sender = pcm_sender
@@ -184,6 +186,13 @@ class AudioConsumer:
                 "played_frames": st.get("played_frames", 0), "underruns": st.get("underruns", 0),
                 "starved_ticks": st.get("starved_ticks", 0), "cleared_frames": self._cleared_frames,
                 "dropped_frames": st.get("dropped_frames", 0)}
+
+    def _hand_over(self) -> None:
+        """Let go without dropping anything: the partial frame is padded out and what is queued
+        plays on (push_audio_pcm_data's next format queues after it)."""
+        if not self._released:
+            self.flush()
+            self._released = True
 
     def release(self) -> None:
         """Drop queued audio and detach from the sender. Idempotent."""

@@ -178,10 +178,12 @@ class ConnectionPublisher:
         assert self.sender is not None  # _need_audio checked: PCM publishing has a sender
         from .consumer import AudioConsumer
         if self._consumer_format != (sample_rate, channels):
+            consumer = AudioConsumer(self.sender, sample_rate, channels)  # a bad format raises here, changing nothing
             if self.consumer is not None:
-                self.consumer.wait_for_playout()  # a format change starts after what is queued
-                self.consumer.release()
-            self.consumer = AudioConsumer(self.sender, sample_rate, channels)
+                # The engine queues frames of any format in order: the new format plays after what is
+                # queued, without waiting for it here (a wait would deadlock in an engine-thread callback).
+                self.consumer._hand_over()
+            self.consumer = consumer
             self._consumer_format = (sample_rate, channels)
         assert self.consumer is not None  # made with _consumer_format
         if self._fast_start_ms and self.consumer.is_push_to_rtc_completed():

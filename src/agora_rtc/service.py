@@ -207,10 +207,15 @@ class AgoraService:
             return self._dispatch_thread
 
     def release(self) -> int:
-        """Release every object still open, then the service. Idempotent."""
+        """Release every object still open, then the service. Idempotent. Not from inside a
+        direct callback: releasing stops the engine thread that callback runs on."""
         with self._lock:
             if self._h == 0:
                 return 0
+            if _core.on_engine_thread():  # refused before anything is released, so nothing is left half done
+                raise RuntimeError("AgoraService.release() cannot run inside a direct callback: it stops and joins "
+                                   "the engine thread the callback runs on. Release from another thread, or "
+                                   "register the observer with dispatcher=service.dispatcher")
             for child in reversed(list(self._children.values())):
                 child.release()
             h, self._h = self._h, 0
