@@ -193,3 +193,19 @@ def test_video_frames_async_for_owned_frames_in_order():
             assert {f.user_id for f in got} == {"camera"} and frames.dropped == 0
             assert svc.stats()["dropped"] == 0
     run(main())
+
+
+def test_audio_streams_open_at_once_share_one_format():
+    async def main():
+        async with AgoraService(config()) as svc:
+            conn = svc.create_connection()
+            await conn.connect("", "formats", "me")
+            first = conn.local_user.audio_frames("a", sample_rate=16000)
+            also = conn.local_user.audio_frames("b", sample_rate=16000)  # the same format: fine
+            with pytest.raises(ValueError, match=r"audio_frames\(\): the streams already open get 16000 Hz x 1"):
+                conn.local_user.audio_frames("c", sample_rate=48000)  # would have changed first's frames
+            first.close()
+            also.close()
+            assert conn.local_user.audio_frames(sample_rate=48000) is not None  # none open: any format
+            await conn.release()
+    run(main())

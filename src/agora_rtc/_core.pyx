@@ -971,7 +971,11 @@ cdef class AudioFrame:
     ``memoryview(frame)`` share its memory. In a direct callback the memory is
     the engine's and is valid only during the callback: after it returns the
     frame is released and touching its data raises ValueError — copy what you
-    keep (``bytes(frame)``, ``frame.buffer``, ``numpy.array(frame)``).
+    keep (``bytes(frame)``, ``frame.buffer``, ``numpy.array(frame)``). A view
+    made during the callback (``numpy.frombuffer(frame)``, ``memoryview(frame)``)
+    cannot be recalled: kept past the callback it still reads the engine's
+    buffer, which later frames reuse, so it shows their audio. Frames delivered
+    through a dispatcher own their memory; views of them stay valid.
     """
 
     cdef void* _data

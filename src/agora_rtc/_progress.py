@@ -1,5 +1,6 @@
 """A progress bar for long runs (the demo, the benchmarks): rich's when the
-``progress`` extra is installed, else a one-line text bar on stderr."""
+``progress`` extra is installed, else a one-line text bar on stderr (redrawn
+on a terminal; written once, when complete, to a pipe or a log file)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Progress:
             self._rich.start()
         except ImportError:
             self._rich = None
+        self._redraw = sys.stderr.isatty()  # "\r" redraws would pile up on one line of a log
 
     def update(self, done: int, step: str | None = None) -> None:
         """*done* of the total; *step*: what runs now (replaces the label)."""
@@ -38,7 +40,11 @@ class Progress:
         else:
             width = 30
             filled = int(width * done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} {self.label:<60.60}")
+            bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} {self.label:<60.60}"
+            if self._redraw:
+                sys.stderr.write("\r" + bar)
+            elif done >= self.total:
+                sys.stderr.write(bar.rstrip() + "\n")
             sys.stderr.flush()
 
     def console_line(self, line: str) -> None:
@@ -46,12 +52,13 @@ class Progress:
         if self._rich is not None:
             self._rich.console.print(line, markup=False, highlight=False)
         else:
-            sys.stderr.write("\r\033[K")  # clear the text bar's line; the next update() redraws it
-            sys.stderr.flush()
+            if self._redraw:
+                sys.stderr.write("\r\033[K")  # clear the text bar's line; the next update() redraws it
+                sys.stderr.flush()
             print(line, flush=True)
 
     def close(self) -> None:
         if self._rich is not None:
             self._rich.stop()
-        else:
+        elif self._redraw:
             sys.stderr.write("\n")

@@ -44,8 +44,12 @@ cdef class NativeVad:
         if source is None:
             raise TypeError(f"process() takes an audio frame (with buffer, rms and voice_prob), "
                             f"not {type(data).__name__}")
-        cdef int rms = data.rms
-        cdef int voice_prob = data.voice_prob
+        rms_label, voice_label = getattr(data, "rms", None), getattr(data, "voice_prob", None)
+        if rms_label is None or voice_label is None:
+            raise TypeError(f"process() takes an audio frame with its labels (rms and voice_prob: an AudioFrame "
+                            f"from an audio frame callback), not a bare {type(data).__name__}")
+        cdef int rms = rms_label
+        cdef int voice_prob = voice_label
         PyObject_GetBuffer(source, &view, PyBUF_SIMPLE)
         try:
             if view.len == 0:

@@ -2,7 +2,7 @@
 through a bounded queue and a pipe registered with ``loop.add_reader`` (no
 ``call_soon_threadsafe`` per frame); everything user-visible runs on the loop.
 
-    async with AgoraService(AgoraServiceConfig(appid=...)) as service:
+    async with AgoraService(AgoraServiceConfig(appid=..., use_string_uid=1)) as service:
         conn = service.create_connection()
         await conn.connect("", "room", "bot")
         async for frame in conn.local_user.audio_frames():
@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -177,6 +177,16 @@ class LocalUser:
         self._video_streams: set[Stream[VideoFrame]] = set()
         self._observing = False
         self._observing_video = False
+        self._formats: dict[str, tuple[int, int]] = {}  # per kind of stream: (sample_rate, channels) while open
+
+    def _set_format(self, what: str, streams: set[Stream[AudioFrame]], sample_rate: int, channels: int,
+                    apply: Callable[[int, int], int]) -> None:
+        if streams and self._formats.get(what, (sample_rate, channels)) != (sample_rate, channels):
+            open_rate, open_channels = self._formats[what]
+            raise ValueError(f"{what}(): the streams already open get {open_rate} Hz x {open_channels} channel(s), "
+                             f"and the engine has one such format per local user; ask for that, or close them first")
+        apply(channels, sample_rate)
+        self._formats[what] = (sample_rate, channels)
 
     def _observe(self) -> None:
         if not self._observing:
@@ -186,15 +196,18 @@ class LocalUser:
     def audio_frames(self, user_id: str | int | None = None, *, sample_rate: int = 16000, channels: int = 1,
                      maxsize: int = 500) -> Stream[AudioFrame]:
         """Frames from one remote user (``user_id``) or from all (each frame's
-        ``user_id`` tells whose), in the given format."""
-        self.sync.set_playback_audio_frame_before_mixing_parameters(channels, sample_rate)
+        ``user_id`` tells whose), in the given format (one format for all the
+        streams open at a time: the engine has one per local user)."""
+        self._set_format("audio_frames", self._streams, sample_rate, channels,
+                         self.sync.set_playback_audio_frame_before_mixing_parameters)
         self._observe()
         return Stream(self._streams, None if user_id is None else str(user_id), maxsize)
 
     def mixed_audio_frames(self, *, sample_rate: int = 16000, channels: int = 1,
                            maxsize: int = 500) -> Stream[AudioFrame]:
         """The mix of every subscribed remote user, one frame per 10 ms."""
-        self.sync.set_playback_audio_frame_parameters(channels, sample_rate)
+        self._set_format("mixed_audio_frames", self._mixed_streams, sample_rate, channels,
+                         self.sync.set_playback_audio_frame_parameters)
         self._observe()
         return Stream(self._mixed_streams, None, maxsize)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -159,7 +160,13 @@ class RTCConnection:
             raise TypeError(f"user_id must be str (or int), not {type(user_id).__name__}")
         if token is not None and not isinstance(token, str):
             raise TypeError(f"token must be str or None, not {type(token).__name__}")
-        rc = _core.conn_connect(self._handle("connect"), token, chan_id, user_id)
+        try:
+            rc = _core.conn_connect(self._handle("connect"), token, chan_id, user_id)
+        except _core.AgoraError as e:
+            if e.code == 121 and not user_id.isdigit():  # ERR_INVALID_USER_ID: the usual cause, said plainly
+                e.args = (f"{e.args[0]}: user id {user_id!r} is not a number; string user ids need "
+                          f"AgoraServiceConfig(use_string_uid=1)",)
+            raise
         self._token = token or ""
         return rc
 
@@ -236,6 +243,8 @@ class RTCConnection:
     def register_observer(self, conn_observer: IRTCConnectionObserver) -> int:
         """Add an IRTCConnectionObserver (several may be registered)."""
         self._handle("register_observer")
+        from .observers import IRTCConnectionObserver, _need_observer
+        _need_observer(conn_observer, IRTCConnectionObserver, "register_observer")
         if conn_observer not in self._observers:
             self._observers = self._observers + [conn_observer]
         return 0
@@ -285,15 +294,22 @@ class RTCConnection:
         """2.4 form: ``observer.on_playback_audio_frame_before_mixing(local_user,
         channel_id, uid, frame, vad_result_state, vad_result_bytearray)``; with
         *enable_vad*, VAD v2 runs natively per remote user in the delivery
-        path (labels are switched on), else the state is -1 and bytes None."""
+        path (labels are switched on), else the state is -1 and bytes None.
+        Without *enable_vad*, an observer written to the four-argument form
+        (IAudioFrameObserver's, LocalUser's registration) is called with four."""
         from .vad import AudioVadConfigV2
+        six_args = _takes_vad_arguments(observer)
+        if enable_vad and not six_args:
+            raise TypeError(f"{type(observer).__name__}.on_playback_audio_frame_before_mixing takes the four-argument "
+                            "form; with enable_vad it gets the VAD result too: (local_user, channel_id, uid, frame, "
+                            "vad_result_state, vad_result_bytearray)")
         config: AudioVadConfigV2 | None = None
         if enable_vad:
             config = vad_configure if vad_configure is not None else AudioVadConfigV2()
             if not isinstance(config, AudioVadConfigV2):
                 raise TypeError(f"vad_configure must be an AudioVadConfigV2, not {type(config).__name__}")
             self._service.set_parameters({"che.audio.label.enable": True})
-        return self._local_user.register_audio_frame_observer(observer, dispatcher, vad=config, six_args=True)
+        return self._local_user.register_audio_frame_observer(observer, dispatcher, vad=config, six_args=six_args)
 
     def unregister_audio_frame_observer(self) -> int:
         return self._local_user.unregister_audio_frame_observer()
@@ -480,3 +496,17 @@ class RTCConnection:
     def _on_transport_stats(self, stats: dict[str, float]) -> None:
         from .stats import RTCStats
         self._emit("on_transport_stats", RTCStats._from(stats))
+
+
+def _takes_vad_arguments(observer: object) -> bool:
+    """Whether the observer's before-mixing callback accepts the 2.4 form's six arguments."""
+    method = getattr(observer, "on_playback_audio_frame_before_mixing", None)
+    if method is None:
+        return True  # not overridden in an unrelated class: the registration's type check says so
+    try:
+        inspect.signature(method).bind(None, "", "", None, -1, None)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (a builtin): assume the documented form
+        return True
+    return True

@@ -257,6 +257,8 @@ class LocalUser:
     # -- frame formats -----------------------------------------------------------
     def adjust_playback_signal_volume(self, volume: int) -> int:
         """Scale the mixed playback signal (on_playback_audio_frame): 0 to 400, 100 = as received."""
+        if not hasattr(volume, "__index__"):  # before comparing: "50" would fail there without saying what is wanted
+            raise TypeError(f"volume must be an int, not {volume!r}")
         if not 0 <= volume <= 400:
             raise ValueError(f"volume must be in [0, 400], not {volume}")
         return _core.user_adjust_playback_signal_volume(self._handle("adjust_playback_signal_volume"), volume)
@@ -309,8 +311,8 @@ class LocalUser:
         on the engine thread and the callback runs on the dispatcher's thread
         with a frame it owns.
         """
-        if observer is None:
-            raise TypeError("register_audio_frame_observer() needs an observer, not None")
+        from .observers import IAudioFrameObserver, _need_observer
+        _need_observer(observer, IAudioFrameObserver, "register_audio_frame_observer")
         from .connection import _queue_of
         target = _core.AudioTarget(self, observer, vad._native_args() if vad is not None else None, six_args)
         _core.user_register_audio_frame_observer(self._handle("register_audio_frame_observer"), target,
@@ -327,6 +329,8 @@ class LocalUser:
 
     def register_local_user_observer(self, observer: IRTCLocalUserObserver) -> int:
         self._handle("register_local_user_observer")
+        from .observers import IRTCLocalUserObserver, _need_observer
+        _need_observer(observer, IRTCLocalUserObserver, "register_local_user_observer")
         if observer not in self._observers:
             self._observers = self._observers + [observer]
         return 0

@@ -419,3 +419,14 @@ class IAudioFrameObserver:
 
     def on_mixed_audio_frame(self, agora_local_user: LocalUser, channel_id: str, frame: AudioFrame) -> object:
         """Playback and record mixed."""
+
+
+def _need_observer(observer: object, interface: type, what: str) -> None:
+    """Refuse at registration what cannot be an observer (else every later event would fail inside
+    the delivery): an *interface* instance, or any object with one of its callbacks (duck typing)."""
+    if isinstance(observer, interface):
+        return
+    callbacks = [name for name in vars(interface) if name.startswith("on_")]
+    if not any(callable(getattr(observer, name, None)) for name in callbacks):
+        raise TypeError(f"{what}() needs an {interface.__name__} (an object with {callbacks[0]}(...) or another of "
+                        f"its callbacks), not {type(observer).__name__}")

@@ -91,7 +91,7 @@ class AudioVadConfigV2:
         for name, value in (("start_voiceprob", start_voiceprob), ("stop_voiceporb", stop_voiceporb)):
             if not 0 <= value <= 100:
                 raise ValueError(f"{name} must be in [0, 100], not {value!r}")
-        if not -127 <= rmsThreshold <= 0:
+        if not isinstance(rmsThreshold, (int, float)) or not -127 <= rmsThreshold <= 0:
             raise ValueError(f"rmsThreshold must be dBFS in [-127, 0], not {rmsThreshold!r}")
         self.activePercent = activePercent
         self.inactivePercent = inactivePercent

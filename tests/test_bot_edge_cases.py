@@ -1,13 +1,18 @@
-"""What a voice bot hits first, each found by a review: a push in a new
-format from inside a callback, a refused format, releasing the service from
-a callback, byte-swapped PCM, and what dispatched connection events carry."""
+"""Edges a voice bot hits early, each found by a fresh user's review: a push in
+a new format (from inside a callback too), a refused format, releasing the
+service from a callback, byte-swapped PCM, what dispatched connection events
+carry, observers of the wrong form or type, and errors that say what was
+expected."""
 
+import subprocess
+import sys
 import threading
 
 import numpy as np
 import pytest
 
-from agora_rtc import (IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig, RtcConnectionPublishConfig)
+from agora_rtc import (AudioVadConfigV2, AudioVadV2, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig,
+                       RtcConnectionPublishConfig)
 from conftest import FrameLog, Publisher, join, tone, wait_for
 
 RATE = 16000
@@ -163,3 +168,75 @@ def test_connection_events_carry_the_connection_id_and_internal_uid(service, dis
     assert (got.id, got.internal_uid, got.local_user_id) == (now.id, now.internal_uid, now.local_user_id)
     assert got.id != 0 and got.internal_uid != 0
     conn.release()
+
+
+class FourArgumentEars(IAudioFrameObserver):
+    """Written to IAudioFrameObserver's (and LocalUser registration's) four-argument form."""
+
+    def __init__(self):
+        self.frames = []
+
+    def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+        self.frames.append(bytes(frame))
+
+
+def test_a_four_argument_observer_gets_frames_through_the_connection_registration(service):
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
+    ears = FourArgumentEars()
+    conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, RATE)
+    conn.register_audio_frame_observer(ears)  # 2.4 registration, enable_vad 0
+    conn.connect("", "four-args", "human")
+    user = Publisher(service, "four-args", "u")
+    sent = tone(RATE, 0.1)
+    user.send(sent, RATE)
+    wait_for(lambda: len(ears.frames) >= 10, what="10 frames")
+    assert b"".join(ears.frames[:10]) == sent.tobytes()
+    with pytest.raises(TypeError, match="takes the four-argument form; with enable_vad it gets the VAD result"):
+        conn.register_audio_frame_observer(FourArgumentEars(), 1)
+    user.conn.release()
+    conn.release()
+
+
+def test_objects_that_cannot_observe_are_refused_at_registration(service):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    with pytest.raises(TypeError, match=r"register_observer\(\) needs an IRTCConnectionObserver .*, not int"):
+        conn.register_observer(42)
+    with pytest.raises(TypeError, match=r"register_audio_frame_observer\(\) needs an IAudioFrameObserver .*, not object"):
+        conn.get_local_user().register_audio_frame_observer(object())
+    with pytest.raises(TypeError, match=r"register_local_user_observer\(\) needs an IRTCLocalUserObserver"):
+        conn.register_local_user_observer("observer")
+
+    class Duck:  # not a subclass, but with a callback: taken, as the official SDK takes it
+        def on_connected(self, conn, info, reason):
+            pass
+    assert conn.register_observer(Duck()) == 0
+    conn.release()
+
+
+def test_a_string_user_id_without_use_string_uid_says_how_to_fix_it():
+    # the README's first lines once did this: appid only, then connect(..., "bot")
+    code = ("from agora_rtc import *\n"
+            "with AgoraService() as s:\n"
+            "    s.initialize(AgoraServiceConfig(appid='x'))\n"
+            "    c = s.create_rtc_connection(RTCConnConfig())\n"
+            "    try:\n"
+            "        c.connect('', 'room', 'bot')\n"
+            "    except AgoraError as e:\n"
+            "        print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ("agora_rtc_conn_connect failed: ERR_INVALID_USER_ID (121): user id 'bot' is not a "
+                                  "number; string user ids need AgoraServiceConfig(use_string_uid=1)")
+
+
+def test_wrong_types_say_what_was_expected(service):
+    user = Publisher(service, "wrong-types", "u")
+    with pytest.raises(TypeError, match="volume must be an int, not '50'"):
+        user.track.adjust_publish_volume("50")
+    with pytest.raises(TypeError, match="volume must be an int, not '50'"):
+        user.conn.get_local_user().adjust_playback_signal_volume("50")
+    with pytest.raises(ValueError, match="rmsThreshold must be dBFS in \\[-127, 0\\], not 'x'"):
+        AudioVadConfigV2(rmsThreshold="x")
+    with pytest.raises(TypeError, match="takes an audio frame with its labels .* not a bare ndarray"):
+        AudioVadV2().process(np.zeros(160, np.int16))
+    user.conn.release()
