@@ -92,6 +92,8 @@ def test_pool_reuses_connections_without_leaks(service):
             use.release()
             assert service.engine_objects() == after_create, f"cycle {cycle}"
         assert pool.stats() == {"size": 4, "in_use": 0, "idle": 4, "acquired_total": 50}
+        with pytest.raises(ValueError, match="PooledConnection was released: its connection went back to the pool"):
+            use.connection.connect("", "pool", "late")  # the pool's now: a released use cannot reach it
         listener.release()
     assert service.engine_objects() == baseline
 
@@ -122,10 +124,13 @@ def test_pool_takes_back_uses_that_published_video_or_released_their_tracks(serv
 def test_pool_exhaustion_and_closed_errors(service):
     pool = ConnectionPool(service, 1)
     use = pool.acquire("", "px", "1")
+    conn = use.connection
     with pytest.raises(RuntimeError, match="exhausted"):
         pool.acquire("", "px", "2")
-    pool.close()
-    assert use.connection.released
+    pool.close()  # ends the uses still open and releases every connection
+    assert conn.released
+    with pytest.raises(ValueError, match="PooledConnection was released"):
+        use.local_user.get_user_role()
     with pytest.raises(ValueError, match="closed"):
         pool.acquire("", "px", "3")
 

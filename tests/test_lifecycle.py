@@ -133,7 +133,10 @@ def test_bad_pcm_buffers_raise_value_errors(service, data, spc, rate, ch, messag
 @pytest.mark.parametrize("rate,channels", [(12345, 1), (16000, 3), (96000, 1)])
 def test_unsupported_formats_are_refused(service, rate, channels):
     pub = Publisher(service, "fmt", "alice")
-    with pytest.raises(AgoraError, match="ERR_INVALID_ARGUMENT"):
+    # the engine refuses (ERR_INVALID_ARGUMENT); the binding says which argument and what it takes
+    wrong = f"channels must be 1 or 2, not {channels}" if channels != 1 else \
+        f"sample_rate must be one of 8000, 16000, 24000, 32000, 44100, 48000 Hz, not {rate}"
+    with pytest.raises(ValueError, match=wrong):
         pub.sender.send(np.zeros(rate // 100 * channels, np.int16), rate // 100, rate, channels)
     with pytest.raises(ValueError, match="sample rate must be one of"):
         pub.conn.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, rate if rate != 16000 else 1)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._core import RTCConnInfo
     from .audio import AudioPcmDataSender, LocalAudioTrack, MediaNodeFactory, _Owned
     from .connection import RTCConnection
+    from .local_user import LocalUser
     from .service import AgoraService
 
 __all__ = ["ConnectionPool", "PooledConnection"]
@@ -43,9 +44,20 @@ class PooledConnection:
 
     def __init__(self, pool: ConnectionPool, connection: RTCConnection) -> None:
         self.pool = pool
-        self.connection = connection
-        self.local_user = connection.get_local_user()
+        self._connection: RTCConnection | None = connection
         self._bound: list[_Owned] = []  # engine objects to free on release, in creation order
+
+    @property
+    def connection(self) -> RTCConnection:
+        """The connection, while this use lasts (after release() it belongs to the pool again)."""
+        if self._connection is None:
+            raise ValueError("this PooledConnection was released: its connection went back to the pool "
+                             "(acquire() another)")
+        return self._connection
+
+    @property
+    def local_user(self) -> LocalUser:
+        return self.connection.get_local_user()
 
     def create_pcm_sender(self) -> tuple[AudioPcmDataSender, LocalAudioTrack]:
         """A PCM sender and its track, published; freed with this use."""
@@ -142,15 +154,16 @@ class ConnectionPool:
             if use not in self._in_use:
                 return
             self._in_use.discard(use)
-        self._reset(use.connection)
+        conn, use._connection = use.connection, None
+        self._reset(conn)
         for obj in reversed(use._bound):
             obj.release()
         use._bound = []
         with self._lock:
             if self._closed:
-                use.connection.release()
+                conn.release()
             else:
-                self._idle.append(use.connection)
+                self._idle.append(conn)
 
     def stats(self) -> dict[str, int]:
         with self._lock:
