@@ -13,7 +13,7 @@ import pytest
 
 from agora_rtc import (AudioVadConfigV2, AudioVadV2, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig,
                        RtcConnectionPublishConfig)
-from conftest import FrameLog, Publisher, join, tone, wait_for
+from conftest import FAST_CLOCK, FrameLog, Publisher, join, tone, wait_for
 
 RATE = 16000
 
@@ -34,14 +34,18 @@ def listener(service, channel):
 
 
 def test_a_push_in_a_new_format_queues_after_the_old_audio_without_waiting_for_it(service):
-    human, frames = listener(service, "format-change")
-    conn = bot(service, "format-change")
-    first = tone(RATE, 10.0)
-    conn.push_audio_pcm_data(first.tobytes() + b"\x01\x00" * 80, RATE, 1)  # and half a frame
-    second = tone(48000, 1.0, freqs=(300.0,))
-    conn.push_audio_pcm_data(second.tobytes(), 48000, 1)
-    # returned at once: most of the first reply is still to be heard (a wait used to block for all of it)
-    assert len(frames.samples("bot")) < len(first) // 2
+    service.set_parameters({"loopback.clock_speed": 1})  # real time: a second of slack for a loaded machine
+    try:
+        human, frames = listener(service, "format-change")
+        conn = bot(service, "format-change")
+        first = tone(RATE, 2.0)
+        conn.push_audio_pcm_data(first.tobytes() + b"\x01\x00" * 80, RATE, 1)  # and half a frame
+        second = tone(48000, 1.0, freqs=(300.0,))
+        conn.push_audio_pcm_data(second.tobytes(), 48000, 1)
+        # returned at once: most of the first reply is still to be heard (a wait used to block for all of it)
+        assert len(frames.samples("bot")) < len(first) // 2
+    finally:
+        service.set_parameters({"loopback.clock_speed": FAST_CLOCK})
     wait_for(lambda: len(frames.samples("bot")) >= len(first) + 160 + RATE, timeout=30, what="both replies")
     heard = frames.samples("bot")
     np.testing.assert_array_equal(heard[:len(first)], first)  # the old format first, whole
@@ -240,3 +244,26 @@ def test_wrong_types_say_what_was_expected(service):
     with pytest.raises(TypeError, match="takes an audio frame with its labels .* not a bare ndarray"):
         AudioVadV2().process(np.zeros(160, np.int16))
     user.conn.release()
+
+
+def test_a_float_format_is_refused_without_breaking_later_pushes(service):
+    conn = bot(service, "float-format")
+    conn.push_audio_pcm_data(b"\0" * 320, RATE, 1)
+    with pytest.raises(TypeError, match="sample_rate must be an int, not 48000.0"):
+        conn.push_audio_pcm_data(b"\0" * 960, 48000.0, 1)  # 48000.0 == 48000: it used to be taken as the format
+    assert conn.push_audio_pcm_data(b"\0" * 960, 48000, 1) == 0
+    conn.release()
+
+
+def test_an_observer_with_only_mixed_audio_registers_with_vad(service):
+    class MixOnly(IAudioFrameObserver):  # the official SDK takes this; before-mixing is the interface's no-op
+        def on_playback_audio_frame(self, local_user, channel_id, frame):
+            pass
+    conn = service.create_rtc_connection(RTCConnConfig(auto_subscribe_audio=1))
+    assert conn.register_audio_frame_observer(MixOnly(), 1, AudioVadConfigV2()) == 0
+    conn.release()
+
+
+def test_vad_threshold_takes_numpy_numbers():
+    assert AudioVadConfigV2(rmsThreshold=np.int32(-40)).start_rms == -40
+    assert AudioVadConfigV2(rmsThreshold=np.float32(-40.0)).start_rms == -40

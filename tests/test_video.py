@@ -171,7 +171,8 @@ def test_external_video_frame_crops_send_the_window(service):
     (dict(crop_top=3, crop_bottom=1), ValueError, r"I420 crops must be even \(4:2:0 chroma\), not left 0, top 3, "
                                                   r"bottom 1"),
     (dict(crop_left=-2), ValueError, "crops must be >= 0, not left -2, top 0, right 0, bottom 0"),
-    (dict(crop_left=10, crop_right=8), ValueError, "width and height must be positive, not -2x8"),
+    (dict(crop_left=10, crop_right=8), ValueError, "crops leave no columns: crop_left 10 \\+ crop_right 8 >= stride 16"),
+    (dict(crop_top=2**31 - 1, crop_bottom=2), ValueError, "crops leave no rows: crop_top 2147483647 \\+ crop_bottom 2"),
     (dict(crop_bottom=2.0), TypeError, "ExternalVideoFrame.crop_bottom must be an int, not 2.0"),
 ])
 def test_external_video_frame_bad_crops_raise_clear_errors(service, crops, error, match):

@@ -239,7 +239,12 @@ _VadArgs = tuple[int, int, int, int, int, float, int]
 @disjoint_base
 class AudioTarget:
     def __init__(
-        self, local_user: object, observer: object, vad: _VadArgs | None = None, six_args: _Flag = False
+        self,
+        local_user: object,
+        observer: object,
+        vad: _VadArgs | None = None,
+        six_args: _Flag = False,
+        interface: type | None = None,
     ) -> None: ...
     def forget(self, uid: str | bytes) -> None: ...
 

@@ -14,7 +14,7 @@ cimport numpy as cnp
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
-from cpython.number cimport PyIndex_Check
+from cpython.number cimport PyIndex_Check, PyNumber_Index
 from libc.limits cimport INT_MAX, INT_MIN, UINT_MAX
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
 from libc.stdio cimport snprintf
@@ -56,6 +56,9 @@ cdef extern from *:
     #endif
     static int agora_python_ready(void) {
         if (agora_shutting_down || !Py_IsInitialized() || AGORA_FINALIZING()) return 0;
+        /* A Python thread called back synchronously (a library may): it has its own thread state,
+         * and is not an engine thread. */
+        if (!agora_tstate_kept && PyGILState_GetThisThreadState() != NULL) return 1;
         if (!agora_tstate_kept) {
             PyGILState_STATE state = PyGILState_Ensure();
             if (state == PyGILState_LOCKED) {
@@ -752,8 +755,9 @@ cdef long long _as_integer(object value, str name) except? -1:
     """*value* (an int, a bool, a numpy integer, an IntEnum...) as a C integer, or an exception naming it."""
     if not PyIndex_Check(value):
         raise TypeError(f"{name} must be an int, not {value!r}")
+    number = PyNumber_Index(value)  # through __index__, as the check said (C conversion alone would use __int__)
     try:
-        return value
+        return number
     except OverflowError:
         raise ValueError(f"{name} is out of range: {value!r}") from None
 
@@ -801,8 +805,8 @@ def conn_create(uintptr_t svc, *, auto_subscribe_audio=1, auto_subscribe_video=0
     cfg.audio_recv_encoded_frame = _as_int(audio_recv_encoded_frame, "audio_recv_encoded_frame")
     cfg.video_recv_media_packet = _as_int(video_recv_media_packet, "video_recv_media_packet")
     cfg.audio_subs_options.bytes_per_sample = 2
-    cfg.audio_subs_options.sample_rate_hz = _as_uint(sub_sample_rate, "sample_rate")
-    cfg.audio_subs_options.number_of_channels = _as_uint(sub_channels, "channels")
+    cfg.audio_subs_options.sample_rate_hz = _as_uint(sub_sample_rate, "AudioSubscriptionOptions.sample_rate_hz")
+    cfg.audio_subs_options.number_of_channels = _as_uint(sub_channels, "AudioSubscriptionOptions.number_of_channels")
     cdef AGORA_HANDLE h = _ptr(svc, "create_rtc_connection")
     with nogil:
         h = api.rtc_conn_create(h, &cfg)
@@ -1279,6 +1283,15 @@ def user_unregister_observer(uintptr_t user):
 from ._vad_c cimport vad, vad_config, vad_free, vad_new, vad_process
 
 
+cdef object _overridden(observer, str name, interface):
+    """The observer's callback *name*, or None when it has none or only *interface*'s do-nothing one
+    (not called: a frame a Python call, for nothing)."""
+    method = getattr(observer, name, None)
+    if method is not None and interface is not None and getattr(type(observer), name, None) is getattr(interface, name):
+        return None
+    return method
+
+
 cdef class AudioTarget:
     """Where a local user's audio frames go: the user-facing object passed as the
     first argument, and the observer's bound methods (looked up once).
@@ -1298,12 +1311,12 @@ cdef class AudioTarget:
     cdef unsigned char* scratch
     cdef size_t scratch_cap
 
-    def __init__(self, local_user, observer, vad=None, bint six_args=False):
+    def __init__(self, local_user, observer, vad=None, bint six_args=False, interface=None):
         self.local_user = local_user
-        self.before_mixing = getattr(observer, "on_playback_audio_frame_before_mixing", None)
-        self.playback = getattr(observer, "on_playback_audio_frame", None)
-        self.record = getattr(observer, "on_record_audio_frame", None)
-        self.mixed = getattr(observer, "on_mixed_audio_frame", None)
+        self.before_mixing = _overridden(observer, "on_playback_audio_frame_before_mixing", interface)
+        self.playback = _overridden(observer, "on_playback_audio_frame", interface)
+        self.record = _overridden(observer, "on_record_audio_frame", interface)
+        self.mixed = _overridden(observer, "on_mixed_audio_frame", interface)
         self.six_args = six_args or vad is not None
         self.vad_slots = {}
         if vad is not None:  # (pre, start, stop, rms label threshold, adaptive, factor, preroll_from_onset)

@@ -460,6 +460,15 @@ cdef class VideoSender(_Sender):
         if crop_left < 0 or crop_top < 0 or crop_right < 0 or crop_bottom < 0:
             raise ValueError(f"ExternalVideoFrame crops must be >= 0, not left {crop_left}, top {crop_top}, "
                              f"right {crop_right}, bottom {crop_bottom}")
+        if stride <= 0 or height <= 0:
+            raise ValueError(f"ExternalVideoFrame.stride and height must be positive, not {stride} and {height}")
+        # in long long: two crops near INT_MAX would overflow int; after these the window's sums fit
+        if <long long>crop_left + crop_right >= stride:
+            raise ValueError(f"ExternalVideoFrame crops leave no columns: crop_left {crop_left} + crop_right "
+                             f"{crop_right} >= stride {stride}")
+        if <long long>crop_top + crop_bottom >= height:
+            raise ValueError(f"ExternalVideoFrame crops leave no rows: crop_top {crop_top} + crop_bottom "
+                             f"{crop_bottom} >= height {height}")
         alpha = f.alpha_buffer if f.fill_alpha_buffer else None
         cdef bint fill = bool(f.fill_alpha_buffer) and alpha is None
         return self._send(f.buffer, _as_int(f.format, "ExternalVideoFrame.format"),

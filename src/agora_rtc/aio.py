@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import os
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Mapping, MutableSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -91,8 +92,8 @@ class Stream(Generic[_Item]):
     (``dropped`` counts them): owned AudioFrames, or Events. Ends when closed
     or when its connection is released."""
 
-    def __init__(self, registry: set[Stream[_Item]], user_id: str | None, maxsize: int) -> None:
-        self._registry = registry  # the set of live streams this one belongs to
+    def __init__(self, registry: MutableSet[Stream[_Item]], user_id: str | None, maxsize: int) -> None:
+        self._registry = registry  # the live streams this one belongs to (weak: one dropped unclosed leaves)
         registry.add(self)
         self.user_id = user_id
         self._frames: collections.deque[_Item] = collections.deque(maxlen=maxsize)
@@ -172,14 +173,15 @@ class LocalUser:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
         self.sync = connection.sync.get_local_user()
-        self._streams: set[Stream[AudioFrame]] = set()
-        self._mixed_streams: set[Stream[AudioFrame]] = set()
-        self._video_streams: set[Stream[VideoFrame]] = set()
+        # Weak: a stream left without close() (an `async for` ended by break) stops receiving when dropped.
+        self._streams: weakref.WeakSet[Stream[AudioFrame]] = weakref.WeakSet()
+        self._mixed_streams: weakref.WeakSet[Stream[AudioFrame]] = weakref.WeakSet()
+        self._video_streams: weakref.WeakSet[Stream[VideoFrame]] = weakref.WeakSet()
         self._observing = False
         self._observing_video = False
         self._formats: dict[str, tuple[int, int]] = {}  # per kind of stream: (sample_rate, channels) while open
 
-    def _set_format(self, what: str, streams: set[Stream[AudioFrame]], sample_rate: int, channels: int,
+    def _set_format(self, what: str, streams: MutableSet[Stream[AudioFrame]], sample_rate: int, channels: int,
                     apply: Callable[[int, int], int]) -> None:
         if streams and self._formats.get(what, (sample_rate, channels)) != (sample_rate, channels):
             open_rate, open_channels = self._formats[what]
@@ -286,7 +288,7 @@ class Connection:
         self.sync = service.sync.create_rtc_connection(config)
         self.sync.set_event_dispatcher(self._dispatcher)
         self._connect_future: asyncio.Future[RTCConnInfo] | None = None
-        self._event_streams: set[Stream[Event]] = set()
+        self._event_streams: weakref.WeakSet[Stream[Event]] = weakref.WeakSet()
         self.sync.register_observer(_EventRouter(self))
         self.local_user = LocalUser(self)
 

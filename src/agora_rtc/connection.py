@@ -163,9 +163,13 @@ class RTCConnection:
         try:
             rc = _core.conn_connect(self._handle("connect"), token, chan_id, user_id)
         except _core.AgoraError as e:
-            if e.code == 121 and not user_id.isdigit():  # ERR_INVALID_USER_ID: the usual cause, said plainly
-                e.args = (f"{e.args[0]}: user id {user_id!r} is not a number; string user ids need "
-                          f"AgoraServiceConfig(use_string_uid=1)",)
+            if e.code == 121:  # ERR_INVALID_USER_ID: say which rule the id broke
+                string_uids = bool(getattr(self._service.config, "use_string_uid", 0))
+                if len(user_id.encode()) > 255:
+                    e.args = (f"{e.args[0]}: user id is {len(user_id.encode())} bytes; at most 255",)
+                elif not string_uids and not user_id.isdigit():
+                    e.args = (f"{e.args[0]}: user id {user_id!r} is not a number; string user ids need "
+                              f"AgoraServiceConfig(use_string_uid=1)",)
             raise
         self._token = token or ""
         return rc
@@ -500,9 +504,11 @@ class RTCConnection:
 
 def _takes_vad_arguments(observer: object) -> bool:
     """Whether the observer's before-mixing callback accepts the 2.4 form's six arguments."""
+    from .observers import IAudioFrameObserver
     method = getattr(observer, "on_playback_audio_frame_before_mixing", None)
-    if method is None:
-        return True  # not overridden in an unrelated class: the registration's type check says so
+    if method is None or getattr(type(observer), "on_playback_audio_frame_before_mixing", None) is \
+            IAudioFrameObserver.on_playback_audio_frame_before_mixing:
+        return True  # none, or the interface's do-nothing one, which is not called
     try:
         inspect.signature(method).bind(None, "", "", None, -1, None)
     except TypeError:

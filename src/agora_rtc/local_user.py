@@ -314,7 +314,8 @@ class LocalUser:
         from .observers import IAudioFrameObserver, _need_observer
         _need_observer(observer, IAudioFrameObserver, "register_audio_frame_observer")
         from .connection import _queue_of
-        target = _core.AudioTarget(self, observer, vad._native_args() if vad is not None else None, six_args)
+        target = _core.AudioTarget(self, observer, vad._native_args() if vad is not None else None, six_args,
+                                   IAudioFrameObserver)
         _core.user_register_audio_frame_observer(self._handle("register_audio_frame_observer"), target,
                                                  _queue_of(dispatcher))
         self._audio_target = target

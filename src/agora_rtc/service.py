@@ -214,8 +214,9 @@ class AgoraService:
                 return 0
             if _core.on_engine_thread():  # refused before anything is released, so nothing is left half done
                 raise RuntimeError("AgoraService.release() cannot run inside a direct callback: it stops and joins "
-                                   "the engine thread the callback runs on. Release from another thread, or "
-                                   "register the observer with dispatcher=service.dispatcher")
+                                   "the engine thread the callback runs on. Release from another thread, or have "
+                                   "the callbacks dispatched: conn.set_event_dispatcher(service.dispatcher) for "
+                                   "connection and user events, dispatcher=service.dispatcher for frame observers")
             for child in reversed(list(self._children.values())):
                 child.release()
             h, self._h = self._h, 0

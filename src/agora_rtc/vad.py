@@ -13,6 +13,7 @@ one config object may serve many streams (the official one rewrites it).
 
 from __future__ import annotations
 
+import numbers
 import os
 import struct
 from datetime import datetime
@@ -47,6 +48,11 @@ __all__ = ["AudioVadConfigV2", "AudioVadManager", "AudioVadV2", "VadDump", "VadS
 
 class VadState:
     NONE, START_SPEAKING, SPEAKING, STOP_SPEAKING = 0, 1, 2, 3
+
+
+def _is_real(value: object) -> bool:
+    """int, float, numpy numbers; not str (a function: isinstance would narrow the caller's type for mypy)."""
+    return isinstance(value, numbers.Real)
 
 
 def _count(name: str, value: int) -> int:
@@ -91,7 +97,7 @@ class AudioVadConfigV2:
         for name, value in (("start_voiceprob", start_voiceprob), ("stop_voiceporb", stop_voiceporb)):
             if not 0 <= value <= 100:
                 raise ValueError(f"{name} must be in [0, 100], not {value!r}")
-        if not isinstance(rmsThreshold, (int, float)) or not -127 <= rmsThreshold <= 0:
+        if not _is_real(rmsThreshold) or not -127 <= rmsThreshold <= 0:
             raise ValueError(f"rmsThreshold must be dBFS in [-127, 0], not {rmsThreshold!r}")
         self.activePercent = activePercent
         self.inactivePercent = inactivePercent
