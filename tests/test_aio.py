@@ -207,5 +207,8 @@ def test_audio_streams_open_at_once_share_one_format():
             first.close()
             also.close()
             assert conn.local_user.audio_frames(sample_rate=48000) is not None  # none open: any format
+            # that stream was dropped without close() (as an `async for` left by break): it pins nothing
+            kept = conn.local_user.audio_frames(sample_rate=24000)
+            kept.close()
             await conn.release()
     run(main())

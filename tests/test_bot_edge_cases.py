@@ -11,7 +11,7 @@ import threading
 import numpy as np
 import pytest
 
-from agora_rtc import (AudioVadConfigV2, AudioVadV2, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig,
+from agora_rtc import (AgoraError, AudioVadConfigV2, AudioVadV2, IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig,
                        RtcConnectionPublishConfig)
 from conftest import FAST_CLOCK, FrameLog, Publisher, join, tone, wait_for
 
@@ -267,3 +267,10 @@ def test_an_observer_with_only_mixed_audio_registers_with_vad(service):
 def test_vad_threshold_takes_numpy_numbers():
     assert AudioVadConfigV2(rmsThreshold=np.int32(-40)).start_rms == -40
     assert AudioVadConfigV2(rmsThreshold=np.float32(-40.0)).start_rms == -40
+
+
+def test_a_too_long_user_id_says_so(service):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    with pytest.raises(AgoraError, match="ERR_INVALID_USER_ID \\(121\\): user id is 300 bytes; at most 255"):
+        conn.connect("", "long-id", "u" * 300)
+    conn.release()

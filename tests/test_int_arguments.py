@@ -80,3 +80,10 @@ def test_enums_pass_as_their_values(parts):
 def test_an_integer_out_of_the_c_range_is_a_value_error_naming_it(parts):
     with pytest.raises(ValueError, match=r"^frames must be -2147483648\.\.2147483647, not 4294967326$"):
         parts["audio_track"].set_max_buffer_audio_frame_number(2**32 + 30)  # was a bare OverflowError
+
+
+def test_an_object_with_only_index_is_an_integer(parts):
+    class Thirty:  # operator.index() takes it; __int__ it has not
+        def __index__(self):
+            return 30
+    assert parts["audio_track"].set_max_buffer_audio_frame_number(Thirty()) == 0
