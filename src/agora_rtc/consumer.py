@@ -115,7 +115,9 @@ class AudioConsumer:
         return self.stats()["queued_frames"]
 
     def len(self) -> int:
-        """Bytes pushed and not yet played (official: bytes in its buffer)."""
+        """Bytes pushed and not yet played (official: bytes in its buffer). Right after
+        push_audio_pcm_data changed format, frames of the old format still queued count
+        at this consumer's frame size (0 still means everything was played)."""
         if self._released:
             return 0
         return self._pending_bytes(self._queue_stats())
