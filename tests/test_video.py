@@ -283,6 +283,25 @@ def test_padded_numpy_rows_set_the_stride(service):
     assert (f["w"], f["h"]) == (32, 16) and close(f["y"], ry)
 
 
+def test_plane_views_kept_past_the_callback_still_read_their_own_frame(service):
+    # a numpy view made in a direct callback holds the engine's memory: it used to read freed memory
+    # (1080p: a segfault) or, for small frames, a later frame's pixels
+    p = Pair(service)
+    views = []
+
+    class KeepViews(IVideoFrameObserver):
+        def on_frame(self, channel_id, remote_uid, frame):
+            views.append(np.asarray(frame.y))
+    p.rx.get_local_user().register_video_frame_observer(KeepViews())
+    sent = [np.full(1920 * 1080 * 3 // 2, 10 + k, np.uint8) for k in range(4)]
+    for k, frame in enumerate(sent):
+        p.sender.send(frame, I420, 1920, 1080)
+    wait_for(lambda: len(views) >= 4, what="4 frames")
+    p.tx.release()  # and the sender's side is gone
+    assert [int(v[0, 0]) for v in views] == [10, 11, 12, 13] and all(int(v.min()) == int(v.max()) for v in views)
+    views.clear()  # the last view of a frame releases the engine's hold on it
+
+
 def test_planes_are_zero_copy_views_valid_only_during_the_callback(service):
     p = Pair(service)
     p.sender.send(i420(16, 8)[3], I420, 16, 8)

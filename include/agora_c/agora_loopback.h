@@ -42,6 +42,13 @@ typedef struct _loopback_video_track_stats {
 
 AGORA_API_C_INT agora_loopback_video_track_get_stats(AGORA_HANDLE agora_local_video_track, loopback_video_track_stats* stats);
 
+/* Inside a video observer's on_frame / on_encoded_video_frame: keep the frame being delivered (its planes,
+ * alpha, metadata, encoded bytes) valid after the callback returns, until the hold is released. Returns
+ * the hold, or NULL when the calling thread is not in such a callback. A binding that lends the frame's
+ * memory to objects that may outlive the callback (Python buffer views) takes one. */
+AGORA_API_C_HDL agora_loopback_video_frame_hold(void);
+AGORA_API_C_VOID agora_loopback_video_frame_release(AGORA_HANDLE hold);
+
 /* Encoded audio as a receiver gets it. Agora's library decodes received audio
  * and offers no per-user encoded receiver on a local user; the loopback does
  * not decode (except G.711, into the PCM path), so this is how a subscriber

@@ -13,6 +13,11 @@ cdef extern from "agora_c/agora_loopback.h":
 
 ctypedef int (*loopback_video_stats_fn)(AGORA_HANDLE, loopback_video_track_stats*) noexcept nogil
 cdef loopback_video_stats_fn _loopback_video_stats = NULL
+# Keeping a delivered frame's memory alive while Python views of its planes exist (loopback engine only).
+ctypedef void* (*video_frame_hold_fn)() noexcept nogil
+ctypedef void (*video_frame_release_fn)(void*) noexcept nogil
+cdef video_frame_hold_fn _video_frame_hold = NULL
+cdef video_frame_release_fn _video_frame_release = NULL
 
 # VIDEO_PIXEL_FORMAT codes a raw frame may have: C constants for the per-frame checks, the same
 # values as Python names.
@@ -31,8 +36,12 @@ _FORMAT_NAMES = {1: "I420", 2: "BGRA", 3: "NV21", 4: "RGBA", 8: "NV12"}
 
 
 cdef void _load_video_optional(void* lib):
-    global _loopback_video_stats
+    global _loopback_video_stats, _video_frame_hold, _video_frame_release
     _loopback_video_stats = <loopback_video_stats_fn>dlsym(lib, b"agora_loopback_video_track_get_stats")
+    _video_frame_hold = <video_frame_hold_fn>dlsym(lib, b"agora_loopback_video_frame_hold")
+    _video_frame_release = <video_frame_release_fn>dlsym(lib, b"agora_loopback_video_frame_release")
+    if _video_frame_hold == NULL or _video_frame_release == NULL:
+        _video_frame_hold, _video_frame_release = NULL, NULL
 
 
 # --------------------------------------------------------------------------
@@ -639,8 +648,10 @@ cdef object _encoded_send(AGORA_HANDLE s, data, EncodedVideoFrameInfo i):
 @cython.freelist(8)
 cdef class VideoPlane:
     """One plane of a received I420 frame: ``numpy.asarray(plane)`` is a
-    ``(height, width)`` uint8 view of the engine's memory (no copy), valid
-    while its frame is."""
+    ``(height, width)`` uint8 view of the engine's memory (no copy). On the
+    loopback engine a view keeps that memory alive, so it stays valid (and
+    this frame's) after the callback; with Agora's library it is valid during
+    the callback only."""
 
     cdef VideoFrame _frame
     cdef uint8_t* _data
@@ -652,6 +663,7 @@ cdef class VideoPlane:
 
     def __getbuffer__(self, Py_buffer* view, int flags):
         self._frame._checked()
+        self._frame._keep_for_views()  # a view may outlive the callback: the memory must too
         view.buf = self._data
         view.obj = self
         view.len = self._shape[0] * self._shape[1]
@@ -693,6 +705,7 @@ cdef class VideoFrame:
     cdef uint8_t* _v
     cdef bytes _owned
     cdef void* _blob      # dispatched: the queue's copy, owned by this frame
+    cdef void* _hold      # direct: the engine's hold on its memory, taken when a plane is first viewed
     cdef readonly int type, width, height, y_stride, u_stride, v_stride, rotation, avsync_type, alpha_mode
     cdef readonly int64_t render_time_ms
     cdef readonly bytes metadata
@@ -706,6 +719,11 @@ cdef class VideoFrame:
         if self._y == NULL:
             raise ValueError("VideoFrame planes are only valid during the callback that received it; "
                              "call frame.detach() to keep them")
+        return 0
+
+    cdef int _keep_for_views(self) except -1:
+        if self._hold == NULL and self._blob == NULL and self._owned is None and _video_frame_hold != NULL:
+            self._hold = _video_frame_hold()
         return 0
 
     cdef VideoPlane _plane(self, uint8_t* data, int rows, int cols, int stride):
@@ -757,6 +775,8 @@ cdef class VideoFrame:
 
     def __dealloc__(self):
         free(self._blob)
+        if self._hold != NULL:
+            _video_frame_release(self._hold)
 
     def detach(self):
         """Copy the planes into memory the frame owns, so they outlive the callback

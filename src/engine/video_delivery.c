@@ -478,6 +478,17 @@ static int still_registered(const local_user* u, const video_observer* o) {
   return 0;
 }
 
+/* The payload whose frame an observer on this thread is being called with (agora_loopback_video_frame_hold). */
+static __thread video_payload* t_delivering;
+
+AGORA_API_C_HDL agora_loopback_video_frame_hold(void) {
+  video_payload* p = t_delivering;
+  if (p) __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+  return p;
+}
+
+AGORA_API_C_VOID agora_loopback_video_frame_release(AGORA_HANDLE hold) { video_payload_release(hold); }
+
 static void deliver_one(video_delivery* d) {
   connection* r = d->receiver;
   video_observer* o = d->observer;
@@ -486,7 +497,9 @@ static void deliver_one(video_delivery* d) {
   if (p->encoded) {
     encoded_video_frame_info info = p->info;
     info.uid = (uid_t)strtoul(d->user_id, NULL, 10);
+    t_delivering = (video_payload*)p;
     ENGINE_CALLBACK(o->encoded.on_encoded_video_frame, o, info.uid, p->data, p->length, &info);
+    t_delivering = NULL;
     return;
   }
   video_frame f;
@@ -507,7 +520,9 @@ static void deliver_one(video_delivery* d) {
   char channel_id[MAX_CHANNEL_LEN + 1];
   snprintf(channel_id, sizeof channel_id, "%s", r->channel_id);
   if (o->raw.on_frame) remote_video_rendered(r, d->user_id, p->width, p->height);
+  t_delivering = (video_payload*)p;
   ENGINE_CALLBACK(o->raw.on_frame, o, channel_id, d->user_id, &f);
+  t_delivering = NULL;
 }
 
 void video_deliver(void) {
