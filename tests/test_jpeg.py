@@ -49,6 +49,14 @@ def test_mjpeg_stream_splits_into_pictures_even_with_an_embedded_thumbnail():
     assert decode_jpeg(pictures[0]).shape == (180, 320, 4)
 
 
+def test_a_stream_ending_on_its_last_end_of_image_marker_splits():
+    # a plain .mjpeg file, or one JPEG: the last two bytes are ff d9 (the loop used to stop 2 bytes early)
+    assert jpeg_frames(jpeg_of(1) + jpeg_of(2)) == [jpeg_of(1), jpeg_of(2)]
+    assert jpeg_frames(jpeg_of(3)) == [jpeg_of(3)]
+    with pytest.raises(ValueError, match="truncated JPEG"):
+        jpeg_frames(jpeg_of(3)[:-1])
+
+
 @pytest.mark.parametrize("data,error,match", [
     (b"GIF89a" + bytes(100), ValueError, "not a JPEG"),
     (b"", ValueError, "not a JPEG"),

@@ -74,7 +74,7 @@ def _segment_end(data: bytes, start: int) -> int:
     """The offset just after the JPEG that begins at `start` (its EOI), walking its markers."""
     n = len(data)
     i = start + 2
-    while i + 4 <= n:
+    while i + 2 <= n:  # a marker is 2 bytes: an EOI may end the data
         if data[i] != 0xFF:
             raise ValueError(f"corrupt JPEG at byte {i}: expected a marker")
         marker = data[i + 1]
@@ -86,6 +86,8 @@ def _segment_end(data: bytes, start: int) -> int:
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
             i += 2
             continue
+        if i + 4 > n:
+            break  # a segment's length cut off
         length = data[i + 2] << 8 | data[i + 3]
         i += 2 + length
         if marker == 0xDA:  # start of scan: entropy-coded data runs to the next marker that is not RST or a stuffed 00
