@@ -22,6 +22,15 @@ def test_demo_runs_on_the_embedded_engine(tmp_path):
         assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 16000)
 
 
+def test_demo_refuses_bad_arguments_before_running(tmp_path):
+    for args, message in [(["--seconds", "0"], "--seconds: must be 0.01 to 600 seconds, not 0"),
+                          (["--out", str(tmp_path / "missing" / "d.wav")], "--out: the folder"),]:
+        run = subprocess.run([sys.executable, "-m", "agora_rtc", "demo", *args], capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode == 2 and message in run.stderr, run.stderr
+        assert "frames sent" not in run.stdout  # refused before the demo ran
+
+
 def test_doctor_names_the_engine():
     run = subprocess.run([sys.executable, "-m", "agora_rtc", "doctor"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import platform
 import sys
 import threading
@@ -159,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="agora-rtc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="two bots in one channel on the embedded engine: A talks, B records")
-    demo.add_argument("--seconds", type=float, default=3.0, help="how much speech bot A sends (default 3)")
+    demo.add_argument("--seconds", type=_positive_seconds, default=3.0,
+                      help="how much speech bot A sends (default 3; 0.01 to 600)")
     demo.add_argument("--sample-rate", type=int, default=16000, choices=(8000, 16000, 24000, 32000, 44100, 48000),
                       help="the rate bot B receives at (A sends 16 kHz)")
     demo.add_argument("--out", default="agora_rtc_demo.wav", help="WAV file bot B writes")
@@ -179,8 +181,19 @@ def main(argv: list[str] | None = None) -> int:
     install.add_argument("--cafile", help="CA bundle to verify the server with (default: the system's)")
     install.set_defaults(run=_install_sdk)
     args = parser.parse_args(argv)
+    if args.command == "demo":  # before three seconds of demo, not after
+        out_dir = os.path.dirname(os.path.abspath(args.out))
+        if not os.path.isdir(out_dir):
+            parser.error(f"--out: the folder {out_dir} does not exist")
     code: int = args.run(args)
     return code
+
+
+def _positive_seconds(text: str) -> float:
+    seconds = float(text)
+    if not 0.01 <= seconds <= 600:
+        raise argparse.ArgumentTypeError(f"must be 0.01 to 600 seconds, not {text}")
+    return seconds
 
 
 if __name__ == "__main__":

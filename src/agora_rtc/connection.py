@@ -365,6 +365,8 @@ class RTCConnection:
             raise TypeError(f"enable_encryption() needs an EncryptionConfig, not {type(config).__name__}")
         if not isinstance(config.encryption_key, str) or not config.encryption_key:
             raise ValueError("EncryptionConfig.encryption_key must be a non-empty str")
+        if isinstance(config.encryption_kdf_salt, str):
+            raise TypeError("EncryptionConfig.encryption_kdf_salt must be bytes (up to 32), not str")
         salt = bytes(config.encryption_kdf_salt or b"")
         if config.encryption_mode not in range(1, 9):
             raise ValueError(f"encryption_mode must be an EncryptionMode (1..8), not {config.encryption_mode!r}")
