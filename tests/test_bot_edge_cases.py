@@ -239,6 +239,8 @@ def test_wrong_types_say_what_was_expected(service):
         user.track.adjust_publish_volume("50")
     with pytest.raises(TypeError, match="volume must be an int, not '50'"):
         user.conn.get_local_user().adjust_playback_signal_volume("50")
+    with pytest.raises(TypeError, match="interval_in_ms must be an int, not '100'"):
+        user.conn.get_local_user().set_audio_volume_indication_parameters("100")
     with pytest.raises(ValueError, match="rmsThreshold must be dBFS in \\[-127, 0\\], not 'x'"):
         AudioVadConfigV2(rmsThreshold="x")
     with pytest.raises(TypeError, match="takes an audio frame with its labels .* not a bare ndarray"):

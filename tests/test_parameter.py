@@ -42,6 +42,16 @@ def test_a_connections_parameters_scope_its_faults(service):
     b.release()
 
 
+def test_a_string_for_a_number_the_engine_reads_is_refused_and_changes_nothing(service):
+    before = service.get_parameter_number("loopback.fault.loss_percent")
+    for text in ('{"loopback.fault.loss_percent": "50"}', '{"loopback.clock_speed": "2"}',
+                 '{"loopback.clock_speed": null}', '{"loopback.fault.loss_percent": 5, "loopback.clock_speed": "2"}'):
+        with pytest.raises(AgoraError, match="INVALID_ARGUMENT"):
+            service.set_parameters(text)  # was 0, with the value ignored
+    assert service.get_parameter_number("loopback.fault.loss_percent") == before  # the whole document refused
+    service.set_parameters('{"some.agora.key": "text"}')  # keys the loopback does not read: accepted, as Agora's
+
+
 def test_bad_parameters_raise(service):
     p = service.get_agora_parameter()
     with pytest.raises(AgoraError, match="INVALID_ARGUMENT"):

@@ -368,6 +368,20 @@ def test_encoded_video_frame_info_behaves_like_the_official_dataclass(service):
             p.sender.send_encoded_video_image(b"\x01" * 10, bad)
     with pytest.raises(TypeError, match="frame_info must be an EncodedVideoFrameInfo"):
         p.sender.send_encoded_video_image(b"\x01" * 10, {"codec_type": 2})
+    good = EncodedVideoFrameInfo(codec_type=2, frame_type=3)
+    for field, value, match in [("rotation", 45, "rotation must be 0, 90, 180 or 270, not 45"),
+                                ("width", -1, "width and height must be >= 0, not -1x0")]:
+        bad = EncodedVideoFrameInfo(codec_type=2, frame_type=3)
+        setattr(bad, field, value)
+        with pytest.raises(ValueError, match=match):
+            p.sender.send_encoded_video_image(b"\x01" * 10, bad)
+    with pytest.raises(ValueError, match="buffer_size 2 disagrees with the data's 3 bytes"):
+        p.sender.send_encoded_video_image(b"xyz", 2, good)  # the official (data, size, info) order, checked
+    assert p.sender.send_encoded_video_image(b"xyz", 3, good) == 1
+    with pytest.raises(ValueError, match="encoded image must be a C-contiguous buffer"):
+        p.sender.send_encoded_video_image(np.zeros(10, np.uint8)[::2], good)
+    p.wait(1)
+    p.got.frames.clear()
     # the fields arrive as sent (the uid field is the sender's on receipt)
     assert p.sender.send_encoded_video_image(b"\x01" * 10, EncodedVideoFrameInfo(
         codec_type=2, width=640, height=360, frames_per_second=30, frame_type=3, rotation=90, track_id=0,
@@ -452,6 +466,20 @@ def test_bad_frames_raise_clear_errors(service, args, match):
         return
     with pytest.raises((ValueError, TypeError), match=match):
         p.sender.send(*args, **kwargs)
+
+
+def test_a_sender_without_a_track_says_how_to_make_one(service):
+    factory = service.create_media_node_factory()
+    raw, encoded = factory.create_video_frame_sender(), factory.create_video_encoded_image_sender()
+    with pytest.raises(AgoraError, match=r"service.create_custom_video_track_frame\(sender\)\) failed: ERR_NOT_READY"):
+        raw.send(i420(16, 8)[3], I420, 16, 8)
+    with pytest.raises(AgoraError, match=r"service.create_custom_video_track_encoded\(sender\)\) failed: ERR_NOT_READY"):
+        encoded.send_encoded_video_image(b"\x01", EncodedVideoFrameInfo(codec_type=2, frame_type=3))
+    pcm = factory.create_audio_pcm_data_sender()
+    with pytest.raises(AgoraError, match=r"service.create_custom_audio_track_pcm\(sender\)\) failed: ERR_NOT_READY"):
+        pcm.send(bytes(320), 160, 16000)
+    for obj in (raw, encoded, pcm, factory):
+        obj.release()
 
 
 def test_released_objects_raise(service):

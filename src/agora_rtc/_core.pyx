@@ -709,6 +709,9 @@ cdef int _pcm_refused(int rc, Py_ssize_t samples_per_channel, Py_ssize_t sample_
         if samples_per_channel == 0 or samples_per_channel > sample_rate * 10:
             raise ValueError(f"samples_per_channel must be 1..{sample_rate * 10} (at most 10 s per send), "
                              f"not {samples_per_channel}")
+    if rc == -3:  # ERR_NOT_READY
+        raise AgoraError("agora_audio_pcm_data_sender_send (no track was made from this sender, or it was "
+                         "released: service.create_custom_audio_track_pcm(sender))", rc)
     return _check(rc, "agora_audio_pcm_data_sender_send")
 
 

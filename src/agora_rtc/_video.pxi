@@ -378,6 +378,14 @@ cdef str _frame_shape(int width, int height, int buffer_height, int crop_left, i
     return f"{width}x{height} window at ({crop_left}, {crop_top}) of a {buffer_height}-row frame"
 
 
+cdef object _sent(int rc, str what, str make_track):
+    """A send's result; a sender with no track yet (ERR_NOT_READY) says how to make one."""
+    if rc == -3:
+        raise AgoraError(f"{what} (no track was made from this sender, or it was released: "
+                         f"service.{make_track}(sender))", rc)
+    return _check(rc, what)
+
+
 cdef class _Sender:
     """An engine sender's handle, kept in C so the send paths reach it without an attribute lookup."""
 
@@ -414,6 +422,9 @@ cdef class EncodedVideoSender(_Sender):
         if not isinstance(frame_info, EncodedVideoFrameInfo):
             if not isinstance(_size, EncodedVideoFrameInfo):  # the official order is (data, size, info)
                 raise TypeError(f"frame_info must be an EncodedVideoFrameInfo, not {type(frame_info).__name__}")
+            with memoryview(data) as view:
+                if frame_info != view.nbytes:  # the official's buffer_size: what it would have sent
+                    raise ValueError(f"buffer_size {frame_info!r} disagrees with the data's {view.nbytes} bytes")
             frame_info = _size
         return _encoded_send(self._handle(), data, <EncodedVideoFrameInfo>frame_info)
 
@@ -601,7 +612,7 @@ cdef class VideoSender(_Sender):
                 PyBuffer_Release(&mview)
             if have_alpha:
                 PyBuffer_Release(&aview)
-        return _check(rc, "agora_video_frame_sender_send")
+        return _sent(rc, "agora_video_frame_sender_send", "create_custom_video_track_frame")
 
 
 cdef object _encoded_send(AGORA_HANDLE s, data, EncodedVideoFrameInfo i):
@@ -625,7 +636,7 @@ cdef object _encoded_send(AGORA_HANDLE s, data, EncodedVideoFrameInfo i):
     except TypeError:
         raise TypeError(f"encoded image must support the buffer protocol (bytes, bytearray, numpy array), "
                         f"not {type(data).__name__}") from None
-    except BufferError:
+    except (BufferError, ValueError):  # numpy says "not C-contiguous" with a ValueError
         raise ValueError("encoded image must be a C-contiguous buffer") from None
     cdef int rc
     try:
@@ -635,11 +646,15 @@ cdef object _encoded_send(AGORA_HANDLE s, data, EncodedVideoFrameInfo i):
             raise ValueError(f"encoded image holds {view.len} bytes; at most {LOOPBACK_VIDEO_MAX_ENCODED}")
         if info.stream_type not in (0, 1):
             raise ValueError(f"stream_type must be 0 (high) or 1 (low), not {info.stream_type}")
+        if info.rotation not in (0, 90, 180, 270):  # as a raw frame's
+            raise ValueError(f"EncodedVideoFrameInfo.rotation must be 0, 90, 180 or 270, not {info.rotation}")
+        if info.width < 0 or info.height < 0:
+            raise ValueError(f"EncodedVideoFrameInfo width and height must be >= 0, not {info.width}x{info.height}")
         with nogil:
             rc = api.video_encoded_image_sender_send(s, <const uint8_t*>view.buf, <uint32_t>view.len, &info)
     finally:
         PyBuffer_Release(&view)
-    return _check(rc, "agora_video_encoded_image_sender_send")
+    return _sent(rc, "agora_video_encoded_image_sender_send", "create_custom_video_track_encoded")
 
 
 # --------------------------------------------------------------------------

@@ -271,6 +271,9 @@ class LocalUser:
         """Report speakers' volumes every *interval_in_ms* (>= 10; <= 0 turns
         it off) to on_audio_volume_indication; *smooth* 0-10 (Agora's
         recommended 3); *report_vad* fills each speaker's vad flag."""
+        for name, value in (("interval_in_ms", interval_in_ms), ("smooth", smooth)):
+            if not hasattr(value, "__index__"):  # before comparing: "100" would fail there without saying why
+                raise TypeError(f"{name} must be an int, not {value!r}")
         if interval_in_ms > 0 and interval_in_ms < 10:
             raise ValueError(f"interval_in_ms must be >= 10 (or <= 0 to turn off), not {interval_in_ms}")
         if not 0 <= smooth <= 10:

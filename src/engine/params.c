@@ -26,7 +26,14 @@ static int valid_certificate(const char* value) {
   return 1;
 }
 
+/* Keys the engine reads as numbers: a string there would be ignored without a word. */
+static int numeric_key(const char* key) {
+  return faults_check(key, 0) >= 0 || strcmp(key, KEY_CLOCK_SPEED) == 0 || strcmp(key, KEY_TIME_OFFSET) == 0 ||
+         strcmp(key, KEY_LABELS) == 0 || strcmp(key, KEY_EXTRA_SEND) == 0 || strcmp(key, KEY_MUTE_DATA) == 0;
+}
+
 int params_set_string(const char* key, const char* value) {
+  if (numeric_key(key)) return -ERR_INVALID_ARGUMENT;
   if (strcmp(key, KEY_CERTIFICATE) == 0) {
     if (!valid_certificate(value)) return -ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&g_engine.lock);
@@ -262,6 +269,7 @@ int params_apply_json(parameter* scope, const char* json) {
           return -ERR_INVALID_ARGUMENT;
         }
         if (is_number && !number_in_range(key, number)) return -ERR_INVALID_ARGUMENT;
+        if (!is_number && numeric_key(key)) return -ERR_INVALID_ARGUMENT; /* "50", null: not a number */
         if (is_text && strcmp(key, KEY_CERTIFICATE) == 0 && (strlen(text) >= sizeof text - 1 || !valid_certificate(text)))
           return -ERR_INVALID_ARGUMENT;
         if (apply) {
