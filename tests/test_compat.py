@@ -134,3 +134,39 @@ def test_compat_names_are_agora_rtc_objects(module):
         assert obj.__module__.startswith("agora_rtc.") and not obj.__module__.startswith("agora_rtc.compat"), name
         if hasattr(agora_rtc, name):
             assert obj is getattr(agora_rtc, name), f"{module}.{name} is not agora_rtc.{name}"
+
+
+def official_module_imports():
+    """{module: [(imported module, names or None for *)]}: the official modules' top-level sibling imports."""
+    package = os.path.join(str(official.prepare()), "agora", "rtc")
+    imports = {}
+    for name in sorted(os.listdir(package)):
+        if not name.endswith(".py") or name.startswith("_"):
+            continue
+        tree = ast.parse(open(os.path.join(package, name), encoding="utf-8").read())
+        found = [(node.module, None if node.names[0].name == "*" else [a.name for a in node.names])
+                 for node in tree.body if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+                 and not node.module.startswith("_")]
+        imports[name[:-3]] = found
+    return imports
+
+
+def test_official_imports_resolve_from_the_same_compat_module():
+    # `from agora.rtc.agora_service import AgoraServiceConfig, RTCConnConfig` works on the official SDK because
+    # agora_service star-imports agora_base: the same line against agora_rtc.compat must work too
+    checked = 0
+    for module, imports in official_module_imports().items():
+        try:
+            ours = importlib.import_module(f"agora_rtc.compat.{module}")
+        except ImportError:
+            continue  # a module we do not provide is listed by the test above
+        for source, names in imports:
+            try:
+                theirs = importlib.import_module(f"agora_rtc.compat.{source}")
+            except ImportError:
+                continue
+            for name in names if names is not None else theirs.__all__:
+                if hasattr(theirs, name):
+                    assert hasattr(ours, name), f"from agora_rtc.compat.{module} import {name}"
+                    checked += 1
+    assert checked > 300

@@ -3,3 +3,7 @@
 from ..local_user import LocalUser
 
 __all__ = ["LocalUser"]
+
+from ._namespaces import reexport  # noqa: E402
+
+__all__ = reexport(__name__, globals(), __all__)

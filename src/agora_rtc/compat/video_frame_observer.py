@@ -3,3 +3,7 @@
 from ..video import IVideoFrameObserver
 
 __all__ = ["IVideoFrameObserver"]
+
+from ._namespaces import reexport  # noqa: E402
+
+__all__ = reexport(__name__, globals(), __all__)
