@@ -212,3 +212,54 @@ def test_audio_streams_open_at_once_share_one_format():
             kept.close()
             await conn.release()
     run(main())
+
+
+def test_connect_disconnect_connect_and_the_connection_events_a_bot_needs():
+    async def main():
+        async with AgoraService(config()) as svc:
+            conn = svc.create_connection()
+            events = conn.events()
+            await conn.connect("", "again", "me")
+            await conn.disconnect()
+            info = await conn.connect("", "again", "me")  # the first disconnect's event no longer fails it
+            assert info.state == 3
+            svc.set_parameters({"loopback.fault.outage_ms": 1500})  # the network goes away for 1.5 s
+            names = []
+            while "reconnected" not in names:
+                names.append((await asyncio.wait_for(events.__anext__(), 10)).name)
+            assert names == ["connected", "disconnected", "connected", "reconnecting", "reconnected"]
+            reader = asyncio.create_task(events.__anext__())
+            await asyncio.sleep(0.01)
+            with pytest.raises(RuntimeError, match="a Stream has one reader"):
+                await events.__anext__()  # a second task would have stolen the first one's wake-up
+            reader.cancel()
+            other = svc.create_connection()
+            joining = asyncio.create_task(other.connect("", "again", "late"))
+            await asyncio.sleep(0)
+            joining.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await joining
+            assert other.sync.get_conn_info().state == 1  # a cancelled connect leaves: not joined behind our back
+            left_open = conn.events()
+        # leaving the service block ends the streams of connections never released one by one
+        with pytest.raises(StopAsyncIteration):
+            await asyncio.wait_for(left_open.__anext__(), 5)
+    run(main())
+
+
+def test_a_cancelled_pool_acquire_gives_its_connection_back():
+    from agora_rtc.aio import ConnectionPool
+
+    async def main():
+        async with AgoraService(config()) as svc:
+            async with ConnectionPool(svc, 2) as pool:
+                acquiring = asyncio.create_task(pool.acquire("", "pool-cancel", "a"))
+                await asyncio.sleep(0)
+                acquiring.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await acquiring
+                deadline = time.monotonic() + 10
+                while pool.stats()["idle"] != 2 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+                assert pool.stats()["idle"] == 2 and pool.stats()["in_use"] == 0
+    run(main())

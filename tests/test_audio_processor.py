@@ -111,6 +111,9 @@ def test_bad_input_is_refused_clearly(service):
         assert processor.initialize(APMConfig(), 16000, 1, None, sink) == 0  # again: nothing to do
         with pytest.raises(ValueError, match="whole milliseconds"):
             processor.push_audio_pcm_data(b"\0" * 33, 16000, 1)
+        with pytest.raises(ValueError, match=r"not whole milliseconds of 44100 Hz .*\(88.2 bytes per ms\)"):
+            processor.push_audio_pcm_data(b"\0" * 88, 44100, 1)  # 44 samples: 0.998 ms
+        assert processor.push_audio_pcm_data(b"\0" * 88200, 44100, 1) == 0  # 1 s (44.1 samples per ms)
     with pytest.raises(ValueError, match="released"):
         processor.push_audio_pcm_data(b"\0" * 320, 16000, 1)
 

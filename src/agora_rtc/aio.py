@@ -116,6 +116,9 @@ class Stream(Generic[_Item]):
         while not self._frames:
             if self._closed:
                 raise StopAsyncIteration
+            if self._waiter is not None:  # a second waiter would replace the first, which then never wakes
+                raise RuntimeError("another task is already waiting on this stream: a Stream has one reader "
+                                   "(open one stream per task)")
             self._waiter = asyncio.get_running_loop().create_future()
             try:
                 await self._waiter
@@ -263,8 +266,20 @@ class _EventRouter(IRTCConnectionObserver):
         self._emit(Event("connection_failure", info.local_user_id, reason, info))
 
     def on_disconnected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
-        self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
+        if self.conn._own_disconnects:  # the end of a disconnect() we asked for, not of a connect() pending now
+            self.conn._own_disconnects -= 1
+        else:
+            self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
         self._emit(Event("disconnected", info.local_user_id, reason, info))
+
+    def on_reconnecting(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
+        self._emit(Event("reconnecting", info.local_user_id, reason, info))
+
+    def on_connection_lost(self, conn: RTCConnection, info: RTCConnInfo) -> None:
+        self._emit(Event("connection_lost", info.local_user_id, 0, info))
+
+    def on_reconnected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
+        self._emit(Event("reconnected", info.local_user_id, reason, info))
 
     def on_user_joined(self, conn: RTCConnection, user_id: str) -> None:
         self._emit(Event("user_joined", user_id))
@@ -288,7 +303,9 @@ class Connection:
         self.sync = service.sync.create_rtc_connection(config)
         self.sync.set_event_dispatcher(self._dispatcher)
         self._connect_future: asyncio.Future[RTCConnInfo] | None = None
+        self._own_disconnects = 0  # disconnect() calls whose on_disconnected has not arrived yet
         self._event_streams: weakref.WeakSet[Stream[Event]] = weakref.WeakSet()
+        service._connections.add(self)
         self.sync.register_observer(_EventRouter(self))
         self.local_user = LocalUser(self)
 
@@ -304,12 +321,17 @@ class Connection:
     async def connect(self, token: str | None, channel_id: str, user_id: str | int,
                       timeout: float | None = 10.0) -> RTCConnInfo:
         """Join; returns the RTCConnInfo once connected, or raises
-        ConnectionFailed with Agora's reason (or TimeoutError)."""
+        ConnectionFailed with Agora's reason (or TimeoutError). Cancelled or
+        timed out, it leaves the channel again (disconnect), so the
+        connection is not left joining behind the caller's back."""
         loop = asyncio.get_running_loop()
         self._connect_future = fut = loop.create_future()  # RTCConnInfo when joined
         self.sync.connect(token, channel_id, user_id)
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        except (asyncio.CancelledError, asyncio.TimeoutError):
+            await self.disconnect()
+            raise
         finally:
             if self._connect_future is fut:
                 self._connect_future = None
@@ -321,7 +343,16 @@ class Connection:
         return Stream(self._event_streams, None, maxsize)
 
     async def disconnect(self) -> int:
-        return self.sync.disconnect()
+        """Leave the channel; a connect() still pending ends with ConnectionFailed (reason 5, LEAVE_CHANNEL)."""
+        if self.sync.get_conn_info().state == 1:  # DISCONNECTED: no on_disconnected will come
+            return self.sync.disconnect()
+        rc = self.sync.disconnect()
+        self._own_disconnects += 1
+        fut, self._connect_future = self._connect_future, None
+        if fut is not None and not fut.done():
+            fut.set_exception(ConnectionFailed(5, 1))
+            fut.exception()  # retrieved here: a connect() cancelled before would never read it
+        return rc
 
     async def renew_token(self, token: str) -> int:
         """Replace the token (see RTCConnection.renew_token)."""
@@ -329,8 +360,11 @@ class Connection:
 
     async def release(self) -> None:
         """Disconnect and free; open frame streams end."""
-        self.local_user._close_streams()
         self.sync.release()
+        self._close_streams()
+
+    def _close_streams(self) -> None:
+        self.local_user._close_streams()
         for stream in tuple(self._event_streams):
             stream.close()
 
@@ -376,6 +410,11 @@ class PcmSender:
             obj.release()
 
 
+def _release_if_acquired(joining: asyncio.Future[PooledConnection]) -> None:
+    if not joining.cancelled() and joining.exception() is None:
+        joining.result().release()
+
+
 class ConnectionPool:
     """The asyncio form of agora_rtc.pool.ConnectionPool: ``await acquire()``
     joins without blocking the loop; ``async with`` closes the pool."""
@@ -387,7 +426,13 @@ class ConnectionPool:
     async def acquire(self, token: str | None, channel_id: str, user_id: str | int,
                       timeout: float = 10.0) -> PooledConnection:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self.sync.acquire, token, channel_id, user_id, timeout)
+        joining = loop.run_in_executor(None, self.sync.acquire, token, channel_id, user_id, timeout)
+        try:
+            return await asyncio.shield(joining)
+        except asyncio.CancelledError:
+            # the join goes on in its thread: give the use back once it is made, or it is lost to the pool
+            joining.add_done_callback(_release_if_acquired)
+            raise
 
     def stats(self) -> dict[str, int]:
         return self.sync.stats()
@@ -412,6 +457,7 @@ class AgoraService:
         self.sync = _SyncService(sdk_path)
         self._capacity = queue_capacity
         self._dispatcher: LoopDispatcher | None = None  # made on entry, on the running loop
+        self._connections: weakref.WeakSet[Connection] = weakref.WeakSet()
 
     async def __aenter__(self) -> Self:
         self.sync.initialize(self.config)
@@ -435,6 +481,8 @@ class AgoraService:
         return self._dispatcher.stats() if self._dispatcher else {}
 
     async def release(self) -> None:
+        for conn in tuple(self._connections):  # their streams end (their engine objects go with the service)
+            conn._close_streams()
         self.sync.release()
         if self._dispatcher is not None:
             self._dispatcher.close()

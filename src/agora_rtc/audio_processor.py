@@ -201,12 +201,13 @@ class ExternalAudioProcessor:
         if not self._sink:
             raise RuntimeError("push_audio_pcm_data(): call initialize() first")
         nbytes = memoryview(data).nbytes
-        per_ms = sample_rate // 1000 * 2 * channels
-        if sample_rate <= 0 or channels not in (1, 2) or per_ms == 0:
+        if sample_rate < 1000 or channels not in (1, 2):
             raise ValueError(f"push_audio_pcm_data(): bad format sample_rate={sample_rate!r}, channels={channels!r}")
-        if nbytes % per_ms:
+        samples, odd = divmod(nbytes, 2 * channels)
+        if odd or samples * 1000 % sample_rate:  # in samples: 44.1 kHz has 44.1 per ms
             raise ValueError(f"push_audio_pcm_data(): {nbytes} bytes is not whole milliseconds of "
-                             f"{sample_rate} Hz x {channels} channel(s) 16-bit PCM ({per_ms} bytes per ms)")
+                             f"{sample_rate} Hz x {channels} channel(s) 16-bit PCM ({sample_rate * 2 * channels / 1000:g} "
+                             f"bytes per ms)")
         self._sender.send(data, nbytes // (2 * channels), sample_rate, channels, 2, 0, start_pts)
         return 0
 
