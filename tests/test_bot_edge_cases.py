@@ -276,3 +276,10 @@ def test_a_too_long_user_id_says_so(service):
     with pytest.raises(AgoraError, match="ERR_INVALID_USER_ID \\(121\\): user id is 300 bytes; at most 255"):
         conn.connect("", "long-id", "u" * 300)
     conn.release()
+
+
+def test_the_older_local_user_vad_form_points_to_the_connection_method(service):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    with pytest.raises(TypeError, match="for \\(observer, enable_vad, vad_configure\\) call RTCConnection"):
+        conn.get_local_user().register_audio_frame_observer(FourArgumentEars(), 0, None)
+    conn.release()

@@ -104,8 +104,8 @@ def main():
     # VAD v2 wants 16 kHz mono frames: set the format before registering the observer
     connection.get_local_user().set_playback_audio_frame_before_mixing_parameters(1, 16000)
     speech = SpeechLogger(own_vad=options.mode == 0, dump_folder=output_dir(__file__) if options.save_to_disk else None)
-    # VAD on in both modes: with it the SDK labels every frame (rms, voice_prob), which AudioVadV2 reads
-    # (the official SDK labels frames from initialize() on; agora_rtc when an observer asks for VAD)
+    # VAD on in both modes: AudioVadV2 reads every frame's labels (rms, voice_prob), which both SDKs turn
+    # on in initialize()
     connection.register_audio_frame_observer(speech, 1, vad_config())
     connection.connect(options.token, options.channel_id, options.user_id)
 

@@ -316,6 +316,10 @@ class LocalUser:
         """
         from .observers import IAudioFrameObserver, _need_observer
         _need_observer(observer, IAudioFrameObserver, "register_audio_frame_observer")
+        if isinstance(dispatcher, int):  # (observer, enable_vad, vad_configure): the SDK's older LocalUser form
+            raise TypeError("LocalUser.register_audio_frame_observer(observer, dispatcher=None): the second argument "
+                            "is a dispatcher; for (observer, enable_vad, vad_configure) call "
+                            "RTCConnection.register_audio_frame_observer")
         from .connection import _queue_of
         target = _core.AudioTarget(self, observer, vad._native_args() if vad is not None else None, six_args,
                                    IAudioFrameObserver)
