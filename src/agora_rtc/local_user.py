@@ -304,8 +304,9 @@ class LocalUser:
                                                _core.MIXED, channels, sample_rate_hz, samples_per_call)
 
     # -- observers ---------------------------------------------------------------
-    def register_audio_frame_observer(self, observer: IAudioFrameObserver, dispatcher: DispatcherLike | None = None, *,
-                                      vad: AudioVadConfigV2 | None = None, six_args: bool = False) -> int:
+    def register_audio_frame_observer(self, observer: IAudioFrameObserver, dispatcher: DispatcherLike | None = None,
+                                      *older_form: object, vad: AudioVadConfigV2 | None = None,
+                                      six_args: bool = False) -> int:
         """Receive audio frames (an IAudioFrameObserver); replaces any earlier one.
 
         With ``dispatcher=None`` callbacks run on the engine thread and frames
@@ -316,7 +317,7 @@ class LocalUser:
         """
         from .observers import IAudioFrameObserver, _need_observer
         _need_observer(observer, IAudioFrameObserver, "register_audio_frame_observer")
-        if isinstance(dispatcher, int):  # (observer, enable_vad, vad_configure): the SDK's older LocalUser form
+        if isinstance(dispatcher, int) or older_form:  # (observer, enable_vad, vad_configure): the SDK's older form
             raise TypeError("LocalUser.register_audio_frame_observer(observer, dispatcher=None): the second argument "
                             "is a dispatcher; for (observer, enable_vad, vad_configure) call "
                             "RTCConnection.register_audio_frame_observer")
