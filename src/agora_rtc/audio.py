@@ -8,6 +8,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol
 
 from . import _core
+from ._arguments import need_int
 from ._core import AudioFrame
 
 if TYPE_CHECKING:
@@ -292,8 +293,7 @@ class LocalAudioTrack(_Child):
 
     def adjust_publish_volume(self, volume: int) -> int:
         """Scale what this track publishes: 0 (silent) to 400, 100 = as sent."""
-        if not hasattr(volume, "__index__"):  # before comparing: "50" would fail there without saying what is wanted
-            raise TypeError(f"volume must be an int, not {volume!r}")
+        volume = need_int(volume, "volume")
         if not 0 <= volume <= 400:
             raise ValueError(f"volume must be in [0, 400], not {volume}")
         return _core.track_adjust_publish_volume(self._handle(), volume)

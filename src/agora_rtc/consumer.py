@@ -14,7 +14,6 @@ No Python timer, so nothing drifts when the bot's event loop is busy;
 
 from __future__ import annotations
 
-import operator
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -32,13 +31,6 @@ __all__ = ["AudioConsumer"]
 _POLL_S = 0.002  # wait_for_playout's polling period
 
 
-def _integer(value: object, name: str) -> int:
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{name} must be an int, not {value!r}") from None
-
-
 class AudioConsumer:
     def __init__(self, pcm_sender: AudioPcmDataSender, sample_rate: int, channels: int = 1) -> None:
         from .audio import AudioPcmDataSender
@@ -47,9 +39,10 @@ class AudioConsumer:
             raise TypeError(f"AudioConsumer needs an AudioPcmDataSender, not {type(pcm_sender).__name__}")
         if pcm_sender._track is None:
             raise ValueError("make the sender's track first: service.create_custom_audio_track_pcm(sender)")
+        from ._arguments import need_int
         from ._core import PCM_SAMPLE_RATES
         # as ints: 48000.0 would pass the checks below (48000.0 == 48000) and then fail every send
-        sample_rate, channels = _integer(sample_rate, "sample_rate"), _integer(channels, "channels")
+        sample_rate, channels = need_int(sample_rate, "sample_rate"), need_int(channels, "channels")
         if sample_rate not in PCM_SAMPLE_RATES:
             raise ValueError(f"sample_rate must be one of {', '.join(map(str, PCM_SAMPLE_RATES))} Hz, "
                              f"not {sample_rate!r}")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Union, cast
 
 from . import _core
+from ._arguments import need_int
 
 if TYPE_CHECKING:
     from ._core import _Buffer
@@ -257,8 +258,7 @@ class LocalUser:
     # -- frame formats -----------------------------------------------------------
     def adjust_playback_signal_volume(self, volume: int) -> int:
         """Scale the mixed playback signal (on_playback_audio_frame): 0 to 400, 100 = as received."""
-        if not hasattr(volume, "__index__"):  # before comparing: "50" would fail there without saying what is wanted
-            raise TypeError(f"volume must be an int, not {volume!r}")
+        volume = need_int(volume, "volume")
         if not 0 <= volume <= 400:
             raise ValueError(f"volume must be in [0, 400], not {volume}")
         return _core.user_adjust_playback_signal_volume(self._handle("adjust_playback_signal_volume"), volume)
@@ -271,9 +271,7 @@ class LocalUser:
         """Report speakers' volumes every *interval_in_ms* (>= 10; <= 0 turns
         it off) to on_audio_volume_indication; *smooth* 0-10 (Agora's
         recommended 3); *report_vad* fills each speaker's vad flag."""
-        for name, value in (("interval_in_ms", interval_in_ms), ("smooth", smooth)):
-            if not hasattr(value, "__index__"):  # before comparing: "100" would fail there without saying why
-                raise TypeError(f"{name} must be an int, not {value!r}")
+        interval_in_ms, smooth = need_int(interval_in_ms, "interval_in_ms"), need_int(smooth, "smooth")
         if interval_in_ms > 0 and interval_in_ms < 10:
             raise ValueError(f"interval_in_ms must be >= 10 (or <= 0 to turn off), not {interval_in_ms}")
         if not 0 <= smooth <= 10:
