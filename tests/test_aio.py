@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from agora_rtc.aio import AgoraService, AgoraServiceConfig
+from agora_rtc.aio import AgoraService, AgoraServiceConfig, ConnectionFailed
 from conftest import tone
 
 
@@ -262,4 +262,41 @@ def test_a_cancelled_pool_acquire_gives_its_connection_back():
                 while pool.stats()["idle"] != 2 and time.monotonic() < deadline:
                     await asyncio.sleep(0.02)
                 assert pool.stats()["idle"] == 2 and pool.stats()["in_use"] == 0
+    run(main())
+
+
+def test_a_stream_woken_then_read_again_at_once_still_gets_items_and_its_end():
+    from agora_rtc.aio import Stream
+
+    async def main():
+        stream = Stream(set(), None, 10)
+        first = asyncio.create_task(stream.__anext__())
+        await asyncio.sleep(0)
+        stream._put(1)
+        assert stream._frames.popleft() == 1  # taken before the woken reader runs
+        second = asyncio.create_task(stream.__anext__())
+        await asyncio.sleep(0)  # both readers run: the first waits again... a reader's wake-up must not be lost
+        stream._put(2)
+        stream.close()
+        done, _ = await asyncio.wait({first, second}, timeout=5)
+        assert done == {first, second}
+    run(main())
+
+
+def test_cancelling_a_connect_after_release_is_a_plain_cancel():
+    async def main():
+        async with AgoraService(config()) as svc:
+            conn = svc.create_connection()
+            joining = asyncio.create_task(conn.connect("", "rel", "me", timeout=None))
+            await asyncio.sleep(0)
+            await conn.release()
+            with pytest.raises(ConnectionFailed):  # the release ends the pending connect
+                await asyncio.wait_for(joining, 5)
+            other = svc.create_connection()
+            joining = asyncio.create_task(other.connect("", "rel", "you", timeout=None))
+            await asyncio.sleep(0)
+            other.sync.release()  # released under the aio object's feet
+            joining.cancel()
+            with pytest.raises(asyncio.CancelledError):  # not the cleanup's ValueError
+                await joining
     run(main())

@@ -50,6 +50,8 @@ def test_a_string_for_a_number_the_engine_reads_is_refused_and_changes_nothing(s
             service.set_parameters(text)  # was 0, with the value ignored
     assert service.get_parameter_number("loopback.fault.loss_percent") == before  # the whole document refused
     service.set_parameters('{"some.agora.key": "text"}')  # keys the loopback does not read: accepted, as Agora's
+    with pytest.raises(AgoraError, match="INVALID_ARGUMENT"):
+        service.get_agora_parameter().set_string("loopback.fault.loss_percent", "50")  # the one-key call too
 
 
 def test_bad_parameters_raise(service):

@@ -720,7 +720,8 @@ cdef class VideoFrame:
     cdef uint8_t* _v
     cdef bytes _owned
     cdef void* _blob      # dispatched: the queue's copy, owned by this frame
-    cdef void* _hold      # direct: the engine's hold on its memory, taken when a plane is first viewed
+    cdef void* _hold      # direct: the engine's hold on its memory (taken on the engine thread, for the callback)
+    cdef bint _viewed     # a plane was lent to a buffer view: the hold outlives the callback
     cdef readonly int type, width, height, y_stride, u_stride, v_stride, rotation, avsync_type, alpha_mode
     cdef readonly int64_t render_time_ms
     cdef readonly bytes metadata
@@ -737,8 +738,7 @@ cdef class VideoFrame:
         return 0
 
     cdef int _keep_for_views(self) except -1:
-        if self._hold == NULL and self._blob == NULL and self._owned is None and _video_frame_hold != NULL:
-            self._hold = _video_frame_hold()
+        self._viewed = True  # from any thread: the hold was taken on the engine thread before the callback
         return 0
 
     cdef VideoPlane _plane(self, uint8_t* data, int rows, int cols, int stride):
@@ -863,11 +863,16 @@ cdef void _video_frame_event(AGORA_HANDLE o, const char* channel_id, const char*
         target = _video_targets.get(<uintptr_t>o)
         if target is not None:
             fr = _video_view(f, channel_id, user_id)
+            if _video_frame_hold != NULL:  # here, on the engine thread: views made on any thread are covered
+                fr._hold = _video_frame_hold()
             target._on_frame(fr.channel_id, fr.user_id, fr)
     except BaseException:
         _report("video frame")
     if fr is not None and fr._owned is None:
-        fr._y = NULL  # the engine's memory: gone after the callback
+        fr._y = NULL  # the engine's memory: gone after the callback, unless a view holds it
+        if fr._hold != NULL and not fr._viewed:  # a frame kept without views must not keep 3 MB alive
+            _video_frame_release(fr._hold)
+            fr._hold = NULL
 
 
 cdef int _tr_encoded_frame(AGORA_HANDLE o, uid_t uid, const uint8_t* data, size_t length,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import os
 import weakref
 from collections.abc import Callable, Mapping, MutableSet
@@ -119,11 +120,12 @@ class Stream(Generic[_Item]):
             if self._waiter is not None:  # a second waiter would replace the first, which then never wakes
                 raise RuntimeError("another task is already waiting on this stream: a Stream has one reader "
                                    "(open one stream per task)")
-            self._waiter = asyncio.get_running_loop().create_future()
+            self._waiter = waiter = asyncio.get_running_loop().create_future()
             try:
-                await self._waiter
+                await waiter
             finally:
-                self._waiter = None
+                if self._waiter is waiter:  # _put may have cleared it and a newer reader set its own
+                    self._waiter = None
         return self._frames.popleft()
 
     def close(self) -> None:
@@ -330,7 +332,8 @@ class Connection:
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout)
         except (asyncio.CancelledError, asyncio.TimeoutError):
-            await self.disconnect()
+            with contextlib.suppress(Exception):  # released meanwhile, or not in the channel: the cancel stands
+                await self.disconnect()
             raise
         finally:
             if self._connect_future is fut:
@@ -359,9 +362,15 @@ class Connection:
         return self.sync.renew_token(token)
 
     async def release(self) -> None:
-        """Disconnect and free; open frame streams end."""
-        self.sync.release()
-        self._close_streams()
+        """Disconnect and free; open frame streams end, a pending connect() fails."""
+        try:
+            self.sync.release()
+        finally:
+            self._close_streams()
+            fut, self._connect_future = self._connect_future, None
+            if fut is not None and not fut.done():  # no event will come for it now
+                fut.set_exception(ConnectionFailed(5, 1))
+                fut.exception()
 
     def _close_streams(self) -> None:
         self.local_user._close_streams()

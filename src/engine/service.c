@@ -155,7 +155,7 @@ AGORA_API_C_INT agora_parameter_set_number(AGORA_HANDLE agora_parameter, const c
 
 AGORA_API_C_INT agora_parameter_set_string(AGORA_HANDLE agora_parameter, const char* key, const char* value) {
   if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
-  return ERR_OK; /* string keys are accepted; none changes the loopback engine yet */
+  return params_set_string(key, value); /* as in a JSON document: a number key refuses a string */
 }
 
 AGORA_API_C_INT agora_parameter_get_int(AGORA_HANDLE agora_parameter, const char* key, int* value) {
