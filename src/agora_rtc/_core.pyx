@@ -262,6 +262,14 @@ cdef inline int _check(int rc, what) except -1:
     return rc
 
 
+cdef object _sent(int rc, str what, str make_track):
+    """A send's result; a sender with no track yet (ERR_NOT_READY) says how to make one."""
+    if rc == -3:
+        raise AgoraError(f"{what} (no track was made from this sender, or it was released: "
+                         f"service.{make_track}(sender))", rc)
+    return _check(rc, what)
+
+
 cdef inline AGORA_HANDLE _ptr(uintptr_t handle, what) except NULL:
     if handle == 0:
         raise ValueError(f"{what}: the object was released")
@@ -709,10 +717,7 @@ cdef int _pcm_refused(int rc, Py_ssize_t samples_per_channel, Py_ssize_t sample_
         if samples_per_channel == 0 or samples_per_channel > sample_rate * 10:
             raise ValueError(f"samples_per_channel must be 1..{sample_rate * 10} (at most 10 s per send), "
                              f"not {samples_per_channel}")
-    if rc == -3:  # ERR_NOT_READY
-        raise AgoraError("agora_audio_pcm_data_sender_send (no track was made from this sender, or it was "
-                         "released: service.create_custom_audio_track_pcm(sender))", rc)
-    return _check(rc, "agora_audio_pcm_data_sender_send")
+    return _sent(rc, "agora_audio_pcm_data_sender_send", "create_custom_audio_track_pcm")
 
 
 # What the engine takes (audio_rate_supported() in resampler.c, Agora's rates).

@@ -378,14 +378,6 @@ cdef str _frame_shape(int width, int height, int buffer_height, int crop_left, i
     return f"{width}x{height} window at ({crop_left}, {crop_top}) of a {buffer_height}-row frame"
 
 
-cdef object _sent(int rc, str what, str make_track):
-    """A send's result; a sender with no track yet (ERR_NOT_READY) says how to make one."""
-    if rc == -3:
-        raise AgoraError(f"{what} (no track was made from this sender, or it was released: "
-                         f"service.{make_track}(sender))", rc)
-    return _check(rc, what)
-
-
 cdef class _Sender:
     """An engine sender's handle, kept in C so the send paths reach it without an attribute lookup."""
 

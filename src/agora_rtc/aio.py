@@ -311,14 +311,16 @@ class Connection:
         self.sync.register_observer(_EventRouter(self))
         self.local_user = LocalUser(self)
 
-    def _settle_connect(self, error: ConnectionFailed | None, info: RTCConnInfo) -> None:
+    def _settle_connect(self, error: ConnectionFailed | None, info: RTCConnInfo | None) -> None:
         fut, self._connect_future = self._connect_future, None
         if fut is None or fut.done():
             return
         if error is None:
+            assert info is not None  # on_connected gives it
             fut.set_result(info)
         else:
             fut.set_exception(error)
+            fut.exception()  # retrieved here: a connect() cancelled before would never read it
 
     async def connect(self, token: str | None, channel_id: str, user_id: str | int,
                       timeout: float | None = 10.0) -> RTCConnInfo:
@@ -351,10 +353,7 @@ class Connection:
             return self.sync.disconnect()
         rc = self.sync.disconnect()
         self._own_disconnects += 1
-        fut, self._connect_future = self._connect_future, None
-        if fut is not None and not fut.done():
-            fut.set_exception(ConnectionFailed(5, 1))
-            fut.exception()  # retrieved here: a connect() cancelled before would never read it
+        self._settle_connect(ConnectionFailed(5, 1), None)
         return rc
 
     async def renew_token(self, token: str) -> int:
@@ -367,10 +366,7 @@ class Connection:
             self.sync.release()
         finally:
             self._close_streams()
-            fut, self._connect_future = self._connect_future, None
-            if fut is not None and not fut.done():  # no event will come for it now
-                fut.set_exception(ConnectionFailed(5, 1))
-                fut.exception()
+            self._settle_connect(ConnectionFailed(5, 1), None)  # no event will come for a pending connect now
 
     def _close_streams(self) -> None:
         self.local_user._close_streams()
