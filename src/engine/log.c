@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "engine.h"
@@ -49,16 +50,30 @@ void engine_log_close(void) {
   pthread_mutex_unlock(&log_lock);
 }
 
+/* The full file becomes <path>.1 and an empty one takes <path>, with no moment when <path> is missing
+ * (a reader seeing .1 may open <path> at once): .1 is a hard link made first, the new file is renamed in. */
 static void rotate(void) { /* log_lock held */
-  size_t n = strlen(log_path) + 3;
+  size_t n = strlen(log_path) + 5;
   char* old = malloc(n);
+  char* fresh = malloc(n);
+  FILE* f = NULL;
   fclose(log_file);
-  if (old) {
+  if (old && fresh) {
     snprintf(old, n, "%s.1", log_path);
-    rename(log_path, old);
-    free(old);
+    snprintf(fresh, n, "%s.new", log_path);
+    f = fopen(fresh, "w");
+    unlink(old);
+    if (link(log_path, old) != 0) rename(log_path, old); /* no hard links here: the short gap it was */
+    if (f && rename(fresh, log_path) != 0) {
+      fclose(f);
+      f = NULL;
+      unlink(fresh);
+    }
   }
-  __atomic_store_n(&log_file, fopen(log_path, "w"), __ATOMIC_RELAXED);
+  free(old);
+  free(fresh);
+  if (!f) f = fopen(log_path, "w");
+  __atomic_store_n(&log_file, f, __ATOMIC_RELAXED);
   log_written = 0;
 }
 
