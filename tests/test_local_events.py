@@ -304,7 +304,7 @@ def test_remote_user_events_from_another_process():
         listener.get_local_user().register_local_user_observer(events)
         far = Peer(channel, "3001", "--send-tone", "4", "--stay", "5")
         video = subprocess.Popen([sys.executable, os.path.join(HERE, "e2e", "video_peer.py"), channel, "3002", "raw",
-                                  "10", "--width", "96", "--height", "64", "--stay", "0.5"],
+                                  "10", "--width", "96", "--height", "64", "--stay", "0.5", "--peers", "1"],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             assert video.stdout.readline().strip() == "ready", video.stderr.read()

@@ -56,9 +56,17 @@ class States(IRTCLocalUserObserver):
 class Publisher:
     def __init__(self, channel, user_id, kind, frames):
         self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "video_peer.py"), channel, user_id, kind,
-                                      str(frames)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      str(frames), "--peers", "2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "ready", self.proc.stderr.read()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):  # a failed test leaves no process (or its pipes) behind
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
 
     def go(self):
         self.proc.stdin.write("go\n")
@@ -90,20 +98,21 @@ def test_raw_frames_from_another_process_arrive_exact_with_alpha_metadata_and_lo
         high, low = Frames(), Frames()
         rx_high, states = receiver(svc, "xvideo", "h", VideoSubscriptionOptions(), high)
         rx_low, _ = receiver(svc, "xvideo", "l", VideoSubscriptionOptions(type=VideoStreamType.VIDEO_STREAM_LOW), low)
-        pub = Publisher("xvideo", "7", "raw", 20)
-        wait_for(lambda: svc.get_parameter_number("loopback.stats.remote_members") >= 2, what="the publisher joins")
-        pub.go()
-        wait_for(lambda: len(high.frames) == 20 and len(low.frames) == 20, what="20 frames on each stream")
-        for i, f in enumerate(high.frames):
-            assert (f["uid"], f["w"], f["h"], f["rotation"], f["ts"]) == ("7", 320, 180, 90, 1000 + i)
-            planes = np.concatenate([f["y"][:180, :320].ravel(), f["u"][:90, :160].ravel(), f["v"][:90, :160].ravel()])
-            assert planes.tobytes() == i420_pattern(i, 320, 180), f"frame {i} pixels differ"
-            assert f["metadata"] == f"frame-{i}".encode()
-            assert f["alpha"] == alpha_plane(i, 320, 180).tobytes()
-        assert [(f["w"], f["h"], f["metadata"]) for f in low.frames] == [(160, 90, f"frame-{i}".encode())
-                                                                         for i in range(20)]
-        assert svc.get_parameter_number("loopback.stats.remote_video_received") == 40  # 20 per receiver
-        pub.finish()
+        with Publisher("xvideo", "7", "raw", 20) as pub:
+            wait_for(lambda: svc.get_parameter_number("loopback.stats.remote_members") >= 2, what="the publisher joins")
+            pub.go()
+            wait_for(lambda: len(high.frames) == 20 and len(low.frames) == 20, what="20 frames on each stream")
+            for i, f in enumerate(high.frames):
+                assert (f["uid"], f["w"], f["h"], f["rotation"], f["ts"]) == ("7", 320, 180, 90, 1000 + i)
+                planes = np.concatenate([f["y"][:180, :320].ravel(), f["u"][:90, :160].ravel(),
+                                         f["v"][:90, :160].ravel()])
+                assert planes.tobytes() == i420_pattern(i, 320, 180), f"frame {i} pixels differ"
+                assert f["metadata"] == f"frame-{i}".encode()
+                assert f["alpha"] == alpha_plane(i, 320, 180).tobytes()
+            assert [(f["w"], f["h"], f["metadata"]) for f in low.frames] == [(160, 90, f"frame-{i}".encode())
+                                                                             for i in range(20)]
+            assert svc.get_parameter_number("loopback.stats.remote_video_received") == 40  # 20 per receiver
+            pub.finish()
         wait_for(lambda: ("7", RemoteVideoState.STOPPED, RemoteVideoStateReason.REMOTE_MUTED) in states.states,
                  what="the unpublish seen here")
         seen = [state for uid, state, _ in states.states if uid == "7"]
@@ -120,15 +129,15 @@ def test_encoded_access_units_from_another_process_arrive_byte_exact_per_stream(
         rx_high, _ = receiver(svc, "xenc", "h", VideoSubscriptionOptions(**encoded_only), high)
         rx_low, _ = receiver(svc, "xenc", "l", VideoSubscriptionOptions(type=VideoStreamType.VIDEO_STREAM_LOW,
                                                                         **encoded_only), low)
-        pub = Publisher("xenc", "9", "encoded", 30)
-        wait_for(lambda: svc.get_parameter_number("loopback.stats.remote_members") >= 2, what="the publisher joins")
-        pub.go()
-        wait_for(lambda: len(high.frames) == 30 and len(low.frames) == 30, what="30 access units on each stream")
-        for stream, got in ((0, high.frames), (1, low.frames)):
-            assert [g[1] for g in got] == [encoded_payload(stream, i) for i in range(30)]
-            assert [g[3] for g in got] == [3 if i % 5 == 0 else 4 for i in range(30)]  # key / delta
-            assert {(g[0], g[2], g[4]) for g in got} == {(9, stream, 320 >> stream)}
-        assert rx_low.get_local_user().send_intra_request("9") == 0  # a key frame, please: heard in its process
-        assert "intra request" in pub.finish()
+        with Publisher("xenc", "9", "encoded", 30) as pub:
+            wait_for(lambda: svc.get_parameter_number("loopback.stats.remote_members") >= 2, what="the publisher joins")
+            pub.go()
+            wait_for(lambda: len(high.frames) == 30 and len(low.frames) == 30, what="30 access units on each stream")
+            for stream, got in ((0, high.frames), (1, low.frames)):
+                assert [g[1] for g in got] == [encoded_payload(stream, i) for i in range(30)]
+                assert [g[3] for g in got] == [3 if i % 5 == 0 else 4 for i in range(30)]  # key / delta
+                assert {(g[0], g[2], g[4]) for g in got} == {(9, stream, 320 >> stream)}
+            assert rx_low.get_local_user().send_intra_request("9") == 0  # a key frame, please: heard in its process
+            assert "intra request" in pub.finish()
         rx_high.release()
         rx_low.release()

@@ -3,6 +3,7 @@ times, plain and pooled; memory, file descriptors and engine objects must come
 back to where they started. Short in CI; AGORA_RTC_STRESS_CYCLES=10000 for the
 long form."""
 
+import gc
 import os
 import resource
 import sys
@@ -51,6 +52,7 @@ def test_churn_returns_to_baseline(service):
     frame = np.zeros(160, np.int16)
     for i in range(50):  # warm up allocators and caches
         one_cycle(service, factory, i, frame)
+    gc.collect()  # what earlier tests left in cycles (a Popen's pipes) must not close during the count
     objects, fds, rss = service.engine_objects(), open_fds(), rss_mb()
     for i in range(CYCLES):
         one_cycle(service, factory, i, frame)
@@ -74,6 +76,7 @@ def test_pool_churn_returns_to_baseline(service):
 
     for i in range(50):
         cycle(i)
+    gc.collect()
     objects, fds, rss = service.engine_objects(), open_fds(), rss_mb()
     for i in range(CYCLES):
         cycle(i)
