@@ -300,3 +300,29 @@ def test_cancelling_a_connect_after_release_is_a_plain_cancel():
             with pytest.raises(asyncio.CancelledError):  # not the cleanup's ValueError
                 await joining
     run(main())
+
+
+def test_a_connect_cancelled_after_it_joined_does_not_decide_the_next_connect():
+    """The cancelled attempt's on_connected is already queued for the loop when the next
+    connect() starts: it belongs to the attempt that was left, not to the new one (which fails)."""
+    async def main():
+        async with AgoraService(config()) as svc:
+            conn = svc.create_connection()
+            events = conn.events()
+            first = asyncio.create_task(conn.connect("", "stale", "me", timeout=None))
+            await asyncio.sleep(0)
+            deadline = time.monotonic() + 10
+            while conn.sync.get_conn_info().state != 3 and time.monotonic() < deadline:
+                time.sleep(0.005)  # the loop blocked: the engine joins, its on_connected waits in the queue
+            first.cancel()
+            svc.set_parameters({"loopback.app_certificate": "0123456789abcdef0123456789abcdef"})
+            second = asyncio.create_task(conn.connect("", "stale", "me"))  # starts before the queue is read
+            with pytest.raises(asyncio.CancelledError):
+                await first
+            with pytest.raises(ConnectionFailed) as failed:  # no token, and one is needed now
+                await second
+            assert failed.value.reason == 8  # INVALID_TOKEN
+            names = [(await asyncio.wait_for(events.__anext__(), 5)).name for _ in range(3)]
+            assert names == ["connected", "disconnected", "connection_failure"]
+            await conn.release()
+    run(main())

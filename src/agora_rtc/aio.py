@@ -259,12 +259,17 @@ class _EventRouter(IRTCConnectionObserver):
         for stream in tuple(self.conn._event_streams):
             stream._put(event)
 
+    # Events come in the engine's order: while a disconnect() we asked for has not been
+    # answered, a connected/failure event is the end of an attempt made before it
+    # (cancelled, timed out), and must not decide the connect() pending now.
     def on_connected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
-        self.conn._settle_connect(None, info)
+        if not self.conn._own_disconnects:
+            self.conn._settle_connect(None, info)
         self._emit(Event("connected", info.local_user_id, reason, info))
 
     def on_connection_failure(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
-        self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
+        if not self.conn._own_disconnects:
+            self.conn._settle_connect(ConnectionFailed(reason, info.state), info)
         self._emit(Event("connection_failure", info.local_user_id, reason, info))
 
     def on_disconnected(self, conn: RTCConnection, info: RTCConnInfo, reason: int) -> None:
