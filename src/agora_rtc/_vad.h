@@ -92,7 +92,7 @@ static int64_t vad_onset(const vad* v, int64_t index) {
   return onset;
 }
 
-/* Processes one frame. Returns the state; *out/*out_len point at the bytes to
+/* Processes one frame. Returns the state; *out and *out_len point at the bytes to
  * hand back (inside the VAD's buffers or `data`, valid until the next call).
  * Returns -1 when the frame's size differs from the first frame's, -2 when
  * memory runs out. */
