@@ -211,8 +211,9 @@ def test_send_refuses_floats_and_out_of_range_counts(service):
     pub = Publisher(service, "strict", "talker")
     frame = np.zeros(160, np.int16)
     # a float sample count or rate is not truncated (160.5 used to send 160 samples)
-    for args in [(frame, 160.5, 16000), (frame, 160, 16000.0), (frame, 160, 16000, 1.0)]:
-        with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+    for args, name in [((frame, 160.5, 16000), "samples_per_channel"), ((frame, 160, 16000.0), "sample_rate"),
+                       ((frame, 160, 16000, 1.0), "channels")]:
+        with pytest.raises(TypeError, match=f"^{name} must be an int, not "):
             pub.sender.send(*args)
     with pytest.raises(ValueError, match="samples_per_channel must be 0..4294967295, not -160"):
         pub.sender.send(frame, -160, 16000)

@@ -19,7 +19,7 @@ def parts(service):
     audio_track = service.create_custom_audio_track_pcm(pcm)
     video_track = service.create_custom_video_track_frame(factory.create_video_frame_sender())
     yield dict(service=service, factory=factory, user=conn.get_local_user(), audio_track=audio_track,
-               video_track=video_track)
+               video_track=video_track, pcm=pcm)
     for obj in (audio_track, video_track, pcm, factory, conn):
         obj.release()
 
@@ -45,6 +45,11 @@ CALLS = {
         VideoEncoderConfiguration(dimensions=VideoDimensions(width=v, height=180)))),
     "SimulcastStreamConfig.bitrate": ("bitrate", 100, lambda p, v: p["video_track"].enable_simulcast_stream(
         True, SimulcastStreamConfig(dimensions=VideoDimensions(width=160, height=90), bitrate=v))),
+    "AudioPcmDataSender.send samples": ("samples_per_channel", 160, lambda p, v: p["pcm"].send(
+        bytes(320), v, 16000)),
+    "AudioPcmDataSender.send rate": ("sample_rate", 16000, lambda p, v: p["pcm"].send(bytes(320), 160, v)),
+    "AudioPcmDataSender.send presentation": ("presentation_ms", 1000, lambda p, v: p["pcm"].send(
+        bytes(320), 160, 16000, presentation_ms=v)),
     "SenderOptions.target_bitrate": ("target_bitrate", 1000, lambda p, v: p["service"].create_custom_video_track_encoded(
         p["factory"].create_video_encoded_image_sender(), SenderOptions(target_bitrate=v)).release()),
 }

@@ -49,6 +49,10 @@ AGORA_API_C_INT agora_loopback_video_track_get_stats(AGORA_HANDLE agora_local_vi
 AGORA_API_C_HDL agora_loopback_video_frame_hold(void);
 AGORA_API_C_VOID agora_loopback_video_frame_release(AGORA_HANDLE hold);
 
+/* Why the calling thread's last agora_parameter_set_* call was refused with ERR_INVALID_ARGUMENT
+ * ("" when it was not): the key and what it takes, or where a JSON document went wrong. */
+AGORA_API_C const char* AGORA_CALL_C agora_loopback_parameter_refusal(void);
+
 /* Encoded audio as a receiver gets it. Agora's library decodes received audio
  * and offers no per-user encoded receiver on a local user; the loopback does
  * not decode (except G.711, into the PCM path), so this is how a subscriber

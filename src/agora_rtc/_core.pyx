@@ -14,6 +14,8 @@ cimport numpy as cnp
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_FillInfo, PyBuffer_Release,
                              PyObject_GetBuffer)
+from cpython.exc cimport PyErr_Clear, PyErr_Occurred
+from cpython.long cimport PyLong_CheckExact
 from cpython.number cimport PyIndex_Check, PyNumber_Index
 from libc.limits cimport INT_MAX, INT_MIN, UINT_MAX
 from libc.stdint cimport int64_t, uint32_t, uintptr_t
@@ -99,6 +101,8 @@ cdef extern from "agora_c/agora_loopback.h":
 
 ctypedef int (*loopback_track_stats_fn)(AGORA_HANDLE, loopback_audio_track_stats*) noexcept nogil
 cdef loopback_track_stats_fn _loopback_track_stats = NULL
+ctypedef const char* (*parameter_refusal_fn)() noexcept nogil
+cdef parameter_refusal_fn _parameter_refusal = NULL  # why a parameter call was refused (loopback only)
 _lib_path = None
 
 # The table's field order, each prefixed with "agora_" to give the symbol.
@@ -167,7 +171,7 @@ def load(path):
     same path again is a no-op; a different path in the same process is refused
     (the engine's threads and handles belong to the first library).
     """
-    global _lib, _lib_path, _loopback_track_stats
+    global _lib, _lib_path, _loopback_track_stats, _parameter_refusal
     path = str(path)
     if _lib != NULL:
         if path != _lib_path:
@@ -191,6 +195,7 @@ def load(path):
         raise ImportError(f"engine library {path!r} lacks symbol(s): {', '.join(missing)}")
     # Optional: only the loopback engine has them (NULL with Agora's library).
     _loopback_track_stats = <loopback_track_stats_fn>dlsym(lib, b"agora_loopback_audio_track_get_stats")
+    _parameter_refusal = <parameter_refusal_fn>dlsym(lib, b"agora_loopback_parameter_refusal")
     _load_video_optional(lib)
     _load_audio_encoded_optional(lib)
     _lib = lib
@@ -250,10 +255,10 @@ ERROR_NAMES = {
 class AgoraError(RuntimeError):
     """An engine call failed. ``code`` is Agora's error code (positive), ``name`` its name."""
 
-    def __init__(self, what, code):
+    def __init__(self, what, code, why=None):
         self.code = abs(code)
         self.name = ERROR_NAMES.get(self.code, "ERR_%d" % self.code)
-        super().__init__(f"{what} failed: {self.name} ({self.code})")
+        super().__init__(f"{what} failed: {self.name} ({self.code})" + (f": {why}" if why else ""))
 
 
 cdef inline int _check(int rc, what) except -1:
@@ -345,9 +350,14 @@ def service_set_parameters(uintptr_t owner, str json_text not None, bint connect
         raise ValueError("parameters JSON must not contain NUL characters")
     cdef const char* s = b
     cdef int rc
+    cdef const char* why = NULL
     with nogil:
         rc = api.parameter_set_parameters(p, s)
-    return _check(rc, "agora_parameter_set_parameters")
+        if rc < 0 and _parameter_refusal != NULL:
+            why = _parameter_refusal()  # this thread's: read before another call replaces it
+    if rc < 0:
+        raise AgoraError("agora_parameter_set_parameters", rc, why.decode("utf-8", "replace") if why else None)
+    return rc
 
 
 def service_get_number(uintptr_t owner, str key not None, bint connection=False):
@@ -649,10 +659,10 @@ cdef class PcmSender:
     def _set_handle(self, uintptr_t h):
         self._h = <AGORA_HANDLE>h
 
-    # Py_ssize_t, not unsigned int: Cython converts that with __index__, so a float (160.5 samples) is a
-    # TypeError instead of being truncated; the C ranges are checked below.
-    def send(self, data, Py_ssize_t samples_per_channel, Py_ssize_t sample_rate, Py_ssize_t channels=1,
-             Py_ssize_t bytes_per_sample=2, Py_ssize_t capture_timestamp=0, Py_ssize_t presentation_ms=0):
+    # Objects converted by _count, not C-typed arguments: a float (160.5 samples) is a TypeError that
+    # names the argument instead of Cython's nameless one; the C ranges are checked below.
+    def send(self, data, samples_per_channel, sample_rate, channels=1, bytes_per_sample=2,
+             capture_timestamp=0, presentation_ms=0):
         """Queue PCM for the track made from this sender.
 
         *data* is any C-contiguous buffer (bytes, bytearray, memoryview, numpy
@@ -662,11 +672,17 @@ cdef class PcmSender:
         a wrong size, dtype or layout and AgoraError when the engine refuses.
         """
         cdef AGORA_HANDLE h = self._handle()
-        _need_uint(samples_per_channel, "samples_per_channel")
-        _need_uint(sample_rate, "sample_rate")
-        _need_uint(channels, "channels")
-        _need_uint(bytes_per_sample, "bytes_per_sample")
-        _need_uint(capture_timestamp, "capture_timestamp")
+        cdef Py_ssize_t samples = _count(samples_per_channel, "samples_per_channel")
+        cdef Py_ssize_t rate = _count(sample_rate, "sample_rate")
+        cdef Py_ssize_t nchannels = _count(channels, "channels")
+        cdef Py_ssize_t sample_bytes = _count(bytes_per_sample, "bytes_per_sample")
+        cdef Py_ssize_t capture_ms = _count(capture_timestamp, "capture_timestamp")
+        cdef Py_ssize_t play_ms = _count(presentation_ms, "presentation_ms")
+        _need_uint(samples, "samples_per_channel")
+        _need_uint(rate, "sample_rate")
+        _need_uint(nchannels, "channels")
+        _need_uint(sample_bytes, "bytes_per_sample")
+        _need_uint(capture_ms, "capture_timestamp")
         cdef Py_buffer view
         cdef const void* ptr
         cdef Py_ssize_t nbytes
@@ -683,23 +699,23 @@ cdef class PcmSender:
         else:
             ptr = NULL
         if ptr != NULL:
-            _check_pcm_size(nbytes, samples_per_channel, channels, bytes_per_sample)
+            _check_pcm_size(nbytes, samples, nchannels, sample_bytes)
             with nogil:
-                rc = api.audio_pcm_data_sender_send(h, ptr, capture_timestamp, presentation_ms,
-                                                    samples_per_channel, bytes_per_sample, channels, sample_rate)
+                rc = api.audio_pcm_data_sender_send(h, ptr, capture_ms, play_ms,
+                                                    samples, sample_bytes, nchannels, rate)
             if rc < 0:
-                _pcm_refused(rc, samples_per_channel, sample_rate, channels, bytes_per_sample)
+                _pcm_refused(rc, samples, rate, nchannels, sample_bytes)
             return rc
         _get_pcm_buffer(data, &view)
         try:
-            _check_pcm_size(view.len, samples_per_channel, channels, bytes_per_sample)
+            _check_pcm_size(view.len, samples, nchannels, sample_bytes)
             with nogil:
-                rc = api.audio_pcm_data_sender_send(h, view.buf, capture_timestamp, presentation_ms,
-                                                    samples_per_channel, bytes_per_sample, channels, sample_rate)
+                rc = api.audio_pcm_data_sender_send(h, view.buf, capture_ms, play_ms,
+                                                    samples, sample_bytes, nchannels, rate)
         finally:
             PyBuffer_Release(&view)
         if rc < 0:
-            _pcm_refused(rc, samples_per_channel, sample_rate, channels, bytes_per_sample)
+            _pcm_refused(rc, samples, rate, nchannels, sample_bytes)
         return rc
 
 
@@ -768,6 +784,23 @@ cdef long long _as_integer(object value, str name) except? -1:
         return number
     except OverflowError:
         raise ValueError(f"{name} is out of range: {value!r}") from None
+
+
+cdef extern from "Python.h":
+    # Declared without Cython's error check: _count tests for the error itself, no try block (~60
+    # instructions per argument on the send path).
+    Py_ssize_t _ssize_of_int "PyLong_AsSsize_t"(object value) noexcept
+
+
+cdef inline Py_ssize_t _count(object value, str name) except? -1:
+    """_as_integer with a fast path for plain ints, for the send paths."""
+    cdef Py_ssize_t v
+    if PyLong_CheckExact(value):
+        v = _ssize_of_int(value)
+        if v != -1 or PyErr_Occurred() == NULL:
+            return v
+        PyErr_Clear()  # too big: _as_integer says so, naming the argument
+    return _as_integer(value, name)
 
 
 cdef int _as_int(object value, str name) except? -1:

@@ -341,6 +341,7 @@ int fault_quality(const struct connection* c);
 void fault_tick(struct connection* c);                      /* clock: outage lost / over */
 struct parameter;
 int faults_check(const char* key, double value); /* 1 valid, 0 out of range, -1 not a fault key */
+const char* faults_range(const char* key);        /* what a fault key takes, in words */
 int faults_set(struct parameter* scope, const char* key, double value);
 int faults_get(struct parameter* scope, const char* key, double* value); /* g_engine.lock held */
 

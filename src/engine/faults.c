@@ -106,6 +106,7 @@ void fault_tick(connection* c) {
 static const char* const KEYS[FAULT_COUNT] = {"loopback.fault.loss_percent", "loopback.fault.jitter_ms",
                                               "loopback.fault.reorder_percent", "loopback.fault.bandwidth_kbps"};
 static const double MAXIMA[FAULT_COUNT] = {100, 1000, 100, 1e7};
+static const char* const RANGES[FAULT_COUNT] = {"0..100", "0..1000 ms", "0..100", "0..1e7"};
 #define KEY_OUTAGE "loopback.fault.outage_ms"
 
 static int key_index(const char* key) {
@@ -120,6 +121,12 @@ int faults_check(const char* key, double value) {
   if (i >= 0) return value >= 0 && value <= MAXIMA[i];
   if (strcmp(key, KEY_OUTAGE) == 0) return value > 0 && value <= 3600000;
   return -1;
+}
+
+/* What a fault key takes, for a refusal. */
+const char* faults_range(const char* key) {
+  int i = key_index(key);
+  return i >= 0 ? RANGES[i] : strcmp(key, KEY_OUTAGE) == 0 ? "1..3600000 ms" : NULL;
 }
 
 int faults_set(parameter* scope, const char* key, double value) {

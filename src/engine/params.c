@@ -1,9 +1,12 @@
 /* params.c -- engine parameters: a strict parser for the flat JSON objects that
  * agora_parameter_set_parameters takes ({"key": value, ...}), and the keys the
  * loopback engine acts on. Unknown keys are accepted, as Agora's library does;
- * malformed JSON is refused with -ERR_INVALID_ARGUMENT. */
+ * malformed JSON is refused with -ERR_INVALID_ARGUMENT, and
+ * agora_loopback_parameter_refusal() then says why. */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +19,20 @@
 #define KEY_LABELS "che.audio.label.enable" /* Agora's key: the official SDK sets it true */
 #define KEY_EXTRA_SEND "che.audio.extra_send_frames_per_interval_for_fake_adm" /* fast start, per connection */
 #define KEY_MUTE_DATA "che.audio.deliver_mute_data_for_fake_adm"
+
+/* Why this thread's last parameter call was refused: one message, no allocation. */
+static _Thread_local char t_refusal[256];
+
+AGORA_API_C const char* AGORA_CALL_C agora_loopback_parameter_refusal(void) { return t_refusal; }
+
+static int refuse(const char* format, ...) __attribute__((format(printf, 1, 2)));
+static int refuse(const char* format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  vsnprintf(t_refusal, sizeof t_refusal, format, ap);
+  va_end(ap);
+  return -ERR_INVALID_ARGUMENT;
+}
 
 /* Agora's app certificates are 32 hex digits; "" turns verification off. */
 static int valid_certificate(const char* value) {
@@ -32,10 +49,13 @@ static int numeric_key(const char* key) {
          strcmp(key, KEY_LABELS) == 0 || strcmp(key, KEY_EXTRA_SEND) == 0 || strcmp(key, KEY_MUTE_DATA) == 0;
 }
 
+#define CERTIFICATE_TAKES KEY_CERTIFICATE " takes 32 hex digits, or \"\" to turn verification off"
+
 int params_set_string(const char* key, const char* value) {
-  if (numeric_key(key)) return -ERR_INVALID_ARGUMENT;
+  t_refusal[0] = 0;
+  if (numeric_key(key)) return refuse("%s takes a number, not a string", key);
   if (strcmp(key, KEY_CERTIFICATE) == 0) {
-    if (!valid_certificate(value)) return -ERR_INVALID_ARGUMENT;
+    if (!valid_certificate(value)) return refuse(CERTIFICATE_TAKES);
     pthread_mutex_lock(&g_engine.lock);
     strcpy(g_engine.app_certificate, value);
     pthread_mutex_unlock(&g_engine.lock);
@@ -43,18 +63,25 @@ int params_set_string(const char* key, const char* value) {
   return ERR_OK;
 }
 
-/* Range checks, shared by the validating pass of params_apply_json. */
-static int number_in_range(const char* key, double value) {
+/* Range checks, shared by the validating pass of params_apply_json: NULL when
+ * value suits key, else what key takes. */
+static const char* out_of_range(const char* key, double value) {
   int fault = faults_check(key, value);
-  if (fault >= 0) return fault;
-  if (strcmp(key, KEY_CLOCK_SPEED) == 0) return value >= 0.1 && value <= 1000.0;
-  if (strcmp(key, KEY_TIME_OFFSET) == 0) return fabs(value) <= 1e9;
-  if (strcmp(key, KEY_EXTRA_SEND) == 0) return value >= 1 && value <= 5 && value == floor(value);
-  return 1;
+  if (fault >= 0) return fault ? NULL : faults_range(key);
+  if (strcmp(key, KEY_CLOCK_SPEED) == 0) return value >= 0.1 && value <= 1000.0 ? NULL : "0.1..1000";
+  if (strcmp(key, KEY_TIME_OFFSET) == 0) return fabs(value) <= 1e9 ? NULL : "-1e9..1e9 seconds";
+  if (strcmp(key, KEY_EXTRA_SEND) == 0) return value >= 1 && value <= 5 && value == floor(value) ? NULL : "1..5, whole";
+  return NULL;
+}
+
+static int refuse_range(const char* key, double value, const char* takes) {
+  return refuse("%s takes %s, not %g", key, takes, value);
 }
 
 int params_set_number(parameter* scope, const char* key, double value) {
-  if (!number_in_range(key, value)) return -ERR_INVALID_ARGUMENT;
+  t_refusal[0] = 0;
+  const char* takes = out_of_range(key, value);
+  if (takes) return refuse_range(key, value, takes);
   if (faults_check(key, value) >= 0) return faults_set(scope, key, value);
   if (strcmp(key, KEY_LABELS) == 0) {
     pthread_mutex_lock(&g_engine.lock);
@@ -242,12 +269,18 @@ static int parse_value(cursor* c, double* number, int* is_number) {
   return 0;
 }
 
+/* Where the document went wrong, for the refusal. */
+static int malformed(const char* json, const cursor* c, const char* expected) {
+  return refuse("malformed JSON at offset %ld: expected %s", (long)(c->p - json), expected);
+}
+
 int params_apply_json(parameter* scope, const char* json) {
+  t_refusal[0] = 0;
   /* Two passes: validate everything first so a bad document changes nothing. */
   for (int apply = 0; apply < 2; apply++) {
     cursor c = {json, 0};
     skip_ws(&c);
-    if (*c.p != '{') return -ERR_INVALID_ARGUMENT;
+    if (*c.p != '{') return malformed(json, &c, "a JSON object {\"key\": value, ...}");
     c.p++;
     skip_ws(&c);
     if (*c.p == '}') {
@@ -258,20 +291,23 @@ int params_apply_json(parameter* scope, const char* json) {
         double number = 0;
         int is_number = 0, is_text = 0;
         skip_ws(&c);
-        if (!parse_string(&c, key, sizeof key)) return -ERR_INVALID_ARGUMENT;
+        if (!parse_string(&c, key, sizeof key)) return malformed(json, &c, "a \"key\" string");
         skip_ws(&c);
-        if (*c.p++ != ':') return -ERR_INVALID_ARGUMENT;
+        if (*c.p != ':') return malformed(json, &c, "':' after the key");
+        c.p++;
         skip_ws(&c);
         if (*c.p == '"') {
           is_text = 1;
-          if (!parse_string(&c, text, sizeof text)) return -ERR_INVALID_ARGUMENT;
+          if (!parse_string(&c, text, sizeof text)) return malformed(json, &c, "a complete string value");
         } else if (!parse_value(&c, &number, &is_number)) {
-          return -ERR_INVALID_ARGUMENT;
+          return malformed(json, &c, "a value (number, string, true, false, null, array or object)");
         }
-        if (is_number && !number_in_range(key, number)) return -ERR_INVALID_ARGUMENT;
-        if (!is_number && numeric_key(key)) return -ERR_INVALID_ARGUMENT; /* "50", null: not a number */
+        const char* takes = is_number ? out_of_range(key, number) : NULL;
+        if (takes) return refuse_range(key, number, takes);
+        if (!is_number && numeric_key(key)) /* "50", null: not a number */
+          return refuse("%s takes a number, not %s", key, is_text ? "a string" : "null, an array or an object");
         if (is_text && strcmp(key, KEY_CERTIFICATE) == 0 && (strlen(text) >= sizeof text - 1 || !valid_certificate(text)))
-          return -ERR_INVALID_ARGUMENT;
+          return refuse(CERTIFICATE_TAKES);
         if (apply) {
           int rc = is_number ? params_set_number(scope, key, number) : is_text ? params_set_string(key, text) : ERR_OK;
           if (rc != ERR_OK) return rc;
@@ -281,13 +317,13 @@ int params_apply_json(parameter* scope, const char* json) {
           c.p++;
           continue;
         }
-        if (*c.p != '}') return -ERR_INVALID_ARGUMENT;
+        if (*c.p != '}') return malformed(json, &c, "',' or '}'");
         c.p++;
         break;
       }
     }
     skip_ws(&c);
-    if (*c.p) return -ERR_INVALID_ARGUMENT;
+    if (*c.p) return malformed(json, &c, "nothing after the closing '}'");
   }
   return ERR_OK;
 }
