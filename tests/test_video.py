@@ -14,6 +14,7 @@ from agora_rtc import (AgoraError, EncodedVideoFrameInfo, ExternalVideoFrame, IR
                        IVideoFrameObserver, RTCConnConfig, SenderOptions, SimulcastStreamConfig, VideoDimensions,
                        VideoCodecType, VideoEncoderConfiguration, VideoPixelFormat, VideoStreamType,
                        VideoSubscriptionOptions)
+from agora_rtc import _core
 from agora_rtc.video import ColorSpaceType, RemoteVideoState, RemoteVideoStateReason
 
 from conftest import join, wait_for
@@ -283,9 +284,18 @@ def test_padded_numpy_rows_set_the_stride(service):
     assert (f["w"], f["h"]) == (32, 16) and close(f["y"], ry)
 
 
-def test_plane_views_kept_past_the_callback_still_read_their_own_frame(service):
-    # a numpy view made in a direct callback holds the engine's memory: it used to read freed memory
-    # (1080p: a segfault) or, for small frames, a later frame's pixels
+@pytest.fixture(params=["engine memory held", "copied as with Agora's library"])
+def frame_holds(request):
+    held = request.param == "engine memory held"
+    _core._use_video_frame_holds(held)
+    yield held
+    _core._use_video_frame_holds(True)
+
+
+def test_plane_views_kept_past_the_callback_still_read_their_own_frame(service, frame_holds):
+    # a numpy view made in a direct callback holds the engine's memory (or, with Agora's library, which
+    # has no holds, a copy the frame makes at the first view): it used to read freed memory (1080p: a
+    # segfault) or, for small frames, a later frame's pixels
     p = Pair(service)
     views = []
 

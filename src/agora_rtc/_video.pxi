@@ -18,6 +18,13 @@ ctypedef void* (*video_frame_hold_fn)() noexcept nogil
 ctypedef void (*video_frame_release_fn)(void*) noexcept nogil
 cdef video_frame_hold_fn _video_frame_hold = NULL
 cdef video_frame_release_fn _video_frame_release = NULL
+cdef bint _frame_holds_off = False  # tests: behave as with Agora's library, which has no holds
+
+
+def _use_video_frame_holds(bint enabled):
+    """Tests only: whether direct callbacks take the loopback engine's frame holds."""
+    global _frame_holds_off
+    _frame_holds_off = not enabled
 
 # VIDEO_PIXEL_FORMAT codes a raw frame may have: C constants for the per-frame checks, the same
 # values as Python names.
@@ -655,12 +662,13 @@ cdef object _encoded_send(AGORA_HANDLE s, data, EncodedVideoFrameInfo i):
 @cython.freelist(8)
 cdef class VideoPlane:
     """One plane of a received I420 frame: ``numpy.asarray(plane)`` is a
-    ``(height, width)`` uint8 view of the engine's memory (no copy). On the
-    loopback engine a view keeps that memory alive, so it stays valid (and
-    this frame's) after the callback; with Agora's library it is valid during
-    the callback only."""
+    ``(height, width)`` uint8 view of the frame's memory, valid for as long as
+    the view lives. On the loopback engine that is the engine's memory (no
+    copy: a view keeps it alive); with Agora's library, which frees it after
+    the callback, the frame copies its planes once, at the first view."""
 
     cdef VideoFrame _frame
+    cdef int _which       # 0, 1, 2: Y, U, V (the address is read at use: detach() moves the planes)
     cdef uint8_t* _data
     cdef Py_ssize_t _shape[2]
     cdef Py_ssize_t _strides[2]
@@ -668,9 +676,17 @@ cdef class VideoPlane:
     def __init__(self):
         raise TypeError("VideoPlane objects are made by the SDK (frame.y, frame.u, frame.v)")
 
+    cdef int _locate(self) except -1:
+        self._frame._checked()
+        f = self._frame
+        self._data = f._y if self._which == 0 else f._u if self._which == 1 else f._v
+        self._strides[0] = f.y_stride if self._which == 0 else f.u_stride if self._which == 1 else f.v_stride
+        return 0
+
     def __getbuffer__(self, Py_buffer* view, int flags):
         self._frame._checked()
         self._frame._keep_for_views()  # a view may outlive the callback: the memory must too
+        self._locate()
         view.buf = self._data
         view.obj = self
         view.len = self._shape[0] * self._shape[1]
@@ -690,7 +706,7 @@ cdef class VideoPlane:
         return (self._shape[0], self._shape[1])
 
     def tobytes(self):
-        self._frame._checked()
+        self._locate()
         out = bytearray(self._shape[0] * self._shape[1])
         cdef char* dst = out
         cdef Py_ssize_t row
@@ -730,31 +746,33 @@ cdef class VideoFrame:
         return 0
 
     cdef int _keep_for_views(self) except -1:
+        if self._owned is None and self._blob == NULL and self._hold == NULL:
+            self.detach()  # memory nothing keeps alive past the callback (Agora's library): a copy, once
         self._viewed = True  # from any thread: the hold was taken on the engine thread before the callback
         return 0
 
-    cdef VideoPlane _plane(self, uint8_t* data, int rows, int cols, int stride):
+    cdef VideoPlane _plane(self, int which, int rows, int cols):
         self._checked()
         cdef VideoPlane p = VideoPlane.__new__(VideoPlane)
         p._frame = self
-        p._data = data
+        p._which = which
         p._shape[0] = rows
         p._shape[1] = cols
-        p._strides[0] = stride
         p._strides[1] = 1
+        p._locate()
         return p
 
     @property
     def y(self):
-        return self._plane(self._y, self.height, self.width, self.y_stride)
+        return self._plane(0, self.height, self.width)
 
     @property
     def u(self):
-        return self._plane(self._u, (self.height + 1) // 2, (self.width + 1) // 2, self.u_stride)
+        return self._plane(1, (self.height + 1) // 2, (self.width + 1) // 2)
 
     @property
     def v(self):
-        return self._plane(self._v, (self.height + 1) // 2, (self.width + 1) // 2, self.v_stride)
+        return self._plane(2, (self.height + 1) // 2, (self.width + 1) // 2)
 
     @property
     def y_buffer(self):
@@ -855,7 +873,8 @@ cdef void _video_frame_event(AGORA_HANDLE o, const char* channel_id, const char*
         target = _video_targets.get(<uintptr_t>o)
         if target is not None:
             fr = _video_view(f, channel_id, user_id)
-            if _video_frame_hold != NULL:  # here, on the engine thread: views made on any thread are covered
+            if _video_frame_hold != NULL and not _frame_holds_off:  # here, on the engine thread: views made
+                # on any thread are covered
                 fr._hold = _video_frame_hold()
             target._on_frame(fr.channel_id, fr.user_id, fr)
     except BaseException:
