@@ -106,6 +106,43 @@ static int channel_dir(connection* c, char* out, size_t cap) {
   return 0;
 }
 
+/* Once per process, at its first join: sockets left by members that died without leaving
+ * (kill -9, a crash) and the channel directories they leave empty. A socket file is stale
+ * when connecting to it is refused; connect() on a datagram socket sends nothing, so live
+ * members see no probe. (Not a PID check: processes in other PID namespaces may share the
+ * directory.) Channels joined again were already cleaned by say_hello; this reaches the rest. */
+static void sweep_stale_channels(const char* root) {
+  int probe = socket(AF_UNIX, SOCK_DGRAM, 0);
+  DIR* top = probe >= 0 ? opendir(root) : NULL;
+  if (!top) {
+    if (probe >= 0) close(probe);
+    return;
+  }
+  struct dirent* e;
+  while ((e = readdir(top))) {
+    if (e->d_name[0] == '.') continue;
+    char dir[200];
+    if ((size_t)snprintf(dir, sizeof dir, "%s/%s", root, e->d_name) >= sizeof dir) continue;
+    DIR* d = opendir(dir);
+    if (!d) continue;
+    struct dirent* f;
+    while ((f = readdir(d))) {
+      size_t n = strlen(f->d_name);
+      if (n < 6 || strcmp(f->d_name + n - 5, ".sock") != 0) continue;
+      struct sockaddr_un addr;
+      memset(&addr, 0, sizeof addr);
+      addr.sun_family = AF_UNIX;
+      if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s", dir, f->d_name) >= sizeof addr.sun_path)
+        continue;
+      if (connect(probe, (struct sockaddr*)&addr, sizeof addr) != 0 && errno == ECONNREFUSED) unlink(addr.sun_path);
+    }
+    closedir(d);
+    rmdir(dir); /* only if nothing live is left in it */
+  }
+  closedir(top);
+  close(probe);
+}
+
 static void cleanup_dirs(const char* dir) {
   rmdir(dir); /* fails while others are still in it: that is the point */
   char root[160];
@@ -220,8 +257,13 @@ static remote_member* add_remote(connection* c, const char* path, const char* us
 
 int transport_join(connection* c) {
   if (transport_disabled()) return ERR_OK;
+  static int swept; /* g_engine.lock held */
+  if (!swept) {
+    swept = 1;
+    char root[160];
+    if (root_dir(root, sizeof root) == 0) sweep_stale_channels(root);
+  }
   char dir[200];
-  if (channel_dir(c, dir, sizeof dir) != 0) return -ERR_NO_PERMISSION;
   int fd = socket(AF_UNIX, SOCK_DGRAM, 0); /* flags set below: macOS has no SOCK_CLOEXEC */
   if (fd < 0) return -ERR_RESOURCE_LIMITED;
   fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -229,15 +271,24 @@ int transport_join(connection* c) {
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
-  int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%d.%u.sock", dir, (int)getpid(), c->id);
-  if (n < 0 || (size_t)n >= sizeof addr.sun_path) { /* a socket path must fit in 108 bytes */
-    close(fd);
-    return -ERR_INVALID_ARGUMENT;
-  }
-  unlink(addr.sun_path);
-  if (bind(fd, (struct sockaddr*)&addr, sizeof addr) != 0) {
-    close(fd);
-    return -ERR_RESOURCE_LIMITED;
+  /* The last member of a channel (in another process) removes its directory and the root when it
+   * leaves: one that goes between our mkdir and our bind is made again. */
+  for (int attempt = 0;; attempt++) {
+    if (channel_dir(c, dir, sizeof dir) != 0) {
+      close(fd);
+      return -ERR_NO_PERMISSION;
+    }
+    int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%d.%u.sock", dir, (int)getpid(), c->id);
+    if (n < 0 || (size_t)n >= sizeof addr.sun_path) { /* a socket path must fit in 108 bytes */
+      close(fd);
+      return -ERR_INVALID_ARGUMENT;
+    }
+    unlink(addr.sun_path);
+    if (bind(fd, (struct sockaddr*)&addr, sizeof addr) == 0) break;
+    if (errno != ENOENT || attempt == 3) {
+      close(fd);
+      return -ERR_RESOURCE_LIMITED;
+    }
   }
   int buf = 1 << 20; /* room for bursts of audio */
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);

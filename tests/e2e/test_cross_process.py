@@ -98,6 +98,21 @@ def test_killed_member_is_reported_dropped_within_3s():
     a.finish()  # its leave also removes what the killed member left behind
 
 
+def test_what_a_killed_last_member_left_is_swept_by_the_next_process():
+    root = os.environ["AGORA_RTC_LOOPBACK_DIR"]
+    victim = Peer("xp-stale", "alone", "--stay", "30")
+    victim.wait(lambda e: e["event"] == "ready")
+    victim.proc.send_signal(signal.SIGKILL)  # no leave: its socket file and channel directory stay
+    victim.proc.wait()
+    stale = os.listdir(root)
+    assert len(stale) == 1 and os.listdir(os.path.join(root, stale[0]))
+    other = Peer("xp-elsewhere", "next", "--stay", "3")  # a process joining any channel sweeps them
+    other.wait(lambda e: e["event"] == "ready")
+    assert stale[0] not in os.listdir(root) and len(os.listdir(root)) == 1  # only its own channel's
+    other.finish()
+    assert os.listdir(root) == []
+
+
 def test_rendezvous_is_private_and_cleaned_up():
     root = os.environ["AGORA_RTC_LOOPBACK_DIR"]
     assert os.listdir(root) == []  # earlier tests left nothing behind
