@@ -7,7 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from agora_rtc import IAudioFrameObserver, IRTCConnectionObserver, RTCConnConfig
+from agora_rtc import (ClientRoleType, EncryptionConfig, IAudioFrameObserver, IRTCConnectionObserver,
+                       IRTCLocalUserObserver, IVideoFrameObserver, RTCConnConfig, VideoPixelFormat)
 from agora_rtc.pool import ConnectionPool
 from conftest import FrameLog, Publisher, join, tone, wait_for
 
@@ -119,6 +120,65 @@ def test_pool_takes_back_uses_that_published_video_or_released_their_tracks(serv
             for obj in (video, video_sender, unpublished, factory):
                 obj.release()
         assert pool.stats()["acquired_total"] == 3
+
+
+def test_a_pool_use_leaves_nothing_to_the_next_use_of_its_connection(service):
+    """Observers of every kind, audio unsubscribed, the audience role, encryption and a
+    dispatcher set by one use do not reach the next use of the same connection."""
+    stale = []
+
+    class Video(IVideoFrameObserver):
+        def on_frame(self, channel_id, remote_uid, frame):
+            stale.append(("frame", remote_uid))
+
+    class Events(IRTCConnectionObserver, IRTCLocalUserObserver):
+        def on_user_joined(self, conn, user_id):
+            stale.append(("joined", user_id))
+
+        def on_user_audio_track_subscribed(self, local_user, user_id, info, track):
+            stale.append(("subscribed", user_id))
+
+    config = RTCConnConfig(auto_subscribe_audio=1, auto_subscribe_video=1)
+    with ConnectionPool(service, 1, config) as pool:
+        use = pool.acquire("", "pool-reset", "first")
+        first = use.local_user
+        first.register_video_frame_observer(Video())
+        first.register_local_user_observer(Events())
+        use.connection.register_observer(Events())
+        use.connection.set_event_dispatcher(service.dispatcher)
+        use.connection.enable_encryption(True, EncryptionConfig(encryption_mode=1, encryption_key="secret"))
+        first.set_user_role(ClientRoleType.CLIENT_ROLE_AUDIENCE)
+        first.unsubscribe_all_audio()
+        use.release()
+
+        use = pool.acquire("", "pool-reset", "second")
+        joined = threading.Event()
+
+        class Joined(IRTCConnectionObserver):
+            def on_user_joined(self, conn, user_id):
+                joined.set()
+        use.connection.register_observer(Joined())
+        frames, video = FrameLog(), []
+
+        class NewVideo(IVideoFrameObserver):
+            def on_frame(self, channel_id, remote_uid, frame):
+                video.append(remote_uid)
+        use.local_user.register_audio_frame_observer(frames)
+        use.local_user.register_video_frame_observer(NewVideo())
+        talker = Publisher(service, "pool-reset", "talker")  # not encrypted: heard only without a key
+        camera_sender = talker.factory.create_video_frame_sender()
+        camera = service.create_custom_video_track_frame(camera_sender)
+        talker.conn.get_local_user().publish_video(camera)
+        wait_for(joined.is_set, what="the talker seen joining")
+        talker.send(tone(16000, 0.1), 16000)
+        camera_sender.send(np.zeros(16 * 8 * 3 // 2, np.uint8), VideoPixelFormat.I420, 16, 8)
+        wait_for(lambda: len(frames.samples("talker")) >= 800 and video, what="the talker's audio and video")
+        assert use.local_user.get_user_role() == ClientRoleType.CLIENT_ROLE_BROADCASTER
+        sender, _ = use.create_pcm_sender()  # a broadcaster again: it may publish
+        assert sender.send(tone(16000, 0.01), 160, 16000) == 0
+        assert stale == []  # the first use's observers heard nothing of the second
+        for obj in (camera, camera_sender, talker.track, talker.sender, talker.conn):
+            obj.release()
 
 
 def test_pool_exhaustion_and_closed_errors(service):

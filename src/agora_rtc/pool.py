@@ -1,7 +1,10 @@
 """ConnectionPool: connections made up front and reused, for long-running
 servers that join and leave channels all day. Acquiring connects; releasing
-disconnects and frees what was bound to that use (published tracks, senders,
-observers) but keeps the connection for the next acquire."""
+disconnects and frees what was bound to that use (published tracks, senders)
+and returns the connection to its state when the pool made it (observers of
+every kind removed, subscriptions and role as its RTCConnConfig says,
+encryption off, events delivered directly) for the next acquire. What a use
+sets with set_parameters or the audio frame parameter setters carries over."""
 
 from __future__ import annotations
 
@@ -93,8 +96,8 @@ class ConnectionPool:
             raise ValueError(f"pool size must be >= 1, not {size}")
         self.service = service
         self._lock = threading.Lock()
-        self._idle: list[RTCConnection] = [
-            service.create_rtc_connection(config or RTCConnConfig(auto_subscribe_audio=1)) for _ in range(size)]
+        self._config = config or RTCConnConfig(auto_subscribe_audio=1)
+        self._idle: list[RTCConnection] = [service.create_rtc_connection(self._config) for _ in range(size)]
         self._all = list(self._idle)
         self._in_use: set[PooledConnection] = set()
         self._closed = False
@@ -139,17 +142,29 @@ class ConnectionPool:
                 user.unpublish_video(track)
             else:
                 user.unpublish_audio(track)
+        # back to how the pool made it: the next use must not get this one's frames or events
         if user._audio_observer is not None:
             user.unregister_audio_frame_observer()
+        user.unregister_video_frame_observer()
+        user.unregister_video_encoded_frame_observer()
+        user.unregister_audio_encoded_frame_observer()
         user.unregister_local_user_observer()
         conn.unregister_observer()
-        user.subscribe_all_audio()
+        conn.set_event_dispatcher(None)
         if conn.get_conn_info().state != 1:  # not DISCONNECTED
             conn.disconnect()
+        conn.enable_encryption(False)
+        config = self._config
+        user.set_user_role(config.client_role_type)
+        (user.subscribe_all_audio if config.auto_subscribe_audio else user.unsubscribe_all_audio)()
+        if config.auto_subscribe_video:
+            user.subscribe_all_video()
+        else:
+            user.unsubscribe_all_video()
 
     def release(self, use: PooledConnection) -> None:
-        """End a use: disconnect, unpublish, free its senders/tracks, drop
-        observers; the connection goes back to the pool. Idempotent."""
+        """End a use: disconnect, unpublish, free its senders/tracks, reset the
+        connection (see the module's docstring); it goes back to the pool. Idempotent."""
         with self._lock:
             if use not in self._in_use:
                 return
