@@ -223,3 +223,28 @@ def test_send_refuses_floats_and_out_of_range_counts(service):
     with pytest.raises(ValueError, match=f"PCM buffer holds 320 bytes; expected {(2**32 - 1) ** 2 * 4} "):
         pub.sender.send(frame, 2**32 - 1, 16000, 2**32 - 1, 4)
     assert pub.sender.send(frame, np.int64(160), np.int32(16000)) == 0  # numpy integers are integers
+
+
+def test_two_tracks_of_one_user_in_different_formats_are_both_heard(service):
+    """TTS at 16 kHz mono and music at 48 kHz stereo published by one user: the
+    second is converted to the first's format and mixed in (it used to be
+    taken from its queue and dropped, with no count)."""
+    _, frames = receiver(service, "two-formats", "listener", rate=16000)
+    voice = Publisher(service, "two-formats", "bot")
+    music_sender = voice.factory.create_audio_pcm_data_sender()
+    music = service.create_custom_audio_track_pcm(music_sender)
+    voice.conn.get_local_user().publish_audio(music)
+    seconds = 0.5
+    voice.send(tone(16000, seconds, freqs=(440.0,)), 16000)
+    music_sender.send(tone(48000, seconds, freqs=(1250.0,), channels=2), int(48000 * seconds), 48000, 2)
+    wait_for(lambda: len(frames.samples("bot")) >= 16000 * seconds, what="the mixed half second")
+    got = frames.samples("bot")[1600:int(16000 * seconds) - 1600].astype(float)  # past the filters' start
+    spectrum = np.abs(np.fft.rfft(got))
+    freqs = np.fft.rfftfreq(len(got), 1 / 16000)
+
+    def level(f):
+        return spectrum[np.abs(freqs - f) < 15].max()
+    assert level(440) > 20 * np.median(spectrum) and level(1250) > 20 * np.median(spectrum)
+    assert 0.3 < level(1250) / level(440) < 1.5  # stereo (x, x/2) averaged to 0.75 x: about as loud
+    for obj in (music, music_sender):
+        obj.release()

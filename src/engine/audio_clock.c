@@ -358,13 +358,25 @@ void audio_clock_tick(void) {
       if (!have) {
         s->frame = f;
         have = 1;
-      } else if (f.sample_rate == s->frame.sample_rate && f.channels == s->frame.channels) {
-        int32_t acc[FRAME_MAX_SAMPLES];
-        size_t len = (size_t)(f.sample_rate / 100 * f.channels);
-        for (size_t j = 0; j < len; j++) acc[j] = s->frame.data[j];
-        mix_into(acc, f.data, len);
-        saturate(acc, s->frame.data, len);
+        continue;
       }
+      /* Another track in another format (TTS at 24 kHz, music at 48 kHz): converted to the first's. */
+      audio_track* t = c->user.published[k];
+      resampler* r = NULL;
+      if (f.sample_rate != s->frame.sample_rate) {
+        if (!resampler_matches(t->mix_resampler, f.sample_rate, s->frame.sample_rate, s->frame.channels)) {
+          resampler_free(t->mix_resampler);
+          t->mix_resampler = resampler_new(f.sample_rate, s->frame.sample_rate, s->frame.channels);
+        }
+        if (!(r = t->mix_resampler)) continue; /* out of memory: this frame is not heard */
+      }
+      int16_t converted[FRAME_MAX_SAMPLES];
+      audio_convert_frame(&f, s->frame.channels, r, converted);
+      int32_t acc[FRAME_MAX_SAMPLES];
+      size_t len = (size_t)(s->frame.sample_rate / 100 * s->frame.channels);
+      for (size_t j = 0; j < len; j++) acc[j] = s->frame.data[j];
+      mix_into(acc, converted, len);
+      saturate(acc, s->frame.data, len);
     }
     if (have && !fault_outage_active(c)) { /* in an outage its audio goes nowhere */
       c->tx_audio_bytes += sizeof(int16_t) * (size_t)(s->frame.sample_rate / 100 * s->frame.channels);

@@ -203,6 +203,7 @@ void audio_track_release(audio_track* t) {
   for (int i = 0; i < t->capacity; i++) free(t->ring[i]);
   free(t->ring);
   for (int i = 0; i < t->spare_count; i++) free(t->spare[i]);
+  resampler_free(t->mix_resampler);
   pthread_mutex_destroy(&t->lock);
   t->magic = MAGIC_DEAD;
   g_engine.live_tracks--;

@@ -117,14 +117,15 @@ void ds_receive(connection* r, const ds_packet* p, const char* reply_path, conne
         if (!x->held[slot]) x->held[slot] = malloc(sizeof(ds_packet));
         if (!x->held[slot]) return; /* not acknowledged: it will come again */
         memcpy(x->held[slot], p, packet_size(p));
+        x->have[slot] = HAVE_HELD;
       } else {
         deliver_message(r, p); /* unordered: at once, exactly once */
+        x->have[slot] = HAVE_DELIVERED;
       }
-      x->have[slot] = 1;
     }
     while (x->have[x->expected % DS_WINDOW]) { /* the contiguous run is complete */
       int s = (int)(x->expected % DS_WINDOW);
-      if (p->ordered) deliver_message(r, x->held[s]);
+      if (x->have[s] == HAVE_HELD) deliver_message(r, x->held[s]); /* per message: a peer may mix them */
       x->have[s] = 0;
       x->expected++;
     }
@@ -267,12 +268,20 @@ AGORA_API_C_INT agora_rtc_conn_send_stream_message(AGORA_HANDLE agora_rtc_conn, 
     if (s->tokens < length) rc = -ERR_TOO_OFTEN;
   }
   /* Every member's key, and (reliable) room in every member's window: all or nothing. */
-  char keys[64][120];
+  typedef char member_key[120];
+  member_key* keys = NULL;
   int nkeys = 0;
   if (rc == ERR_OK) {
-    for (connection* m = c->channel->members; m && nkeys < 64; m = m->next_in_channel)
+    size_t members = 0;
+    for (connection* m = c->channel->members; m; m = m->next_in_channel) members++;
+    for (remote_member* m = c->remotes; m; m = m->next) members++;
+    keys = malloc(sizeof *keys * (members ? members : 1));
+    if (!keys) rc = -ERR_RESOURCE_LIMITED;
+  }
+  if (rc == ERR_OK) {
+    for (connection* m = c->channel->members; m; m = m->next_in_channel)
       if (m != c) snprintf(keys[nkeys++], sizeof keys[0], "local:%u", m->id);
-    for (remote_member* m = c->remotes; m && nkeys < 64; m = m->next) snprintf(keys[nkeys++], sizeof keys[0], "%s", m->path);
+    for (remote_member* m = c->remotes; m; m = m->next) snprintf(keys[nkeys++], sizeof keys[0], "%s", m->path);
     for (int k = 0; k < nkeys && s->reliable; k++) {
       ds_peer* p = peer_of(s, keys[k]);
       if (!p) rc = -ERR_RESOURCE_LIMITED;
@@ -303,6 +312,7 @@ AGORA_API_C_INT agora_rtc_conn_send_stream_message(AGORA_HANDLE agora_rtc_conn, 
       transmit(c, keys[k], &pkt);
     }
   }
+  free(keys);
   pthread_mutex_unlock(&g_engine.lock);
   return rc;
 }

@@ -77,6 +77,7 @@ typedef struct audio_track {
   uint32_t magic;
   int refs;                 /* guarded by g_engine.lock */
   int encoded;              /* fed by an encoded audio sender (audio_encoded.c) */
+  resampler* mix_resampler; /* engine thread: to the rate of the user's first track, when mixed into it */
   pthread_mutex_t lock;     /* guards everything below */
   pcm_frame** ring;
   int capacity, head, count;
@@ -189,6 +190,7 @@ typedef struct remote_member {
 #define DS_MAX_STREAMS 5
 #define DS_MAX_MESSAGE 1024
 #define DS_WINDOW 256            /* reliable messages in flight per member */
+enum { HAVE_DELIVERED = 1, HAVE_HELD = 2 }; /* ds_rx.have: a reliable message arrived, and where it is */
 
 typedef struct ds_packet {       /* a message or an ACK, between members */
   uint32_t seq;                  /* message: its number; ACK: every message below it arrived */
@@ -218,7 +220,7 @@ typedef struct ds_rx {           /* one member's stream, as received */
   char from[MAX_ID_LEN + 1];
   int stream_id;
   uint32_t expected;
-  uint8_t have[DS_WINDOW];
+  uint8_t have[DS_WINDOW];       /* 0, or HAVE_DELIVERED (unordered), HAVE_HELD (ordered, in held) */
   ds_packet* held[DS_WINDOW];    /* ordered: arrived early, waiting for the gap */
   struct ds_rx* next;
 } ds_rx;

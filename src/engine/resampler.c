@@ -100,8 +100,9 @@ void resampler_free(resampler* r) {
   free(r);
 }
 
+/* r may be NULL: a slot whose fresh resampler could not be made (out of memory) matches nothing. */
 int resampler_matches(const resampler* r, int in_rate, int out_rate, int channels) {
-  return r->in_rate == in_rate && r->out_rate == out_rate && r->channels == channels;
+  return r && r->in_rate == in_rate && r->out_rate == out_rate && r->channels == channels;
 }
 
 static int16_t clamp16(float v) {

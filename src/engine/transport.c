@@ -608,7 +608,11 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
                           int* fd) {
   if (fault_outage_active(c)) return; /* no network: nothing arrives */
   remote_member* m = find_remote(c, from);
-  if (m && m->leaving) return; /* it said BYE: only its buffered audio is left to play */
+  if (m && m->leaving) { /* it said BYE: only its buffered audio is left to play */
+    if (h->type != PKT_HELLO) return;
+    remove_remote(c, m, USER_OFFLINE_QUIT); /* back already (disconnect, connect): it joins anew */
+    m = NULL;
+  }
   if (m) m->last_heard_ns = now_ns();
   switch (h->type) {
     case PKT_HELLO: {
@@ -654,8 +658,8 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       const ds_packet* p = (const ds_packet*)(const void*)payload;
       if (!m || len < offsetof(ds_packet, data) || len < offsetof(ds_packet, data) + p->len || p->len > DS_MAX_MESSAGE)
         break;
-      ds_packet copy; /* aligned, NUL-terminated sender */
-      memcpy(&copy, p, len);
+      ds_packet copy; /* aligned, NUL-terminated sender; only the bytes p->len says (len may be more) */
+      memcpy(&copy, p, offsetof(ds_packet, data) + p->len);
       copy.from[MAX_ID_LEN] = 0;
       if (copy.is_ack)
         ds_ack(c, &copy, from);
@@ -690,6 +694,16 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       m->received++;
       c->rx_received++;
       if ((int32_t)(h->seq + 1 - m->end_seq) > 0) m->end_seq = h->seq + 1;
+      if (m->end_seq - m->play_seq > JITTER_MAX && m->end_seq - m->play_seq - JITTER_MAX >= JITTER_RING) {
+        /* a jump (a peer's sequence far ahead): all held is older than the new window, in one step */
+        for (int k = 0; k < JITTER_RING; k++)
+          if (m->ring_full[k]) {
+            m->ring_full[k] = 0;
+            m->overflows++;
+            c->rx_overflows++;
+          }
+        m->play_seq = m->end_seq - JITTER_MAX;
+      }
       while (m->end_seq - m->play_seq > JITTER_MAX) { /* too far behind the sender: the oldest go */
         int old = (int)(m->play_seq % JITTER_RING);
         if (m->ring_full[old]) {
@@ -720,6 +734,8 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
       if (p) {
         c->rx_video_received++;
         video_remote_received(c, m, p);
+      } else {
+        c->rx_video_dropped++; /* a description its file does not match: counted, not delivered */
       }
       break;
     }
@@ -810,7 +826,7 @@ static void* transport_main(void* arg) {
         struct iovec iov = {buf.bytes, sizeof buf.bytes};
         union {
           struct cmsghdr align;
-          char bytes[CMSG_SPACE(sizeof(int))]; /* one descriptor: more are truncated and closed by the kernel */
+          char bytes[CMSG_SPACE(sizeof(int) * 4)]; /* a frame's one; more from a faulty peer are closed */
         } control;
         struct msghdr msg;
         memset(&msg, 0, sizeof msg);
@@ -823,9 +839,18 @@ static void* transport_main(void* arg) {
         ssize_t got = recvmsg(c->sock, &msg, MSG_CMSG_CLOEXEC_IF_ANY);
         if (got < 0) break;
         int fd = -1;
-        for (struct cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-          if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int)))
-            memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+        for (struct cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+          if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len < CMSG_LEN(0)) continue;
+          size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+          for (size_t k = 0; k < count; k++) { /* the first is the frame's; every other one is closed */
+            int one;
+            memcpy(&one, CMSG_DATA(cm) + k * sizeof(int), sizeof one);
+            if (fd < 0)
+              fd = one;
+            else
+              close(one);
+          }
+        }
         if ((size_t)got >= sizeof(pkt_header) && buf.h.magic == PKT_MAGIC && msg.msg_namelen > sizeof(sa_family_t)) {
           buf.h.user_id[MAX_ID_LEN] = 0;
           char path[sizeof from.sun_path + 1];

@@ -231,9 +231,12 @@ static int check_raw(const external_video_frame* f, int* width, int* height) {
       f->height > VIDEO_MAX_DIMENSION)
     return -ERR_INVALID_ARGUMENT;
   if (f->crop_left < 0 || f->crop_top < 0 || f->crop_right < 0 || f->crop_bottom < 0) return -ERR_INVALID_ARGUMENT;
-  *width = f->stride - f->crop_left - f->crop_right;
-  *height = f->height - f->crop_top - f->crop_bottom;
-  if (*width <= 0 || *height <= 0) return -ERR_INVALID_ARGUMENT;
+  /* In 64 bits: crops near INT_MAX would wrap an int difference back into range. */
+  int64_t visible_width = (int64_t)f->stride - f->crop_left - f->crop_right;
+  int64_t visible_height = (int64_t)f->height - f->crop_top - f->crop_bottom;
+  if (visible_width <= 0 || visible_height <= 0) return -ERR_INVALID_ARGUMENT;
+  *width = (int)visible_width; /* <= stride, height: ints */
+  *height = (int)visible_height;
   /* 4:2:0 planes: the whole buffer and the visible window on even pixels. */
   if (yuv && ((f->stride | f->height | f->crop_left | f->crop_top | *width | *height) & 1)) return -ERR_INVALID_ARGUMENT;
   if (f->rotation != 0 && f->rotation != 90 && f->rotation != 180 && f->rotation != 270) return -ERR_INVALID_ARGUMENT;

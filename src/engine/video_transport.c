@@ -148,7 +148,11 @@ static video_payload* view(const video_wire* w, int fd, size_t offset, size_t si
 
 /* Transport thread: the frame described by w in fd, checked against the file, or NULL. */
 video_payload* video_wire_open(const video_wire* w, int fd) {
-  if (!valid_size(w->width, w->height) || (w->rotation != 0 && w->rotation != 90 && w->rotation != 180 && w->rotation != 270))
+  /* An encoded frame's size only describes it (0: not said, as senders may leave it); raw sizes are exact. */
+  int size_ok = w->encoded ? w->width >= 0 && w->height >= 0 && w->width <= VIDEO_MAX_DIMENSION &&
+                                 w->height <= VIDEO_MAX_DIMENSION
+                           : valid_size(w->width, w->height);
+  if (!size_ok || (w->rotation != 0 && w->rotation != 90 && w->rotation != 180 && w->rotation != 270))
     return NULL;
   if (w->encoded ? (w->length == 0 || w->length > LOOPBACK_VIDEO_MAX_ENCODED ||
                     (w->info.stream_type != VIDEO_STREAM_HIGH && w->info.stream_type != VIDEO_STREAM_LOW))
