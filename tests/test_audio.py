@@ -248,3 +248,19 @@ def test_two_tracks_of_one_user_in_different_formats_are_both_heard(service):
     assert 0.3 < level(1250) / level(440) < 1.5  # stereo (x, x/2) averaged to 0.75 x: about as loud
     for obj in (music, music_sender):
         obj.release()
+
+
+def test_one_track_published_on_two_connections_is_heard_whole_on_both(service):
+    """A track published in two channels plays each frame once per tick for both
+    (each connection used to take every other frame from the one queue)."""
+    _, here = receiver(service, "room-one", "listener", rate=16000)
+    _, there = receiver(service, "room-two", "listener", rate=16000)
+    one = Publisher(service, "room-one", "bot")
+    two, _ = join(service, "room-two", "bot")
+    two.get_local_user().publish_audio(one.track)
+    sent = tone(16000, 0.3)
+    one.send(sent, 16000)
+    for frames in (here, there):
+        wait_for(lambda: len(frames.samples("bot")) >= len(sent), what="all of it")
+        np.testing.assert_array_equal(frames.samples("bot")[:len(sent)], sent)
+    two.release()

@@ -385,7 +385,8 @@ class RTCConnection:
                                  "loopback.fault.bandwidth_kbps": 64,  # audio beyond it dropped
                                  "loopback.fault.outage_ms": 3000})    # no network for 3 s, now
 
-        Other keys are engine-wide, as with ``AgoraService.set_parameters``."""
+        So does ``che.audio.extra_send_frames_per_interval_for_fake_adm``; other
+        keys are engine-wide, as with ``AgoraService.set_parameters``."""
         text = params if isinstance(params, str) else json.dumps(params)
         return _core.service_set_parameters(self._handle("set_parameters"), text, True)
 

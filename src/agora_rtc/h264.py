@@ -8,7 +8,7 @@ access unit begins::
 
     for au in access_units(open("talk.h264", "rb").read()):
         sender.send_encoded_video_image(au.data, EncodedVideoFrameInfo(
-            frame_type=VideoFrameType.KEY if au.key else VideoFrameType.DELTA, ...))
+            frame_type=VideoFrameType.KEY_FRAME if au.key else VideoFrameType.DELTA_FRAME, ...))
 
 :class:`AccessUnitSplitter` does the same incrementally, for streams read in
 chunks of any size.

@@ -420,6 +420,26 @@ class IAudioFrameObserver:
     def on_mixed_audio_frame(self, agora_local_user: LocalUser, channel_id: str, frame: AudioFrame) -> object:
         """Playback and record mixed."""
 
+    # The official interface's remaining callbacks: the loopback calls none of them (no ear
+    # monitoring; formats are set with set_playback_audio_frame_parameters and friends).
+    def on_ear_monitoring_audio_frame(self, agora_local_user: LocalUser, frame: AudioFrame) -> object:
+        """Never called by the loopback engine."""
+
+    def on_get_audio_frame_position(self, agora_local_user: LocalUser) -> object:
+        """Never called by the loopback engine."""
+
+    def on_get_playback_audio_frame_param(self, agora_local_user: LocalUser) -> object:
+        """Never called by the loopback engine."""
+
+    def on_get_record_audio_frame_param(self, agora_local_user: LocalUser) -> object:
+        """Never called by the loopback engine."""
+
+    def on_get_mixed_audio_frame_param(self, agora_local_user: LocalUser) -> object:
+        """Never called by the loopback engine."""
+
+    def on_get_ear_monitoring_audio_frame_param(self, agora_local_user: LocalUser) -> object:
+        """Never called by the loopback engine."""
+
 
 def _need_observer(observer: object, interface: type, what: str) -> None:
     """Refuse at registration what cannot be an observer (else every later event would fail inside

@@ -5,7 +5,8 @@ malformed input raises AgoraError, nothing is half-applied). Numeric getters
 return None when the engine has no such value, as the official ones do; the
 loopback keeps no string, object or array values (those getters return None).
 A connection's parameter object scopes the loopback's fault keys
-(``loopback.fault.*``) to that connection; other keys are engine-wide.
+(``loopback.fault.*``) and ``che.audio.extra_send_frames_per_interval_for_fake_adm``
+to that connection; other keys are engine-wide.
 """
 
 from __future__ import annotations

@@ -66,10 +66,12 @@ class AudioEncoderConfiguration:
 
 @dataclass(kw_only=True)
 class SendExternalAudioParameters:
-    """Fast start for pushed audio (2.4.10): at the start of each round of
-    ``push_audio_pcm_data`` the first *send_ms* of audio leave *send_speed* times
-    faster than real time (2..5), so receivers have it buffered sooner.
-    *deliver_mute_data_for_fake_adm* False stops silence being sent between rounds."""
+    """Fast start for pushed audio (2.4.10): with Agora's library, at the start of
+    each round of ``push_audio_pcm_data`` the first *send_ms* of audio leave
+    *send_speed* times faster than real time (2..5), so receivers have it buffered
+    sooner, and *deliver_mute_data_for_fake_adm* False stops silence being sent
+    between rounds. The loopback engine takes and reports these settings but plays
+    at real-time pace (it has no network to send ahead into)."""
 
     enabled: bool = False
     send_ms: int = 0

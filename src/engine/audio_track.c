@@ -172,6 +172,7 @@ audio_track* audio_track_new(pcm_sender* s) {
   t->enabled = 1;
   t->publish_volume = 100;
   t->played_tick = -1;
+  t->sink_tick = -1;
   t->capacity = DEFAULT_TRACK_FRAMES;
   t->ring = calloc((size_t)t->capacity, sizeof(pcm_frame*));
   if (!t->ring) {
@@ -230,6 +231,13 @@ static void slot_recycle(audio_track* t, pcm_frame* f) {
 int audio_track_pull(audio_track* t, pcm_frame* out) {
   int got = 0;
   pthread_mutex_lock(&t->lock);
+  if (t->sink_tick == g_engine.ticks) { /* pulled this tick already (published on two connections, a sink) */
+    got = t->sink_have;
+    if (got) memcpy(out, &t->sink_frame, offsetof(pcm_frame, data) +
+                                             sizeof(int16_t) * (size_t)(t->sink_frame.sample_rate / 100 * t->sink_frame.channels));
+    pthread_mutex_unlock(&t->lock);
+    return got;
+  }
   if (t->count > 0) {
     pcm_frame* f = t->ring[t->head];
     t->ring[t->head] = NULL;
@@ -249,11 +257,10 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
   } else if (t->playing && t->gap_ticks <= UNDERRUN_MAX_GAP) {
     t->gap_ticks++;
   }
-  if (t->sink_count) { /* its sinks get this tick's frame too (audio_sink.c) */
-    t->sink_tick = g_engine.ticks;
-    t->sink_have = got;
-    if (got) memcpy(&t->sink_frame, out, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(out->sample_rate / 100 * out->channels));
-  }
+  /* This tick's frame, for every other connection it is published on and its sinks (audio_sink.c). */
+  t->sink_tick = g_engine.ticks;
+  t->sink_have = got;
+  if (got) memcpy(&t->sink_frame, out, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(out->sample_rate / 100 * out->channels));
   pthread_mutex_unlock(&t->lock);
   return got;
 }

@@ -171,15 +171,15 @@ void ds_tick(connection* c) {
   int64_t now = engine_now_ms();
   for (int i = 0; i < DS_MAX_STREAMS; i++) {
     data_stream* s = &c->streams[i];
-    if (!s->used || !s->reliable) continue;
+    if (!s->used) continue;
     for (ds_peer** pp = &s->peers; *pp;) {
       ds_peer* p = *pp;
-      if (!member_present(c, p->key)) { /* the member left: nothing more to deliver */
+      if (!member_present(c, p->key)) { /* the member left: nothing more to deliver; back, it starts at 0 */
         *pp = p->next;
         free_peer(p);
         continue;
       }
-      for (uint32_t seq = p->acked; seq != p->next_seq; seq++) {
+      for (uint32_t seq = p->acked; s->reliable && seq != p->next_seq; seq++) { /* unreliable: never acked */
         int slot = (int)(seq % DS_WINDOW);
         if (p->unacked[slot] && now - p->sent_ms[slot] >= DS_RESEND_MS) {
           p->sent_ms[slot] = now;

@@ -418,6 +418,7 @@ typedef struct connection {
    * deadline), so that on_connected means "everyone already here can hear you". */
   int joining;
   int pending_hellos;
+  int hello_unsent;             /* a HELLO met a full queue: the heartbeat says hello again to those unknown */
   int64_t hello_deadline_ns;
   /* stats.c: bytes sent and received (audio frames as PCM, video as sent), on_transport_stats every 2 s */
   uint64_t tx_audio_bytes, tx_video_bytes, rx_audio_bytes, rx_video_bytes;

@@ -209,7 +209,7 @@ void transport_send_data(connection* c, const char* path, const ds_packet* p) {
   send_packet(c, path, &h, p, offsetof(ds_packet, data) + p->len);
 }
 
-static int say_hello(connection* c);
+static int say_hello(connection* c, int only_unknown);
 
 static remote_member* find_remote(connection* c, const char* path) {
   for (remote_member* m = c->remotes; m; m = m->next)
@@ -296,14 +296,16 @@ int transport_join(connection* c) {
   snprintf(c->sock_path, sizeof c->sock_path, "%s", addr.sun_path);
   snprintf(c->channel_dir, sizeof c->channel_dir, "%s", dir);
   c->last_heartbeat_ns = now_ns();
-  c->pending_hellos = say_hello(c);
+  c->pending_hellos = say_hello(c, 0);
   c->hello_deadline_ns = now_ns() + HELLO_WAIT_NS;
   return ERR_OK;
 }
 
-/* Hello to every member of other processes; they answer with theirs. Returns how many were sent. */
-static int say_hello(connection* c) {
-  int sent = 0;
+/* Hello to every member of other processes (only_unknown: those not among c->remotes); they answer
+ * with theirs. Returns how many were sent. A member whose queue was full (EAGAIN) would never learn
+ * of us, nor we of it: c->hello_unsent has the heartbeat try again. */
+static int say_hello(connection* c, int only_unknown) {
+  int sent = 0, unsent = 0;
   const char* dir = c->channel_dir;
   char own_prefix[32];
   snprintf(own_prefix, sizeof own_prefix, "%d.", (int)getpid());
@@ -316,6 +318,7 @@ static int say_hello(connection* c) {
         continue;
       char path[sizeof c->sock_path];
       if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path) continue;
+      if (only_unknown && find_remote(c, path)) continue;
       pkt_header h;
       memset(&h, 0, sizeof h);
       h.type = PKT_HELLO; /* carries our token: the members we join decide whether to admit us */
@@ -323,9 +326,11 @@ static int say_hello(connection* c) {
       int rc = send_packet(c, path, &h, token, strlen(token) + 1);
       if (rc == -ECONNREFUSED || rc == -ENOENT) unlink(path); /* its owner died */
       else if (rc == 0) sent++;
+      else if (rc == -EAGAIN) unsent = 1;
     }
     closedir(d);
   }
+  c->hello_unsent = unsent;
   char b = 1;
   if (wake_pipe[1] >= 0 && write(wake_pipe[1], &b, 1) < 0) {
   }
@@ -350,7 +355,7 @@ void transport_rejoin(connection* c) {
   int64_t now = now_ns();
   for (remote_member* m = c->remotes; m; m = m->next) m->last_heard_ns = now; /* we were deaf, not they */
   c->last_heartbeat_ns = now;
-  say_hello(c);
+  say_hello(c, 0);
 }
 
 void transport_leave(connection* c) {
@@ -396,6 +401,12 @@ static void backlog_pop(remote_member* m) {
   m->backlog_count--;
 }
 
+/* Which count a packet lost on the way out goes to, by its type. */
+static uint64_t* drop_count(connection* c, int type) {
+  return type == PKT_VIDEO ? &c->video_dropped_send : type == PKT_MEDIA ? &c->media_messages_dropped
+                                                                        : &c->packets_dropped_send;
+}
+
 static void send_in_order(connection* c, remote_member* m, pkt_header* h, const void* payload, size_t len, int fd,
                           uint64_t* dropped) {
   int rc = 0;
@@ -403,13 +414,18 @@ static void send_in_order(connection* c, remote_member* m, pkt_header* h, const 
     outgoing* o = m->backlog[m->backlog_head];
     rc = send_packet_fd(c, m->path, &o->u.h, o->u.bytes + sizeof(pkt_header), o->len, o->fd);
     if (rc == -EAGAIN) break;
+    if (rc < 0 && rc != -ECONNREFUSED && rc != -ENOENT) (*drop_count(c, o->u.h.type))++; /* refused for good */
     backlog_pop(m);
   }
   if (rc != -EAGAIN) rc = send_packet_fd(c, m->path, h, payload, len, fd);
-  if (dropped_if_gone(c, m, rc) || rc != -EAGAIN) return;
+  if (dropped_if_gone(c, m, rc)) return;
+  if (rc != -EAGAIN) {
+    if (rc < 0) (*dropped)++; /* ENOBUFS, EMSGSIZE...: not sent, not retried */
+    return;
+  }
   if (m->backlog_count == JITTER_RING) { /* the peer stopped reading: the oldest goes */
+    (*drop_count(c, m->backlog[m->backlog_head]->u.h.type))++;
     backlog_pop(m);
-    (*dropped)++;
   }
   int slot = (m->backlog_head + m->backlog_count) % JITTER_RING;
   if (!m->backlog[slot] && (m->backlog[slot] = malloc(sizeof(outgoing)))) m->backlog[slot]->fd = -1;
@@ -771,6 +787,7 @@ static void heartbeat_and_expire(void) {
     }
     if (now - c->last_heartbeat_ns >= HEARTBEAT_NS) {
       c->last_heartbeat_ns = now;
+      if (c->hello_unsent) say_hello(c, 1);
       for (remote_member* m = c->remotes; m;) {
         remote_member* next = m->next;
         pkt_header h;
