@@ -52,15 +52,17 @@ tsan:
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/engine_threads
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/engine_threads transport
 
-# libFuzzer (clang) with ASan+UBSan over the engine's parsers: parameters JSON
-# AccessToken2 and video frames from another process. FUZZ_RUNS cases per target, from the seed corpus in fuzz/.
+# libFuzzer (clang) with ASan+UBSan over the engine's parsers: parameters JSON,
+# AccessToken2, video frames and datagrams from another process. FUZZ_RUNS cases per target, from the seed
+# corpus in fuzz/.
 FUZZ_RUNS ?= 100000
 fuzz:
 	rm -rf build/fuzz && mkdir -p build/fuzz && cp -r fuzz/corpus build/fuzz/corpus
-	for t in params token video_wire; do \
-	  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Iinclude \
-	    fuzz/fuzz_$$t.c src/engine/*.c -lz -lm -lpthread -o build/fuzz/fuzz_$$t && \
-	  build/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -max_len=4096 build/fuzz/corpus/$$t || exit 1; \
+	for t in params token video_wire packets; do \
+	  mkdir -p build/fuzz/corpus/$$t && \
+	  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
+	    -DAGORA_RTC_FUZZING -Iinclude fuzz/fuzz_$$t.c src/engine/*.c -lz -lm -lpthread -o build/fuzz/fuzz_$$t && \
+	  build/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -max_len=16384 build/fuzz/corpus/$$t || exit 1; \
 	done
 
 # pip wheel -> auditwheel repair -> fresh venv -> the whole suite against the installed wheel

@@ -774,6 +774,40 @@ static void handle_packet(connection* c, const char* from, const pkt_header* h, 
   }
 }
 
+#ifdef AGORA_RTC_FUZZING
+/* fuzz/fuzz_packets.c: one datagram from member 0 or 1 (addresses in the channel's directory, user
+ * "a" or "b"), handled as the transport thread handles what it receives. The fuzzer gives the header's
+ * fields compactly (type, channels, samples, seq, sample rate: 12 bytes) and the payload after them;
+ * payloads longer than the receive buffer are cut, as recvmsg cuts them. */
+void transport_fuzz_packet(AGORA_HANDLE conn, int member, const uint8_t* bytes, size_t len) {
+  static union {
+    pkt_header h;
+    char bytes[sizeof(pkt_header) + MAX_PAYLOAD];
+  } buf;
+  connection* c = connection_from(conn);
+  if (!c || len < 12) return;
+  memset(&buf.h, 0, sizeof buf.h);
+  buf.h.magic = PKT_MAGIC;
+  buf.h.type = bytes[0];
+  buf.h.channels = bytes[1];
+  memcpy(&buf.h.samples, bytes + 2, 2);
+  memcpy(&buf.h.seq, bytes + 4, 4);
+  memcpy(&buf.h.sample_rate, bytes + 8, 4);
+  buf.h.sent_ns = now_ns();
+  snprintf(buf.h.user_id, sizeof buf.h.user_id, "%s", member ? "b" : "a");
+  size_t payload = len - 12 > MAX_PAYLOAD ? MAX_PAYLOAD : len - 12;
+  memcpy(buf.bytes + sizeof(pkt_header), bytes + 12, payload);
+  pthread_mutex_lock(&g_engine.lock);
+  if (c->sock >= 0) {
+    char from[sizeof c->channel_dir + 16];
+    snprintf(from, sizeof from, "%s/member-%d.sock", c->channel_dir, member);
+    int fd = -1;
+    handle_packet(c, from, &buf.h, (const int16_t*)(const void*)(buf.bytes + sizeof(pkt_header)), payload, &fd);
+  }
+  pthread_mutex_unlock(&g_engine.lock);
+}
+#endif
+
 static void heartbeat_and_expire(void) {
   int64_t now = now_ns();
   for (int i = 0; i < g_engine.conn_count; i++) {
