@@ -317,6 +317,33 @@ def test_plane_views_kept_past_the_callback_still_read_their_own_frame(service, 
     views.clear()  # the last view of a frame releases the engine's hold on it
 
 
+def test_frames_still_queued_when_unpublished_are_discarded_not_played_at_the_next_publish(service):
+    p = Pair(service)
+    release = threading.Event()
+    got = []
+
+    class Slow(IVideoFrameObserver):  # holds the engine thread in the first frame's callback
+        def on_frame(self, channel_id, remote_uid, frame):
+            got.append(int(np.asarray(frame.y)[0, 0]))
+            release.wait(10)
+    p.rx.get_local_user().unregister_video_frame_observer()
+    p.rx.get_local_user().register_video_frame_observer(Slow())
+    send = lambda value: p.sender.send(np.full(16 * 8 * 3 // 2, value, np.uint8), I420, 16, 8)  # noqa: E731
+    send(10)
+    wait_for(lambda: got == [10], what="the first frame in its callback")
+    send(11)
+    send(12)  # queued: the engine thread is busy
+    assert p.track.stats()["queued_frames"] == 2
+    user = p.tx.get_local_user()
+    user.unpublish_video(p.track)
+    assert p.track.stats()["queued_frames"] == 0 and p.track.stats()["discarded_frames"] == 2
+    release.set()
+    user.publish_video(p.track)
+    send(13)
+    wait_for(lambda: len(got) >= 2, what="the frame sent after the new publish")
+    assert got == [10, 13]  # not 11 and 12, seconds late
+
+
 def test_planes_are_zero_copy_views_valid_only_during_the_callback(service):
     p = Pair(service)
     p.sender.send(i420(16, 8)[3], I420, 16, 8)

@@ -648,6 +648,7 @@ video_payload* video_wire_open(const video_wire* w, int fd); /* takes nothing: t
 void video_remote_received(connection* c, remote_member* m, video_payload* p); /* transport thread, lock held */
 void video_track_release(video_track* t);       /* g_engine.lock held */
 video_payload* video_track_pop(video_track* t); /* engine thread */
+void video_track_discard_queued(video_track* t); /* unpublished everywhere; g_engine.lock held */
 void video_deliver(void);                       /* engine thread, g_engine.lock held */
 void video_observer_release(video_observer* o); /* g_engine.lock held */
 void video_user_clear(local_user* u);           /* g_engine.lock held */

@@ -196,8 +196,9 @@ AGORA_API_C_INT agora_local_user_unpublish_video(AGORA_HANDLE agora_local_user, 
       video_track* t = u->published_video[i];
       u->published_video[i] = u->published_video[--u->published_video_count];
       pthread_mutex_lock(&t->lock);
-      t->published--;
+      int nowhere = --t->published == 0;
       pthread_mutex_unlock(&t->lock);
+      if (nowhere) video_track_discard_queued(t); /* else they would play at its next publish */
       event_post(EV_VIDEO_UNPUBLISHED, u->conn, NULL, 0, t);
       local_user_track_published(u, TRACK_VIDEO, t, 0);
       if (u->published_video_count == 0) local_user_publish_state(u, TRACK_VIDEO, 0);

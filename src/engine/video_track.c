@@ -136,6 +136,23 @@ video_payload* video_track_pop(video_track* t) {
   return p;
 }
 
+/* Unpublished everywhere: what is still queued goes (counted as discarded). g_engine.lock held. */
+void video_track_discard_queued(video_track* t) {
+  video_payload* stale[VIDEO_QUEUE_FRAMES];
+  int nstale = 0;
+  pthread_mutex_lock(&t->lock);
+  while (t->count) {
+    video_payload* p = t->queue[t->head];
+    t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
+    t->count--;
+    t->queued_bytes -= payload_bytes(p);
+    t->frames_discarded++;
+    stale[nstale++] = p;
+  }
+  pthread_mutex_unlock(&t->lock);
+  for (int k = 0; k < nstale; k++) video_payload_release(stale[k]);
+}
+
 /* Queues p (taking its reference), or discards it when the track is not live.
  * Returns 1 if queued: the caller kicks the engine thread once it holds no
  * sender lock (engine_kick may take g_engine.lock, which precedes it). */
