@@ -245,6 +245,10 @@ void audio_sinks_tick(void) {
     audio_labels_compute(&s->voice, &labelled, &labels);
     out.audio_label = (audio_label){.far_field_flag = 0, .rms = labels.rms, .voice_prob = labels.voice_prob,
                                     .music_prob = labels.music_prob, .pitch = labels.pitch};
+    int count = g_engine.sink_count;
     ENGINE_CALLBACK(s->cb.on_audio_sink_data, s, &out);
+    /* A sink destroyed in the callback moved the last one into its place, perhaps one already passed:
+     * scan again (delivered_tick keeps each to one frame per tick). */
+    if (g_engine.sink_count != count) i = -1;
   }
 }
