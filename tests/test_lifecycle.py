@@ -182,6 +182,38 @@ def test_release_connection_from_its_own_callbacks(service):
     assert log_b.of("left") == [("left", "a", 0)]
 
 
+def test_service_release_while_a_callback_releases_another_object_does_not_deadlock():
+    """release() waits for running callbacks; a callback releasing a connection meanwhile needs the
+    service's lock, which release() held while it freed the children (both waited for good)."""
+    import threading
+    import time
+    svc = AgoraService()
+    svc.initialize(AgoraServiceConfig(appid="deadlock", use_string_uid=1))
+    other = svc.create_rtc_connection(RTCConnConfig())
+    released_other = threading.Event()
+
+    class ReleaseOtherDuringServiceRelease(IAudioFrameObserver):
+        def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
+            if released_other.is_set():
+                return
+            deadline = time.monotonic() + 5
+            while not talker.track.released and time.monotonic() < deadline:
+                time.sleep(0.001)  # hold this callback until the service's release has begun (newest first)
+            other.release()
+            released_other.set()
+
+    listener, _ = join(svc, "deadlock", "listener")
+    listener.get_local_user().register_audio_frame_observer(ReleaseOtherDuringServiceRelease())
+    talker = Publisher(svc, "deadlock", "talker")
+    talker.send(tone(16000, 2.0), 16000)
+    wait_for(lambda: svc.get_parameter_number("loopback.objects.connections") == 3, what="three connections")
+    time.sleep(0.1)  # the listener's callbacks are coming every 10 ms
+    finished = threading.Event()
+    threading.Thread(target=lambda: (svc.release(), finished.set()), daemon=True).start()
+    assert finished.wait(20), "AgoraService.release() deadlocked with a callback releasing a connection"
+    assert released_other.is_set() and other.released
+
+
 def test_sdk_calls_from_inside_audio_callbacks(service):
     conn, _ = join(service, "reentry", "listener")
     user = conn.get_local_user()

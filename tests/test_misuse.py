@@ -130,3 +130,34 @@ def test_wrong_argument_types_raise_type_or_value_errors(service, wrong):
     for obj in objs.values():
         if hasattr(obj, "release"):
             obj.release()
+
+
+def test_text_with_nul_or_not_text_is_refused_not_cut_short(service):
+    conn = service.create_rtc_connection(RTCConnConfig())
+    conn.connect("", "nul-text", "1")
+    user = conn.get_local_user()
+    for call in (lambda: user.subscribe_audio("bob\0x"), lambda: user.unsubscribe_audio("bob\0x"),
+                 lambda: conn.renew_token("tok\0en"), lambda: service.set_log_file("/tmp/a\0b.log")):
+        with pytest.raises(ValueError, match="must not contain NUL characters"):
+            call()  # was: "bob" subscribed, the rest of the text dropped without a word
+    with pytest.raises(TypeError, match="token must be a str, not NoneType"):
+        conn.renew_token(None)
+    conn.release()
+
+
+def test_video_arguments_that_would_overflow_are_refused(service):
+    import numpy as np
+    from agora_rtc import VideoPixelFormat
+    sender = service.create_media_node_factory().create_video_frame_sender()
+    with pytest.raises(ValueError, match="needs 4294967298 bytes, got 2"):  # 1.5 x the height wrapped a C int
+        sender.send(b"\0\0", VideoPixelFormat.I420, 2, 1431655766)
+    padded = np.zeros((12, 24), np.uint8)[:, :16]  # I420 16x8 as rows of 16 bytes, 24 apart
+    with pytest.raises(ValueError, match="I420 arrays must have contiguous rows"):
+        sender.send(padded, VideoPixelFormat.I420, 16, 8)  # the engine would read chroma past the buffer
+    sender.release()
+
+
+def test_a_native_vad_with_zero_frame_counts_is_refused():
+    from agora_rtc._vad import NativeVad
+    with pytest.raises(ValueError, match="VAD frame counts must be >= 1"):
+        NativeVad(0, 0, 50, 77, True, 0.67, True)  # used to divide by zero at the first silence (SIGFPE)

@@ -67,10 +67,10 @@ def audio_sink_destroy(uintptr_t sink):
             api.audio_sink_destroy(h)
 
 
-def track_enable_audio_filter(uintptr_t track, str name not None, bint enable, position):
+def track_enable_audio_filter(uintptr_t track, name, bint enable, position):
     cdef AGORA_HANDLE h = _ptr(track, "enable_audio_filter")
     cdef int c_position = _as_int(position, "position")
-    cdef bytes c_name = name.encode("utf-8")
+    cdef bytes c_name = _c_text(name, "name")
     cdef const char* p = c_name
     cdef int rc
     with nogil:
@@ -78,11 +78,10 @@ def track_enable_audio_filter(uintptr_t track, str name not None, bint enable, p
     return _check(rc, "agora_audio_track_enable_audio_filter")
 
 
-def track_set_filter_property(uintptr_t track, str name not None, str key not None, str value not None,
-                              position):
+def track_set_filter_property(uintptr_t track, name, key, value, position):
     cdef AGORA_HANDLE h = _ptr(track, "set_filter_property")
     cdef int c_position = _as_int(position, "position")
-    cdef bytes c_name = name.encode("utf-8"), c_key = key.encode("utf-8"), c_value = value.encode("utf-8")
+    cdef bytes c_name = _c_text(name, "name"), c_key = _c_text(key, "key"), c_value = _c_text(value, "value")
     cdef const char* pn = c_name
     cdef const char* pk = c_key
     cdef const char* pv = c_value

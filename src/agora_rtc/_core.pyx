@@ -303,8 +303,8 @@ def service_initialize(uintptr_t svc, *, str app_id, enable_audio_processor=1, e
                        use_string_uid=0, log_level=0, str log_path="", log_file_size_kb=0):
     cdef agora_service_config cfg
     memset(&cfg, 0, sizeof(cfg))
-    cdef bytes bapp = app_id.encode()
-    cdef bytes blog = log_path.encode()
+    cdef bytes bapp = _c_text(app_id, "app_id")
+    cdef bytes blog = _c_text(log_path, "log_path")
     cfg.app_id = bapp
     if blog:
         cfg.log_file_path = blog
@@ -362,7 +362,7 @@ def service_set_parameters(uintptr_t owner, str json_text not None, bint connect
 
 def service_get_number(uintptr_t owner, str key not None, bint connection=False):
     cdef AGORA_HANDLE p = _parameter_of(owner, connection, "get_parameter")
-    cdef bytes b = key.encode()
+    cdef bytes b = _c_text(key, "key")
     cdef const char* k = b
     cdef double value = 0
     cdef int rc
@@ -506,7 +506,7 @@ def user_set_audio_encoder_config(uintptr_t user, audio_profile):
 def service_set_log_file(uintptr_t svc, str path not None, size):
     cdef AGORA_HANDLE h = _ptr(svc, "set_log_file")
     cdef unsigned int c_size = _as_uint(size, "size")
-    cdef bytes bpath = path.encode()
+    cdef bytes bpath = _c_text(path, "path")
     cdef const char* cpath = bpath
     cdef int rc
     with nogil:
@@ -803,6 +803,17 @@ cdef inline Py_ssize_t _count(object value, str name) except? -1:
     return _as_integer(value, name)
 
 
+cdef bytes _c_text(object value, str name):
+    """*value* (a str) as the NUL-terminated UTF-8 the engine takes, or an exception naming it: a NUL
+    inside would cut the text short without a word ("bob\\0x" would be "bob")."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    cdef bytes b = (<str>value).encode("utf-8")
+    if b"\0" in b:
+        raise ValueError(f"{name} must not contain NUL characters: {value!r}")
+    return b
+
+
 cdef int _as_int(object value, str name) except? -1:
     cdef long long v = _as_integer(value, name)
     _need_int(v, name)
@@ -856,9 +867,11 @@ def conn_create(uintptr_t svc, *, auto_subscribe_audio=1, auto_subscribe_video=0
 
 def conn_destroy(uintptr_t conn):
     cdef AGORA_HANDLE h = _ptr(conn, "release")
+    # Forgotten before the engine frees it: once freed, its address may be a new connection's at once
+    # (made on another thread while this one waits without the GIL), whose target must not be popped.
+    _conn_targets.pop(conn, None)
     with nogil:
         api.rtc_conn_destroy(h)
-    _conn_targets.pop(conn, None)
 
 
 def conn_connect(uintptr_t conn, token, str channel_id, str user_id):
@@ -885,9 +898,9 @@ def conn_disconnect(uintptr_t conn):
     return _check(rc, "agora_rtc_conn_disconnect")
 
 
-def conn_renew_token(uintptr_t conn, str token):
+def conn_renew_token(uintptr_t conn, token):
     cdef AGORA_HANDLE h = _ptr(conn, "renew_token")
-    cdef bytes b = token.encode()
+    cdef bytes b = _c_text(token, "token")
     cdef const char* t = b
     cdef int rc
     with nogil:
@@ -961,9 +974,9 @@ def user_unpublish_audio(uintptr_t user, uintptr_t track):
     return _check(rc, "agora_local_user_unpublish_audio")
 
 
-def user_subscribe_audio(uintptr_t user, str user_id, bint subscribe=True):
+def user_subscribe_audio(uintptr_t user, user_id, bint subscribe=True):
     cdef AGORA_HANDLE u = _ptr(user, "subscribe_audio")
-    cdef bytes b = user_id.encode()
+    cdef bytes b = _user_id_bytes(user_id)
     cdef const char* s = b
     cdef int rc
     with nogil:
@@ -1013,14 +1026,13 @@ cdef class AudioFrame:
     """A received 10 ms PCM frame (16-bit interleaved), with Agora's frame fields.
 
     Supports the buffer protocol: ``numpy.frombuffer(frame, numpy.int16)`` and
-    ``memoryview(frame)`` share its memory. In a direct callback the memory is
-    the engine's and is valid only during the callback: after it returns the
-    frame is released and touching its data raises ValueError — copy what you
-    keep (``bytes(frame)``, ``frame.buffer``, ``numpy.array(frame)``). A view
-    made during the callback (``numpy.frombuffer(frame)``, ``memoryview(frame)``)
-    cannot be recalled: kept past the callback it still reads the engine's
-    buffer, which later frames reuse, so it shows their audio. Frames delivered
-    through a dispatcher own their memory; views of them stay valid.
+    ``memoryview(frame)`` are read-only views valid for as long as they live. In
+    a direct callback the frame's memory is the engine's, reused by later frames
+    (and freed by Agora's library), so the first view copies the frame's 10 ms
+    into memory the frame owns (at most 3,840 bytes). After the callback the
+    frame itself is released: touching its data raises ValueError — keep a view
+    or a copy (``bytes(frame)``, ``frame.buffer``, ``numpy.array(frame)``).
+    Frames delivered through a dispatcher own their memory from the start.
     """
 
     cdef void* _data
@@ -1046,6 +1058,8 @@ cdef class AudioFrame:
         free(self._malloced)
 
     def __getbuffer__(self, Py_buffer* view, int flags):
+        if self._owned is None and self._malloced == NULL:
+            self.detach()  # the engine's memory: a view may outlive the callback, the memory would not
         PyBuffer_FillInfo(view, self, self._checked(), self._nbytes, 1, flags)
 
     def __len__(self):
@@ -1563,6 +1577,7 @@ cdef extern from "_dispatch.h" nogil:
     void dq_free(dqueue* q)
     int dq_pop(dqueue* q, dq_item* out)
     void dq_drain_wakeups(dqueue* q)
+    void dq_wake_if_pending(dqueue* q)
     int dq_route_set(uintptr_t handle, int family, dqueue* q)
     void dq_route_clear(uintptr_t handle, int family)
     int dq_route_push(int family, int kind, uintptr_t handle, int i1, int i2, const char* s1, const char* s2,
@@ -1791,68 +1806,71 @@ cdef class Dispatcher:
         cdef int n = 0
         cdef int kind
         dq_drain_wakeups(self._q)
-        while c_max == 0 or n < c_max:
-            with nogil:
-                if not dq_pop(self._q, &it):
-                    break
-            n += 1
-            kind = it.kind
-            if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
-                _deliver_video(&it)
-            elif kind == EV_TRANSPORT_STATS:
-                _deliver_transport_stats(&it)
-            elif kind == EV_TRACK_STATS:
-                _deliver_track_stats(&it)
-            elif EV_L_LOCAL_TRACK_STATE <= kind < EV_LOCAL_EVENTS_END:
-                _deliver_local_event(&it)
-            elif kind >= EV_ENCODED_AUDIO:
-                _deliver_audio_encoded_event(&it)
-            elif kind >= EV_V_PUBLISH_SUCCESS:
-                _deliver_video_event(&it)
-            elif kind >= EV_AUDIO:
-                _deliver_owned_audio(&it, kind - EV_AUDIO)
-            elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
-                _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
-                             (_text(it.s1),) if kind == EV_USER_JOINED else (_text(it.s1), it.i1))
-            elif kind == EV_TOKEN_WILL_EXPIRE:
-                _call_target(_conn_targets, it.handle, "_on_token_privilege_will_expire", (_text(it.s1),))
-            elif kind == EV_TOKEN_DID_EXPIRE:
-                _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
-            elif kind == EV_VOLUME:
-                _deliver_volume(&it)
-            elif kind == EV_STREAM_MESSAGE:
-                try:
-                    payload = (<const char*>it.frame.buffer)[:it.i2]
-                finally:
-                    free(it.frame.buffer)
-                    it.frame.buffer = NULL
-                _call_target(_user_targets, it.handle, "_on_stream_message", (_text(it.s1), it.i1, payload, it.i2))
-            elif kind == EV_STREAM_ERROR:
-                code, missed, cached = (int(v) for v in _text(it.s2).split())
-                _call_target(_conn_targets, it.handle, "_on_stream_message_error",
-                             (_text(it.s1), it.i1, code, missed, cached))
-            elif kind == EV_AUDIO_SUBSCRIBED:
-                _call_target(_user_targets, it.handle, "_on_user_audio_track_subscribed",
-                             (_text(it.s1), int(_text(it.s2))))
-            elif kind == EV_AUDIO_STATE:
-                track, elapsed = (int(v) for v in _text(it.s2).split())
-                _call_target(_user_targets, it.handle, "_on_user_audio_track_state_changed",
-                             (_text(it.s1), track, it.i1, it.i2, elapsed))
-            elif kind == EV_FIRST_FRAME or kind == EV_FIRST_DECODED:
-                _call_target(_user_targets, it.handle,
-                             "_on_first_remote_audio_frame" if kind == EV_FIRST_FRAME else "_on_first_remote_audio_decoded",
-                             (_text(it.s1), it.i1))
-            elif kind == EV_ACTIVE_SPEAKER:
-                _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
-            elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
-                _call_target(_user_targets, it.handle,
-                             "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
-                             (_blob_track(&it),))
-            else:
-                info = RTCConnInfo(it.u1, _text(it.s2), it.i2, _text(it.s1), it.u2)
-                name = _CONN_EVENT_NAMES[kind]
-                _call_target(_conn_targets, it.handle, name,
-                             (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))
+        try:
+            while c_max == 0 or n < c_max:
+                with nogil:
+                    if not dq_pop(self._q, &it):
+                        break
+                n += 1
+                kind = it.kind
+                if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
+                    _deliver_video(&it)
+                elif kind == EV_TRANSPORT_STATS:
+                    _deliver_transport_stats(&it)
+                elif kind == EV_TRACK_STATS:
+                    _deliver_track_stats(&it)
+                elif EV_L_LOCAL_TRACK_STATE <= kind < EV_LOCAL_EVENTS_END:
+                    _deliver_local_event(&it)
+                elif kind >= EV_ENCODED_AUDIO:
+                    _deliver_audio_encoded_event(&it)
+                elif kind >= EV_V_PUBLISH_SUCCESS:
+                    _deliver_video_event(&it)
+                elif kind >= EV_AUDIO:
+                    _deliver_owned_audio(&it, kind - EV_AUDIO)
+                elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
+                    _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
+                                 (_text(it.s1),) if kind == EV_USER_JOINED else (_text(it.s1), it.i1))
+                elif kind == EV_TOKEN_WILL_EXPIRE:
+                    _call_target(_conn_targets, it.handle, "_on_token_privilege_will_expire", (_text(it.s1),))
+                elif kind == EV_TOKEN_DID_EXPIRE:
+                    _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
+                elif kind == EV_VOLUME:
+                    _deliver_volume(&it)
+                elif kind == EV_STREAM_MESSAGE:
+                    try:
+                        payload = (<const char*>it.frame.buffer)[:it.i2]
+                    finally:
+                        free(it.frame.buffer)
+                        it.frame.buffer = NULL
+                    _call_target(_user_targets, it.handle, "_on_stream_message", (_text(it.s1), it.i1, payload, it.i2))
+                elif kind == EV_STREAM_ERROR:
+                    code, missed, cached = (int(v) for v in _text(it.s2).split())
+                    _call_target(_conn_targets, it.handle, "_on_stream_message_error",
+                                 (_text(it.s1), it.i1, code, missed, cached))
+                elif kind == EV_AUDIO_SUBSCRIBED:
+                    _call_target(_user_targets, it.handle, "_on_user_audio_track_subscribed",
+                                 (_text(it.s1), int(_text(it.s2))))
+                elif kind == EV_AUDIO_STATE:
+                    track, elapsed = (int(v) for v in _text(it.s2).split())
+                    _call_target(_user_targets, it.handle, "_on_user_audio_track_state_changed",
+                                 (_text(it.s1), track, it.i1, it.i2, elapsed))
+                elif kind == EV_FIRST_FRAME or kind == EV_FIRST_DECODED:
+                    _call_target(_user_targets, it.handle,
+                                 "_on_first_remote_audio_frame" if kind == EV_FIRST_FRAME else "_on_first_remote_audio_decoded",
+                                 (_text(it.s1), it.i1))
+                elif kind == EV_ACTIVE_SPEAKER:
+                    _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
+                elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
+                    _call_target(_user_targets, it.handle,
+                                 "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
+                                 (_blob_track(&it),))
+                else:
+                    info = RTCConnInfo(it.u1, _text(it.s2), it.i2, _text(it.s1), it.u2)
+                    name = _CONN_EVENT_NAMES[kind]
+                    _call_target(_conn_targets, it.handle, name,
+                                 (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))
+        finally:  # items left (max_items, an exception): producers only wake an empty queue's reader
+            dq_wake_if_pending(self._q)
         return n
 
 

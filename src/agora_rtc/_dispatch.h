@@ -160,6 +160,18 @@ static void dq_drain_wakeups(dqueue* q) {
   }
 }
 
+/* A reader leaving items behind wakes itself again: producers write only when the queue was empty. */
+static void dq_wake_if_pending(dqueue* q) {
+  pthread_mutex_lock(&q->lock);
+  int pending = q->count > 0;
+  pthread_mutex_unlock(&q->lock);
+  if (pending) {
+    char b = 1;
+    ssize_t r = write(q->fds[1], &b, 1); /* a full pipe already means "wake up" */
+    (void)r;
+  }
+}
+
 /* Registry: which queue a handle's dispatched callbacks go to. */
 typedef struct dq_route {
   uintptr_t handle;

@@ -140,7 +140,7 @@ static int vad_process(vad* v, const uint8_t* data, size_t len, int rms, int voi
       memcpy(*scratch + i * len, v->ring + (size_t)((first + (int64_t)i) % v->ring_frames) * len, len);
     *out = *scratch;
     *out_len = total;
-    v->ref_rms = (int)(v->voice_rms_total / v->voice_count);
+    if (v->voice_count) v->ref_rms = (int)(v->voice_rms_total / v->voice_count); /* 0 with start_count 0 */
     v->start_frame = onset;
     v->stop_frame = -1;
     v->since_start = 0;

@@ -19,6 +19,9 @@ cdef class NativeVad:
 
     def __cinit__(self, int pre_start_count, int start_count, int stop_count, int rms_threshold, bint adaptive,
                   double adaptive_factor, bint preroll_from_onset):
+        if pre_start_count < 0 or start_count < 1 or stop_count < 1:  # AudioVadConfigV2 checks first, by name
+            raise ValueError(f"VAD frame counts must be >= 1 (pre_start_count >= 0), not "
+                             f"{pre_start_count}, {start_count}, {stop_count}")
         cdef vad_config cfg
         cfg.pre_start_count = pre_start_count
         cfg.start_count = start_count

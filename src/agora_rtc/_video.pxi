@@ -224,10 +224,8 @@ def user_subscribe_video(uintptr_t user, user_id, bint subscribe=True, stream_ty
 
 
 cdef bytes _user_id_bytes(user_id):
-    if not isinstance(user_id, str):
-        raise TypeError(f"user_id must be a str, not {type(user_id).__name__}")
-    b = (<str>user_id).encode()
-    if not b or b"\0" in b or len(b) > 255:
+    b = _c_text(user_id, "user_id")
+    if not b or len(b) > 255:
         raise ValueError(f"user_id must be 1-255 bytes of UTF-8 without NUL, not {user_id!r}")
     return b
 
@@ -535,7 +533,7 @@ cdef class VideoSender(_Sender):
         try:
             if view.itemsize != 1 and not (view.ndim >= 1 and view.itemsize == 4 and px == 4):
                 raise ValueError(f"frame data must be bytes (uint8), not items of {view.itemsize} bytes")
-            rows = buffer_height * 3 // 2 if yuv else buffer_height
+            rows = <Py_ssize_t>buffer_height * 3 // 2 if yuv else buffer_height  # 64-bit: a huge height must not wrap
             if view.ndim <= 1:
                 if view.ndim == 1 and view.strides != NULL and view.strides[0] != view.itemsize:
                     raise ValueError("a 1-D frame buffer must be contiguous")
@@ -566,6 +564,10 @@ cdef class VideoSender(_Sender):
                     raise ValueError("each row of the frame array must be contiguous (use numpy.ascontiguousarray)")
                 if view.strides[0] < row_bytes or view.strides[0] % px:
                     raise ValueError(f"row stride {view.strides[0]} bytes does not fit rows of {row_bytes} bytes")
+                if yuv and view.strides[0] != row_bytes:  # the engine reads chroma rows at half the stride, packed
+                    raise ValueError(f"{_FORMAT_NAMES[format]} arrays must have contiguous rows (row stride "
+                                     f"{view.strides[0]} bytes for rows of {row_bytes}); for padded rows pass the "
+                                     f"whole buffer, 1-D, with stride=")
                 if stride == 0:
                     stride = <int>(view.strides[0] // px)
                 elif <Py_ssize_t>stride * px != view.strides[0]:

@@ -176,12 +176,14 @@ def user_unregister_video_observer(uintptr_t user, uintptr_t observer, bint enco
     with nogil:
         rc = (api.local_user_unregister_video_encoded_frame_observer(u, o) if encoded
               else api.local_user_unregister_video_frame_observer(u, o))
+    # Forgotten before the engine frees it: a new observer may get its address at once.
+    dq_route_clear(observer, FAMILY_VIDEO)
+    _video_targets.pop(observer, None)
+    with nogil:
         if encoded:
             api.video_encoded_frame_observer_destroy(o)
         else:
             api.video_frame_observer2_destroy(o)
-    dq_route_clear(observer, FAMILY_VIDEO)
-    _video_targets.pop(observer, None)
     return _check(rc, "agora_local_user_unregister_video_frame_observer")
 
 

@@ -183,9 +183,7 @@ class RTCConnection:
         Raises AgoraError ERR_INVALID_TOKEN / ERR_TOKEN_EXPIRED when the engine
         verifies tokens and refuses this one, ERR_NOT_IN_CHANNEL when not connected.
         """
-        if not isinstance(token, str):
-            raise TypeError(f"token must be str, not {type(token).__name__}")
-        rc = _core.conn_renew_token(self._handle("renew_token"), token)
+        rc = _core.conn_renew_token(self._handle("renew_token"), token)  # TypeError/ValueError for non-text
         self._token = token
         return rc
 

@@ -117,6 +117,7 @@ class AgoraService:
         self._initialized = False
         self._children: dict[int, _Owned] = {}  # id -> object, in creation order
         self._lock = threading.RLock()
+        self._releasing = False  # release() is freeing the children (without the lock)
         self._dispatch_thread: DispatchThread | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -210,16 +211,28 @@ class AgoraService:
         """Release every object still open, then the service. Idempotent. Not from inside a
         direct callback: releasing stops the engine thread that callback runs on."""
         with self._lock:
-            if self._h == 0:
+            if self._h == 0 or self._releasing:
                 return 0
             if _core.on_engine_thread():  # refused before anything is released, so nothing is left half done
                 raise RuntimeError("AgoraService.release() cannot run inside a direct callback: it stops and joins "
                                    "the engine thread the callback runs on. Release from another thread, or have "
                                    "the callbacks dispatched: conn.set_event_dispatcher(service.dispatcher) for "
                                    "connection and user events, dispatcher=service.dispatcher for frame observers")
-            for child in reversed(list(self._children.values())):
+            self._releasing = True
+        # The children are released without the lock: a release waits for running callbacks, and a
+        # callback releasing or making an object takes the lock (holding it here deadlocked both).
+        done: set[int] = set()
+        while True:
+            with self._lock:  # again after each round: callbacks may have made more meanwhile
+                children = [child for key, child in self._children.items() if key not in done]
+            if not children:
+                break
+            for child in reversed(children):
+                done.add(id(child))
                 child.release()
+        with self._lock:
             h, self._h = self._h, 0
+            self._releasing = False
             dispatch_thread, self._dispatch_thread = self._dispatch_thread, None
         _core.service_release(h)
         if dispatch_thread is not None:
