@@ -121,14 +121,20 @@ static size_t payload_bytes(const video_payload* p) {
   return p->encoded ? p->length : (size_t)p->width * p->height * 3 / 2;
 }
 
+/* The oldest queued frame, taken off the queue (t->lock held, t->count > 0). */
+static video_payload* dequeue_locked(video_track* t) {
+  video_payload* p = t->queue[t->head];
+  t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
+  t->count--;
+  t->queued_bytes -= payload_bytes(p);
+  return p;
+}
+
 video_payload* video_track_pop(video_track* t) {
   video_payload* p = NULL;
   pthread_mutex_lock(&t->lock);
   if (t->count) {
-    p = t->queue[t->head];
-    t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
-    t->count--;
-    t->queued_bytes -= payload_bytes(p);
+    p = dequeue_locked(t);
     t->last_sent_ms = engine_now_ms(); /* engine time is the engine thread's: stamped here, not on send */
     if (!t->first_sent_ms) t->first_sent_ms = t->last_sent_ms ? t->last_sent_ms : 1;
   }
@@ -142,12 +148,8 @@ void video_track_discard_queued(video_track* t) {
   int nstale = 0;
   pthread_mutex_lock(&t->lock);
   while (t->count) {
-    video_payload* p = t->queue[t->head];
-    t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
-    t->count--;
-    t->queued_bytes -= payload_bytes(p);
+    stale[nstale++] = dequeue_locked(t);
     t->frames_discarded++;
-    stale[nstale++] = p;
   }
   pthread_mutex_unlock(&t->lock);
   for (int k = 0; k < nstale; k++) video_payload_release(stale[k]);
@@ -167,12 +169,8 @@ static int track_push(video_track* t, video_payload* p) {
   } else {
     /* The engine thread is behind: the oldest frames go. */
     while (t->count && (t->count == VIDEO_QUEUE_FRAMES || t->queued_bytes + size > VIDEO_QUEUE_BYTES)) {
-      video_payload* old = t->queue[t->head];
-      t->head = (t->head + 1) % VIDEO_QUEUE_FRAMES;
-      t->count--;
-      t->queued_bytes -= payload_bytes(old);
+      dropped[ndropped++] = dequeue_locked(t);
       t->frames_dropped++;
-      dropped[ndropped++] = old;
     }
     t->queue[(t->head + t->count) % VIDEO_QUEUE_FRAMES] = p;
     t->count++;
