@@ -190,12 +190,13 @@ def test_service_release_while_a_callback_releases_another_object_does_not_deadl
     svc = AgoraService()
     svc.initialize(AgoraServiceConfig(appid="deadlock", use_string_uid=1))
     other = svc.create_rtc_connection(RTCConnConfig())
-    released_other = threading.Event()
+    released_other, entered = threading.Event(), threading.Event()
 
     class ReleaseOtherDuringServiceRelease(IAudioFrameObserver):
         def on_playback_audio_frame_before_mixing(self, local_user, channel_id, uid, frame):
             if released_other.is_set():
                 return
+            entered.set()
             deadline = time.monotonic() + 5
             while not talker.track.released and time.monotonic() < deadline:
                 time.sleep(0.001)  # hold this callback until the service's release has begun (newest first)
@@ -206,8 +207,7 @@ def test_service_release_while_a_callback_releases_another_object_does_not_deadl
     listener.get_local_user().register_audio_frame_observer(ReleaseOtherDuringServiceRelease())
     talker = Publisher(svc, "deadlock", "talker")
     talker.send(tone(16000, 2.0), 16000)
-    wait_for(lambda: svc.get_parameter_number("loopback.objects.connections") == 3, what="three connections")
-    time.sleep(0.1)  # the listener's callbacks are coming every 10 ms
+    assert entered.wait(10), "the listener's callback never ran"  # it now waits for the release to begin
     finished = threading.Event()
     threading.Thread(target=lambda: (svc.release(), finished.set()), daemon=True).start()
     assert finished.wait(20), "AgoraService.release() deadlocked with a callback releasing a connection"

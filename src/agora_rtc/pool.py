@@ -4,7 +4,9 @@ disconnects and frees what was bound to that use (published tracks, senders)
 and returns the connection to its state when the pool made it (observers of
 every kind removed, subscriptions and role as its RTCConnConfig says,
 encryption off, events delivered directly) for the next acquire. What a use
-sets with set_parameters or the audio frame parameter setters carries over."""
+sets with set_parameters or the audio frame parameter setters carries over, and
+so do data streams it created (a connection has 5: create them once per pooled
+connection, e.g. on first use, rather than per use)."""
 
 from __future__ import annotations
 

@@ -117,7 +117,7 @@ class AgoraService:
         self._initialized = False
         self._children: dict[int, _Owned] = {}  # id -> object, in creation order
         self._lock = threading.RLock()
-        self._releasing = False  # release() is freeing the children (without the lock)
+        self._release_lock = threading.Lock()  # one release() at a time; the children go without self._lock
         self._dispatch_thread: DispatchThread | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -210,39 +210,41 @@ class AgoraService:
     def release(self) -> int:
         """Release every object still open, then the service. Idempotent. Not from inside a
         direct callback: releasing stops the engine thread that callback runs on."""
-        with self._lock:
-            if self._h == 0 or self._releasing:
-                return 0
-            if _core.on_engine_thread():  # refused before anything is released, so nothing is left half done
-                raise RuntimeError("AgoraService.release() cannot run inside a direct callback: it stops and joins "
-                                   "the engine thread the callback runs on. Release from another thread, or have "
-                                   "the callbacks dispatched: conn.set_event_dispatcher(service.dispatcher) for "
-                                   "connection and user events, dispatcher=service.dispatcher for frame observers")
-            self._releasing = True
-        # The children are released without the lock: a release waits for running callbacks, and a
-        # callback releasing or making an object takes the lock (holding it here deadlocked both).
-        done: set[int] = set()
-        while True:
-            with self._lock:  # again after each round: callbacks may have made more meanwhile
-                children = [child for key, child in self._children.items() if key not in done]
-            if not children:
-                break
-            for child in reversed(children):
-                done.add(id(child))
-                child.release()
-        with self._lock:
-            h, self._h = self._h, 0
-            self._releasing = False
-            dispatch_thread, self._dispatch_thread = self._dispatch_thread, None
-        _core.service_release(h)
-        if dispatch_thread is not None:
-            dispatch_thread.close()
-        with AgoraService._class_lock:
-            if AgoraService._initialized_instance is self:
-                AgoraService._initialized_instance = None
-        self._initialized = False
+        if _core.on_engine_thread() and self._h != 0:  # refused before anything is released
+            raise RuntimeError("AgoraService.release() cannot run inside a direct callback: it stops and joins "
+                               "the engine thread the callback runs on. Release from another thread, or have "
+                               "the callbacks dispatched: conn.set_event_dispatcher(service.dispatcher) for "
+                               "connection and user events, dispatcher=service.dispatcher for frame observers")
+        with self._release_lock:  # a second release() (another thread, interpreter exit) waits for the first
+            with self._lock:
+                if self._h == 0:
+                    return 0
+            h, dispatch_thread = self._release_children()
+            _core.service_release(h)
+            if dispatch_thread is not None:
+                dispatch_thread.close()
+            with AgoraService._class_lock:
+                if AgoraService._initialized_instance is self:
+                    AgoraService._initialized_instance = None
+            self._initialized = False
         atexit.unregister(self._release_at_exit)
         return 0
+
+    def _release_children(self) -> tuple[int, DispatchThread | None]:
+        # Without the lock: a child's release waits for running callbacks, and a callback releasing or
+        # making an object takes the lock (holding it here deadlocked both). Rounds until none is left;
+        # the handle is taken in the same locked check, so nothing made later goes unreleased.
+        done: dict[int, object] = {}  # id -> child, kept alive: a new child must not reuse a released one's id
+        while True:
+            with self._lock:
+                children = [child for key, child in self._children.items() if key not in done]
+                if not children:
+                    h, self._h = self._h, 0
+                    dispatch_thread, self._dispatch_thread = self._dispatch_thread, None
+                    return h, dispatch_thread
+            for child in reversed(children):
+                done[id(child)] = child
+                child.release()
 
     def _release_at_exit(self) -> None:
         # Runs before interpreter finalization: stop callbacks entering Python,

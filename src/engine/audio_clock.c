@@ -9,7 +9,7 @@
 
 #include "engine.h"
 
-enum { KIND_BEFORE_MIXING, KIND_PLAYBACK, KIND_RECORD, KIND_MIXED_PLAYBACK, KIND_MIXED_RECORD };
+enum { KIND_BEFORE_MIXING, KIND_PLAYBACK, KIND_RECORD, KIND_MIXED_PLAYBACK, KIND_MIXED_RECORD, KIND_TRACK_MIX };
 enum { SLOT_BEFORE_MIXING, SLOT_PLAYBACK, SLOT_RECORD, SLOT_MIXED };
 
 typedef struct delivery {
@@ -360,18 +360,13 @@ void audio_clock_tick(void) {
         have = 1;
         continue;
       }
-      /* Another track in another format (TTS at 24 kHz, music at 48 kHz): converted to the first's. */
-      audio_track* t = c->user.published[k];
-      resampler* r = NULL;
-      if (f.sample_rate != s->frame.sample_rate) {
-        if (!resampler_matches(t->mix_resampler, f.sample_rate, s->frame.sample_rate, s->frame.channels)) {
-          resampler_free(t->mix_resampler);
-          t->mix_resampler = resampler_new(f.sample_rate, s->frame.sample_rate, s->frame.channels);
-        }
-        if (!(r = t->mix_resampler)) continue; /* out of memory: this frame is not heard */
-      }
+      /* Another track in another format (TTS at 24 kHz, music at 48 kHz): converted to the first's,
+       * through this user's own resampler for that track (its filter state is per connection). */
+      char key[32];
+      local_user_mix_key(c->user.published[k], key, sizeof key);
       int16_t converted[FRAME_MAX_SAMPLES];
-      audio_convert_frame(&f, s->frame.channels, r, converted);
+      if (!convert(&c->user, key, KIND_TRACK_MIX, &f, s->frame.channels, s->frame.sample_rate, converted))
+        continue; /* out of memory: this frame is not heard */
       int32_t acc[FRAME_MAX_SAMPLES];
       size_t len = (size_t)(s->frame.sample_rate / 100 * s->frame.channels);
       for (size_t j = 0; j < len; j++) acc[j] = s->frame.data[j];

@@ -71,6 +71,7 @@ AGORA_API_C_HDL agora_audio_sink_create(audio_sink* sink) {
   s->delivered_tick = -1;
   voice_detector_reset(&s->voice);
   g_engine.sinks[g_engine.sink_count++] = s;
+  g_engine.sinks_changed++;
   pthread_mutex_unlock(&g_engine.lock);
   return s;
 }
@@ -83,6 +84,7 @@ AGORA_API_C_VOID agora_audio_sink_destroy(AGORA_HANDLE agora_audio_sink) {
     for (int i = 0; i < g_engine.sink_count; i++)
       if (g_engine.sinks[i] == s) {
         g_engine.sinks[i] = g_engine.sinks[--g_engine.sink_count];
+        g_engine.sinks_changed++;
         break;
       }
     detach(s);
@@ -245,10 +247,10 @@ void audio_sinks_tick(void) {
     audio_labels_compute(&s->voice, &labelled, &labels);
     out.audio_label = (audio_label){.far_field_flag = 0, .rms = labels.rms, .voice_prob = labels.voice_prob,
                                     .music_prob = labels.music_prob, .pitch = labels.pitch};
-    int count = g_engine.sink_count;
+    unsigned changes = g_engine.sinks_changed;
     ENGINE_CALLBACK(s->cb.on_audio_sink_data, s, &out);
     /* A sink destroyed in the callback moved the last one into its place, perhaps one already passed:
      * scan again (delivered_tick keeps each to one frame per tick). */
-    if (g_engine.sink_count != count) i = -1;
+    if (g_engine.sinks_changed != changes) i = -1;
   }
 }

@@ -204,7 +204,6 @@ void audio_track_release(audio_track* t) {
   for (int i = 0; i < t->capacity; i++) free(t->ring[i]);
   free(t->ring);
   for (int i = 0; i < t->spare_count; i++) free(t->spare[i]);
-  resampler_free(t->mix_resampler);
   pthread_mutex_destroy(&t->lock);
   t->magic = MAGIC_DEAD;
   g_engine.live_tracks--;
@@ -280,6 +279,7 @@ AGORA_API_C_VOID agora_local_audio_track_destroy(AGORA_HANDLE agora_local_audio_
     for (int k = 0; k < u->published_count; k++) {
       if (u->published[k] == t) {
         u->published[k] = u->published[--u->published_count];
+        local_user_forget_mix(u, t);
         audio_track_release(t);
         k--;
       }

@@ -72,7 +72,7 @@ void channel_leave(connection* c, int reason) {
   for (connection* m = ch->members; m; m = m->next_in_channel) {
     if (!m->joining) event_post(EV_USER_LEFT, m, c->user_id, reason, NULL);
     local_user_forget(&m->user, c->user_id);
-    ds_forget_sender(m, c->user_id);
+    ds_forget_local_member(m, c);
     remote_tracks_offline(m, c->user_id);
   }
   channel_free_if_empty(ch);

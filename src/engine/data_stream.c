@@ -25,11 +25,16 @@
 #define DS_RATE_BYTES 30720.0 /* per second and stream; also the burst */
 
 
+
+/* A member in this process is keyed "local:<connection id>", one in another process by its socket path. */
+#define LOCAL_KEY_PREFIX "local:"
+static void local_key(char* out, size_t cap, const connection* c) { snprintf(out, cap, LOCAL_KEY_PREFIX "%u", c->id); }
+
 static size_t packet_size(const ds_packet* p) { return offsetof(ds_packet, data) + p->len; }
 
 static connection* local_member(const connection* c, const char* key) {
-  if (strncmp(key, "local:", 6) != 0 || !c->channel) return NULL;
-  conn_id_t id = (conn_id_t)strtoul(key + 6, NULL, 10);
+  if (strncmp(key, LOCAL_KEY_PREFIX, strlen(LOCAL_KEY_PREFIX)) != 0 || !c->channel) return NULL;
+  conn_id_t id = (conn_id_t)strtoul(key + strlen(LOCAL_KEY_PREFIX), NULL, 10);
   for (connection* m = c->channel->members; m; m = m->next_in_channel)
     if (m->id == id && m != c) return m;
   return NULL;
@@ -50,7 +55,7 @@ static void transmit(connection* c, const char* key, const ds_packet* p) {
   if (r) {
     if (!encryption_blocks(r, c->user_id, c->data_tag, 1)) ds_receive(r, p, NULL, c);
   }
-  else if (strncmp(key, "local:", 6) != 0)
+  else if (strncmp(key, LOCAL_KEY_PREFIX, strlen(LOCAL_KEY_PREFIX)) != 0)
     transport_send_data(c, key, p);
 }
 
@@ -88,7 +93,7 @@ static void send_ack(connection* r, const ds_packet* p, uint32_t next_expected, 
   if (fault_lost(r) || fault_outage_active(r)) return;
   if (sender) {
     char key[120];
-    snprintf(key, sizeof key, "local:%u", r->id);
+    local_key(key, sizeof key, r);
     ds_ack(sender, &ack, key);
   } else if (reply_path) {
     transport_send_data(r, reply_path, &ack);
@@ -212,7 +217,25 @@ void ds_reset(connection* c) {
   }
 }
 
-void ds_forget_sender(connection* r, const char* user_id) {
+/* A member left: what r received from it (user_id) and what r's streams kept to send it (key). Back
+ * again, it starts from sequence 0 both ways, at once (not at the next tick's prune). */
+void ds_forget_local_member(connection* r, const connection* gone) {
+  char key[120];
+  local_key(key, sizeof key, gone);
+  ds_forget_member(r, gone->user_id, key);
+}
+
+void ds_forget_member(connection* r, const char* user_id, const char* key) {
+  for (int i = 0; i < DS_MAX_STREAMS; i++)
+    for (ds_peer** pp = &r->streams[i].peers; *pp;) {
+      ds_peer* p = *pp;
+      if (strcmp(p->key, key) == 0) {
+        *pp = p->next;
+        free_peer(p);
+      } else {
+        pp = &p->next;
+      }
+    }
   for (ds_rx** px = &r->rx; *px;) {
     ds_rx* x = *px;
     if (strcmp(x->from, user_id) == 0) {
@@ -280,7 +303,7 @@ AGORA_API_C_INT agora_rtc_conn_send_stream_message(AGORA_HANDLE agora_rtc_conn, 
   }
   if (rc == ERR_OK) {
     for (connection* m = c->channel->members; m; m = m->next_in_channel)
-      if (m != c) snprintf(keys[nkeys++], sizeof keys[0], "local:%u", m->id);
+      if (m != c) local_key(keys[nkeys++], sizeof keys[0], m);
     for (remote_member* m = c->remotes; m; m = m->next) snprintf(keys[nkeys++], sizeof keys[0], "%s", m->path);
     for (int k = 0; k < nkeys && s->reliable; k++) {
       ds_peer* p = peer_of(s, keys[k]);

@@ -77,7 +77,6 @@ typedef struct audio_track {
   uint32_t magic;
   int refs;                 /* guarded by g_engine.lock */
   int encoded;              /* fed by an encoded audio sender (audio_encoded.c) */
-  resampler* mix_resampler; /* engine thread: to the rate of the user's first track, when mixed into it */
   pthread_mutex_t lock;     /* guards everything below */
   pcm_frame** ring;
   int capacity, head, count;
@@ -235,7 +234,8 @@ void ds_receive(struct connection* r, const ds_packet* p, const char* reply_path
 void ds_ack(struct connection* s, const ds_packet* ack, const char* key);
 void ds_tick(struct connection* c);   /* engine thread: resends */
 void ds_reset(struct connection* c);  /* leaving the channel: messages in flight go (streams stay) */
-void ds_forget_sender(struct connection* r, const char* user_id); /* that member left */
+void ds_forget_member(struct connection* r, const char* user_id, const char* key); /* that member left */
+void ds_forget_local_member(struct connection* r, const struct connection* gone); /* ... in this process */
 
 /* ---- connection.c / local_user.c ---- */
 typedef struct resampler_slot {
@@ -477,6 +477,8 @@ void connection_joined(connection* c);
 int local_user_is_subscribed(const local_user* u, const char* user_id);
 resampler* local_user_resampler(local_user* u, const char* user_id, int kind, int in_rate, int out_rate, int channels);
 void local_user_forget(local_user* u, const char* user_id);
+void local_user_mix_key(const void* track, char* out, size_t cap); /* audio_clock.c's slot for mixing it */
+void local_user_forget_mix(local_user* u, const void* track);      /* unpublished: that slot goes */
 void local_user_clear(local_user* u);
 
 /* ---- channel.c ---- */
@@ -723,6 +725,7 @@ typedef struct engine {
   int video_pending;         /* frames queued on some track (atomic) */
   struct audio_sink_obj** sinks; /* audio sinks (audio_sink.c) */
   int sink_count, sink_capacity;
+  unsigned sinks_changed;           /* bumped on every add and remove: a tick rescans after a callback changed it */
   connection** conns;        /* every live connection, for the clock */
   int conn_count, conn_capacity;
 } engine;
@@ -756,6 +759,9 @@ int64_t engine_now_ms(void);
 int params_apply_json(parameter* scope, const char* json);
 int params_set_string(const char* key, const char* value);
 int params_valid_array(const char* json);
+int params_bad_call(void);                  /* -ERR_INVALID_ARGUMENT, with its refusal reason */
+int params_accepted(void);                  /* ERR_OK, no refusal left from before */
+int params_refuse_array(const char* key);
 
 /* ---- token.c ---- */
 #define TOKEN_WILL_EXPIRE_S 30

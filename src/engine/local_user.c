@@ -1,6 +1,7 @@
 /* local_user.c -- the local user of a connection: publishing tracks, audio
  * subscriptions, audio frame parameters, observers, and the resampler states
  * it keeps per remote user. g_engine.lock guards all of it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,7 @@ AGORA_API_C_INT agora_local_user_unpublish_audio(AGORA_HANDLE agora_local_user, 
     if (u->published[i] == agora_local_audio_track) {
       audio_track* t = u->published[i];
       u->published[i] = u->published[--u->published_count];
+      local_user_forget_mix(u, t);
       event_post(EV_AUDIO_UNPUBLISHED, u->conn, NULL, 0, t);
       local_user_track_published(u, TRACK_AUDIO, t, 0);
       if (u->published_count == 0) local_user_publish_state(u, TRACK_AUDIO, 0);
@@ -290,6 +292,16 @@ resampler* local_user_resampler(local_user* u, const char* user_id, int kind, in
   s->kind = kind;
   u->resampler_count++;
   return s->r;
+}
+
+/* The key of the resampler slot that converts track t for mixing into u's first track (not a user id:
+ * those have no control characters). */
+void local_user_mix_key(const void* t, char* out, size_t cap) { snprintf(out, cap, "\001mix %p", t); }
+
+void local_user_forget_mix(local_user* u, const void* t) {
+  char key[32];
+  local_user_mix_key(t, key, sizeof key);
+  local_user_forget(u, key);
 }
 
 void local_user_forget(local_user* u, const char* user_id) {

@@ -50,20 +50,24 @@ void engine_log_close(void) {
   pthread_mutex_unlock(&log_lock);
 }
 
-/* The full file becomes <path>.1 and an empty one takes <path>, with no moment when <path> is missing
- * (a reader seeing .1 may open <path> at once): .1 is a hard link made first, the new file is renamed in. */
+/* The full file becomes <path>.1 and an empty one takes <path>, with no moment when either is missing
+ * (a reader seeing .1 may open <path> at once, or .1 again): the full file is hard-linked under a
+ * staging name and renamed over .1 (replacing the older .1 in one step), then the new file is renamed in. */
 static void rotate(void) { /* log_lock held */
   size_t n = strlen(log_path) + 5;
   char* old = malloc(n);
+  char* staged = malloc(n);
   char* fresh = malloc(n);
   FILE* f = NULL;
   fclose(log_file);
-  if (old && fresh) {
+  if (old && staged && fresh) {
     snprintf(old, n, "%s.1", log_path);
+    snprintf(staged, n, "%s.1~", log_path);
     snprintf(fresh, n, "%s.new", log_path);
     f = fopen(fresh, "w");
-    unlink(old);
-    if (link(log_path, old) != 0) rename(log_path, old); /* no hard links here: the short gap it was */
+    unlink(staged);
+    if (link(log_path, staged) != 0 || rename(staged, old) != 0)
+      rename(log_path, old); /* no hard links here: the short gap it was */
     if (f && rename(fresh, log_path) != 0) {
       fclose(f);
       f = NULL;
@@ -71,6 +75,7 @@ static void rotate(void) { /* log_lock held */
     }
   }
   free(old);
+  free(staged);
   free(fresh);
   if (!f) f = fopen(log_path, "w");
   __atomic_store_n(&log_file, f, __ATOMIC_RELAXED);

@@ -34,6 +34,13 @@ static int refuse(const char* format, ...) {
   return -ERR_INVALID_ARGUMENT;
 }
 
+int params_bad_call(void) { return refuse("a NULL or released parameter object, or a NULL key or value"); }
+int params_accepted(void) {
+  t_refusal[0] = 0;
+  return ERR_OK;
+}
+int params_refuse_array(const char* key) { return refuse("%s takes a JSON array (\"[...]\")", key); }
+
 /* Agora's app certificates are 32 hex digits; "" turns verification off. */
 static int valid_certificate(const char* value) {
   size_t n = strlen(value);

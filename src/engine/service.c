@@ -134,27 +134,27 @@ static int parameter_ok(AGORA_HANDLE h) {
 }
 
 AGORA_API_C_INT agora_parameter_set_parameters(AGORA_HANDLE agora_parameter, const char* json_src) {
-  if (!parameter_ok(agora_parameter) || !json_src) return -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !json_src) return params_bad_call();
   return params_apply_json(agora_parameter, json_src);
 }
 
 AGORA_API_C_INT agora_parameter_set_int(AGORA_HANDLE agora_parameter, const char* key, int value) {
-  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !key) return params_bad_call();
   return params_set_number(agora_parameter, key, value);
 }
 
 AGORA_API_C_INT agora_parameter_set_bool(AGORA_HANDLE agora_parameter, const char* key, int value) {
-  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !key) return params_bad_call();
   return params_set_number(agora_parameter, key, value ? 1 : 0);
 }
 
 AGORA_API_C_INT agora_parameter_set_number(AGORA_HANDLE agora_parameter, const char* key, double value) {
-  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !key) return params_bad_call();
   return params_set_number(agora_parameter, key, value);
 }
 
 AGORA_API_C_INT agora_parameter_set_string(AGORA_HANDLE agora_parameter, const char* key, const char* value) {
-  if (!parameter_ok(agora_parameter) || !key || !value) return -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !key || !value) return params_bad_call();
   return params_set_string(key, value); /* as in a JSON document: a number key refuses a string */
 }
 
@@ -172,14 +172,14 @@ AGORA_API_C_INT agora_parameter_get_number(AGORA_HANDLE agora_parameter, const c
 }
 
 AGORA_API_C_INT agora_parameter_set_uint(AGORA_HANDLE agora_parameter, const char* key, unsigned int value) {
-  if (!parameter_ok(agora_parameter) || !key) return -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !key) return params_bad_call();
   return params_set_number(agora_parameter, key, value);
 }
 
 /* An array value: validated as JSON ("[...]") and accepted; no loopback key takes one. */
 AGORA_API_C_INT agora_parameter_set_array(AGORA_HANDLE agora_parameter, const char* key, const char* json_src) {
-  if (!parameter_ok(agora_parameter) || !key || !json_src) return -ERR_INVALID_ARGUMENT;
-  return params_valid_array(json_src) ? ERR_OK : -ERR_INVALID_ARGUMENT;
+  if (!parameter_ok(agora_parameter) || !key || !json_src) return params_bad_call();
+  return params_valid_array(json_src) ? params_accepted() : params_refuse_array(key);
 }
 
 AGORA_API_C_INT agora_parameter_get_bool(AGORA_HANDLE agora_parameter, const char* key, int* value) {

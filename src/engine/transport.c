@@ -111,6 +111,20 @@ static int channel_dir(connection* c, char* out, size_t cap) {
  * when connecting to it is refused; connect() on a datagram socket sends nothing, so live
  * members see no probe. (Not a PID check: processes in other PID namespaces may share the
  * directory.) Channels joined again were already cleaned by say_hello; this reaches the rest. */
+/* Names this engine makes: channel directories are 16 hex digits, sockets <pid>.<id>.sock. Nothing
+ * else in the root (AGORA_RTC_LOOPBACK_DIR may point anywhere) is touched. */
+static int channel_dir_name(const char* name) {
+  size_t n = strlen(name);
+  return n == 16 && strspn(name, "0123456789abcdef") == 16;
+}
+
+static int member_socket_name(const char* name) {
+  size_t pid = strspn(name, "0123456789");
+  if (!pid || name[pid] != '.') return 0;
+  size_t id = strspn(name + pid + 1, "0123456789");
+  return id && strcmp(name + pid + 1 + id, ".sock") == 0;
+}
+
 static void sweep_stale_channels(const char* root) {
   int probe = socket(AF_UNIX, SOCK_DGRAM, 0);
   DIR* top = probe >= 0 ? opendir(root) : NULL;
@@ -119,21 +133,23 @@ static void sweep_stale_channels(const char* root) {
     return;
   }
   struct dirent* e;
+  time_t now = time(NULL);
   while ((e = readdir(top))) {
-    if (e->d_name[0] == '.') continue;
+    if (!channel_dir_name(e->d_name)) continue;
     char dir[200];
     if ((size_t)snprintf(dir, sizeof dir, "%s/%s", root, e->d_name) >= sizeof dir) continue;
     DIR* d = opendir(dir);
     if (!d) continue;
     struct dirent* f;
     while ((f = readdir(d))) {
-      size_t n = strlen(f->d_name);
-      if (n < 6 || strcmp(f->d_name + n - 5, ".sock") != 0) continue;
+      if (!member_socket_name(f->d_name)) continue;
       struct sockaddr_un addr;
       memset(&addr, 0, sizeof addr);
       addr.sun_family = AF_UNIX;
       if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s", dir, f->d_name) >= sizeof addr.sun_path)
         continue;
+      struct stat st; /* a file bound this moment may refuse for an instant: only old ones are judged */
+      if (lstat(addr.sun_path, &st) != 0 || !S_ISSOCK(st.st_mode) || now - st.st_mtime < 10) continue;
       if (connect(probe, (struct sockaddr*)&addr, sizeof addr) != 0 && errno == ECONNREFUSED) unlink(addr.sun_path);
     }
     closedir(d);
@@ -236,7 +252,7 @@ static void remove_remote(connection* c, remote_member* m, int reason) {
   }
   if (!c->joining) event_post(EV_USER_LEFT, c, m->user_id, reason, NULL);
   local_user_forget(&c->user, m->user_id);
-  ds_forget_sender(c, m->user_id);
+  ds_forget_member(c, m->user_id, m->path);
   remote_tracks_offline(c, m->user_id);
   free_remote(m);
 }
@@ -275,6 +291,7 @@ int transport_join(connection* c) {
    * leaves: one that goes between our mkdir and our bind is made again. */
   for (int attempt = 0;; attempt++) {
     if (channel_dir(c, dir, sizeof dir) != 0) {
+      if (errno == ENOENT && attempt < 3) continue; /* the root went between its mkdir and ours */
       close(fd);
       return -ERR_NO_PERMISSION;
     }

@@ -106,6 +106,8 @@ def test_what_a_killed_last_member_left_is_swept_by_the_next_process():
     victim.proc.wait()
     stale = os.listdir(root)
     assert len(stale) == 1 and os.listdir(os.path.join(root, stale[0]))
+    for name in os.listdir(os.path.join(root, stale[0])):  # left a while ago (a fresh one may be mid-bind)
+        os.utime(os.path.join(root, stale[0], name), (time.time() - 60, time.time() - 60))
     other = Peer("xp-elsewhere", "next", "--stay", "3")  # a process joining any channel sweeps them
     other.wait(lambda e: e["event"] == "ready")
     assert stale[0] not in os.listdir(root) and len(os.listdir(root)) == 1  # only its own channel's
