@@ -1219,6 +1219,8 @@ def conn_register_observer(uintptr_t conn, target, Dispatcher dispatcher=None):
     _conn_targets[conn] = target
     if dispatcher is not None:
         route(conn, FAMILY_CONN, dispatcher)
+    else:  # direct from now on: the old route would only keep its queue alive
+        dq_route_clear(conn, FAMILY_CONN)
     cdef int rc
     with nogil:
         rc = api.rtc_conn_register_observer(h, obs)
@@ -1316,6 +1318,8 @@ def user_register_observer(uintptr_t user, target, Dispatcher dispatcher=None):
     _user_targets[user] = target
     if dispatcher is not None:
         route(user, FAMILY_USER, dispatcher)
+    else:  # direct from now on: the old route would only keep its queue alive
+        dq_route_clear(user, FAMILY_USER)
     cdef int rc
     with nogil:
         rc = api.local_user_register_observer(h, obs)
