@@ -109,12 +109,11 @@ def conn_enable_encryption(uintptr_t conn, bint enabled, mode, str key, bytes sa
     """The key is handed to the engine for the call only (it keeps a tag, never the key)."""
     cdef AGORA_HANDLE h = _ptr(conn, "enable_encryption")
     cdef encryption_config cfg
-    cdef bytes bkey = key.encode()
+    cdef bytes bkey
     cdef int rc
     if len(salt) > 32:
         raise ValueError(f"encryption_kdf_salt is at most 32 bytes, not {len(salt)}")
-    if b"\0" in bkey:
-        raise ValueError("encryption_key must not contain NUL characters")
+    bkey = _c_text(key, "encryption_key")
     memset(&cfg, 0, sizeof(cfg))
     cfg.encryption_mode = _as_int(mode, "encryption_mode")
     cfg.encryption_key = bkey

@@ -345,9 +345,7 @@ cdef AGORA_HANDLE _parameter_of(uintptr_t owner, bint connection, what) except N
 
 def service_set_parameters(uintptr_t owner, str json_text not None, bint connection=False):
     cdef AGORA_HANDLE p = _parameter_of(owner, connection, "set_parameters")
-    cdef bytes b = json_text.encode()
-    if b"\0" in b:
-        raise ValueError("parameters JSON must not contain NUL characters")
+    cdef bytes b = _c_text(json_text, "parameters JSON")
     cdef const char* s = b
     cdef int rc
     cdef const char* why = NULL
@@ -805,12 +803,13 @@ cdef inline Py_ssize_t _count(object value, str name) except? -1:
 
 cdef bytes _c_text(object value, str name):
     """*value* (a str) as the NUL-terminated UTF-8 the engine takes, or an exception naming it: a NUL
-    inside would cut the text short without a word ("bob\\0x" would be "bob")."""
+    inside would cut the text short without a word ("bob\\0x" would be "bob"). The message never shows
+    the value: tokens and encryption keys pass here too."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     cdef bytes b = (<str>value).encode("utf-8")
     if b"\0" in b:
-        raise ValueError(f"{name} must not contain NUL characters: {value!r}")
+        raise ValueError(f"{name} must not contain NUL characters")
     return b
 
 
@@ -876,11 +875,9 @@ def conn_destroy(uintptr_t conn):
 
 def conn_connect(uintptr_t conn, token, str channel_id, str user_id):
     cdef AGORA_HANDLE h = _ptr(conn, "connect")
-    cdef bytes btoken = (token or "").encode()
-    cdef bytes bchan = channel_id.encode()
-    cdef bytes buser = user_id.encode()
-    if b"\0" in bchan or b"\0" in buser or b"\0" in btoken:
-        raise ValueError("token, channel id and user id must not contain NUL characters")
+    cdef bytes btoken = _c_text(token or "", "token")
+    cdef bytes bchan = _c_text(channel_id, "channel_id")
+    cdef bytes buser = _c_text(user_id, "user_id")
     cdef const char* t = btoken
     cdef const char* c = bchan
     cdef const char* u = buser
@@ -1808,7 +1805,6 @@ cdef class Dispatcher:
         cdef int c_max = _as_int(max_items, "max_items")
         cdef dq_item it
         cdef int n = 0
-        cdef int kind
         dq_drain_wakeups(self._q)
         try:
             while c_max == 0 or n < c_max:
@@ -1816,66 +1812,72 @@ cdef class Dispatcher:
                     if not dq_pop(self._q, &it):
                         break
                 n += 1
-                kind = it.kind
-                if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
-                    _deliver_video(&it)
-                elif kind == EV_TRANSPORT_STATS:
-                    _deliver_transport_stats(&it)
-                elif kind == EV_TRACK_STATS:
-                    _deliver_track_stats(&it)
-                elif EV_L_LOCAL_TRACK_STATE <= kind < EV_LOCAL_EVENTS_END:
-                    _deliver_local_event(&it)
-                elif kind >= EV_ENCODED_AUDIO:
-                    _deliver_audio_encoded_event(&it)
-                elif kind >= EV_V_PUBLISH_SUCCESS:
-                    _deliver_video_event(&it)
-                elif kind >= EV_AUDIO:
-                    _deliver_owned_audio(&it, kind - EV_AUDIO)
-                elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
-                    _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
-                                 (_text(it.s1),) if kind == EV_USER_JOINED else (_text(it.s1), it.i1))
-                elif kind == EV_TOKEN_WILL_EXPIRE:
-                    _call_target(_conn_targets, it.handle, "_on_token_privilege_will_expire", (_text(it.s1),))
-                elif kind == EV_TOKEN_DID_EXPIRE:
-                    _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
-                elif kind == EV_VOLUME:
-                    _deliver_volume(&it)
-                elif kind == EV_STREAM_MESSAGE:
-                    try:
-                        payload = (<const char*>it.frame.buffer)[:it.i2]
-                    finally:
-                        free(it.frame.buffer)
-                        it.frame.buffer = NULL
-                    _call_target(_user_targets, it.handle, "_on_stream_message", (_text(it.s1), it.i1, payload, it.i2))
-                elif kind == EV_STREAM_ERROR:
-                    code, missed, cached = (int(v) for v in _text(it.s2).split())
-                    _call_target(_conn_targets, it.handle, "_on_stream_message_error",
-                                 (_text(it.s1), it.i1, code, missed, cached))
-                elif kind == EV_AUDIO_SUBSCRIBED:
-                    _call_target(_user_targets, it.handle, "_on_user_audio_track_subscribed",
-                                 (_text(it.s1), int(_text(it.s2))))
-                elif kind == EV_AUDIO_STATE:
-                    track, elapsed = (int(v) for v in _text(it.s2).split())
-                    _call_target(_user_targets, it.handle, "_on_user_audio_track_state_changed",
-                                 (_text(it.s1), track, it.i1, it.i2, elapsed))
-                elif kind == EV_FIRST_FRAME or kind == EV_FIRST_DECODED:
-                    _call_target(_user_targets, it.handle,
-                                 "_on_first_remote_audio_frame" if kind == EV_FIRST_FRAME else "_on_first_remote_audio_decoded",
-                                 (_text(it.s1), it.i1))
-                elif kind == EV_ACTIVE_SPEAKER:
-                    _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
-                elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
-                    _call_target(_user_targets, it.handle,
-                                 "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
-                                 (_blob_track(&it),))
-                else:
-                    info = RTCConnInfo(it.u1, _text(it.s2), it.i2, _text(it.s1), it.u2)
-                    name = _CONN_EVENT_NAMES[kind]
-                    _call_target(_conn_targets, it.handle, name,
-                                 (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))
+                _deliver_item(&it)
         finally:  # items left (max_items, an exception): producers only wake an empty queue's reader
             dq_wake_if_pending(self._q)
         return n
+
+
+cdef int _deliver_item(dq_item* it) except -1:
+    """One dispatched item to its target (on the dispatcher's thread)."""
+    cdef int kind = it.kind
+    if kind == EV_VIDEO_FRAME or kind == EV_ENCODED_FRAME:
+        _deliver_video(it)
+    elif kind == EV_TRANSPORT_STATS:
+        _deliver_transport_stats(it)
+    elif kind == EV_TRACK_STATS:
+        _deliver_track_stats(it)
+    elif EV_L_LOCAL_TRACK_STATE <= kind < EV_LOCAL_EVENTS_END:
+        _deliver_local_event(it)
+    elif kind >= EV_ENCODED_AUDIO:
+        _deliver_audio_encoded_event(it)
+    elif kind >= EV_V_PUBLISH_SUCCESS:
+        _deliver_video_event(it)
+    elif kind >= EV_AUDIO:
+        _deliver_owned_audio(it, kind - EV_AUDIO)
+    elif kind == EV_USER_JOINED or kind == EV_USER_LEFT:
+        _call_target(_conn_targets, it.handle, "_on_user_joined" if kind == EV_USER_JOINED else "_on_user_left",
+                     (_text(it.s1),) if kind == EV_USER_JOINED else (_text(it.s1), it.i1))
+    elif kind == EV_TOKEN_WILL_EXPIRE:
+        _call_target(_conn_targets, it.handle, "_on_token_privilege_will_expire", (_text(it.s1),))
+    elif kind == EV_TOKEN_DID_EXPIRE:
+        _call_target(_conn_targets, it.handle, "_on_token_privilege_did_expire", ())
+    elif kind == EV_VOLUME:
+        _deliver_volume(it)
+    elif kind == EV_STREAM_MESSAGE:
+        try:
+            payload = (<const char*>it.frame.buffer)[:it.i2]
+        finally:
+            free(it.frame.buffer)
+            it.frame.buffer = NULL
+        _call_target(_user_targets, it.handle, "_on_stream_message", (_text(it.s1), it.i1, payload, it.i2))
+    elif kind == EV_STREAM_ERROR:
+        code, missed, cached = (int(v) for v in _text(it.s2).split())
+        _call_target(_conn_targets, it.handle, "_on_stream_message_error",
+                     (_text(it.s1), it.i1, code, missed, cached))
+    elif kind == EV_AUDIO_SUBSCRIBED:
+        _call_target(_user_targets, it.handle, "_on_user_audio_track_subscribed",
+                     (_text(it.s1), int(_text(it.s2))))
+    elif kind == EV_AUDIO_STATE:
+        track, elapsed = (int(v) for v in _text(it.s2).split())
+        _call_target(_user_targets, it.handle, "_on_user_audio_track_state_changed",
+                     (_text(it.s1), track, it.i1, it.i2, elapsed))
+    elif kind == EV_FIRST_FRAME or kind == EV_FIRST_DECODED:
+        _call_target(_user_targets, it.handle,
+                     "_on_first_remote_audio_frame" if kind == EV_FIRST_FRAME else "_on_first_remote_audio_decoded",
+                     (_text(it.s1), it.i1))
+    elif kind == EV_ACTIVE_SPEAKER:
+        _call_target(_user_targets, it.handle, "_on_active_speaker", (_text(it.s1),))
+    elif kind == EV_PUBLISH_SUCCESS or kind == EV_UNPUBLISHED:
+        _call_target(_user_targets, it.handle,
+                     "_on_audio_track_publish_success" if kind == EV_PUBLISH_SUCCESS else "_on_audio_track_unpublished",
+                     (_blob_track(it),))
+    else:
+        info = RTCConnInfo(it.u1, _text(it.s2), it.i2, _text(it.s1), it.u2)
+        name = _CONN_EVENT_NAMES[kind]
+        _call_target(_conn_targets, it.handle, name,
+                     (info,) if kind == EV_CONNECTION_LOST else (info, it.i1))
+    return 0
 
 
 cdef void _deliver_volume(dq_item* it):

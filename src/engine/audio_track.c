@@ -232,8 +232,7 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
   pthread_mutex_lock(&t->lock);
   if (t->sink_tick == g_engine.ticks) { /* pulled this tick already (published on two connections, a sink) */
     got = t->sink_have;
-    if (got) memcpy(out, &t->sink_frame, offsetof(pcm_frame, data) +
-                                             sizeof(int16_t) * (size_t)(t->sink_frame.sample_rate / 100 * t->sink_frame.channels));
+    if (got) memcpy(out, &t->sink_frame, pcm_frame_bytes(&t->sink_frame));
     pthread_mutex_unlock(&t->lock);
     return got;
   }
@@ -244,7 +243,7 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
     t->count--;
     if (t->enabled) {
       size_t used = (size_t)(f->sample_rate / 100 * f->channels);
-      memcpy(out, f, offsetof(pcm_frame, data) + sizeof(int16_t) * used);
+      memcpy(out, f, pcm_frame_bytes(f));
       if (t->publish_volume != 100) audio_apply_volume(out->data, used, t->publish_volume);
       got = 1;
     }
@@ -259,7 +258,7 @@ int audio_track_pull(audio_track* t, pcm_frame* out) {
   /* This tick's frame, for every other connection it is published on and its sinks (audio_sink.c). */
   t->sink_tick = g_engine.ticks;
   t->sink_have = got;
-  if (got) memcpy(&t->sink_frame, out, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(out->sample_rate / 100 * out->channels));
+  if (got) memcpy(&t->sink_frame, out, pcm_frame_bytes(out));
   pthread_mutex_unlock(&t->lock);
   return got;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "agora_c/agora_base.h"
@@ -70,6 +71,11 @@ typedef struct pcm_frame {
   int slot_samples;         /* track queue slots: samples allocated (a 16 kHz mono slot holds 160) */
   int16_t data[FRAME_MAX_SAMPLES]; /* full size except in track queue slots */
 } pcm_frame;
+
+/* The bytes of f that hold something: its header and one 10 ms of its format (what a copy takes). */
+static inline size_t pcm_frame_bytes(const pcm_frame* f) {
+  return offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(f->sample_rate / 100 * f->channels);
+}
 /* resampler.c: one 10 ms frame to `channels`, then through r to its rate (r NULL: same rate). */
 void audio_convert_frame(const pcm_frame* f, int channels, resampler* r, int16_t* out);
 

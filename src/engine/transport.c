@@ -621,7 +621,7 @@ int transport_pull(connection* c, remote_member* m, pcm_frame* out) {
   }
   m->ring_full[slot] = 0;
   pcm_frame* f = m->ring[slot];
-  memcpy(out, f, offsetof(pcm_frame, data) + sizeof(int16_t) * (size_t)(f->sample_rate / 100 * f->channels));
+  memcpy(out, f, pcm_frame_bytes(f));
   return 1;
 }
 
